@@ -1,0 +1,20 @@
+package testbed.kernel;
+
+/**
+ * A physical access outside simulated memory. In a real kernel this is an oops: the host fails.
+ * Protected modes never let an extension produce one; unprotected ones do.
+ */
+public final class MachineCheck extends RuntimeException {
+    private final long address;
+
+    public MachineCheck(long address, int width) {
+        super("machine check: " + width + "-byte access at physical address 0x" + Long.toHexString(address)
+                + " is outside physical memory");
+        this.address = address;
+    }
+
+    /** The physical address of the failed access. */
+    public long address() {
+        return address;
+    }
+}

@@ -1,0 +1,330 @@
+package testbed.kernel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import testbed.kernel.api.Memory;
+
+/**
+ * The simulated machine's physical memory: one byte array, little-endian, with a write monitor.
+ *
+ * <p>The monitor belongs to the oracle, not to any protection mechanism: every store and load
+ * records which domain (the {@linkplain #actAs current principal}) touched which 4 KiB page.
+ * It keeps a list of touched pages, so reading it out and resetting it costs O(pages touched),
+ * never O(memory size). Domain ids are {@code 0..63}; id {@code 0} is the kernel.
+ */
+public final class PhysicalMemory implements Memory {
+    public static final int PAGE_SHIFT = 12;
+    public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+    /** Highest domain id the monitor can tell apart. */
+    public static final int MAX_DOMAIN_ID = 63;
+    public static final int KERNEL = 0;
+
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final byte[] ram;
+    private final long size;
+
+    private int principal = KERNEL;
+    private long principalBit = 1L;
+    /** Per page: bit {@code d} set when domain {@code d} stored into the page. */
+    private final long[] writers;
+    /** Per page: bit {@code d} set when domain {@code d} loaded from the page. */
+    private final long[] readers;
+    /** Per page: first address a non-kernel domain stored to, for the oracle's report. */
+    private final long[] firstForeignStore;
+    private final long[] firstForeignLoad;
+    private int[] touched = new int[256];
+    private int touchedCount;
+
+    /** Creates {@code size} bytes of zeroed memory; {@code size} is a power of two of at least 1 MiB. */
+    public PhysicalMemory(long size) {
+        if (Long.bitCount(size) != 1 || size < (1 << 20) || size > (1L << 30)) {
+            throw new IllegalArgumentException("physical memory size must be a power of two between 1 MiB and 1 GiB, got " + size);
+        }
+        this.size = size;
+        this.ram = new byte[(int) size];
+        int pages = (int) (size >>> PAGE_SHIFT);
+        this.writers = new long[pages];
+        this.readers = new long[pages];
+        this.firstForeignStore = new long[pages];
+        this.firstForeignLoad = new long[pages];
+    }
+
+    /** Size in bytes. */
+    public long size() {
+        return size;
+    }
+
+    /** Number of 4 KiB pages. */
+    public int pages() {
+        return writers.length;
+    }
+
+    /**
+     * Makes {@code domainId} the principal that subsequent accesses are attributed to.
+     *
+     * @return the previous principal, to restore afterwards
+     */
+    public int actAs(int domainId) {
+        if (domainId < 0 || domainId > MAX_DOMAIN_ID) {
+            throw new IllegalArgumentException("domain id out of range: " + domainId);
+        }
+        int previous = principal;
+        principal = domainId;
+        principalBit = 1L << domainId;
+        return previous;
+    }
+
+    /** The principal accesses are currently attributed to. */
+    public int principal() {
+        return principal;
+    }
+
+    // ---- extension-visible accesses ----
+
+    @Override
+    public byte load8(long address) {
+        int i = index(address, 1);
+        noteLoad(i, 1);
+        return ram[i];
+    }
+
+    @Override
+    public short load16(long address) {
+        int i = index(address, 2);
+        noteLoad(i, 2);
+        return (short) SHORT.get(ram, i);
+    }
+
+    @Override
+    public int load32(long address) {
+        int i = index(address, 4);
+        noteLoad(i, 4);
+        return (int) INT.get(ram, i);
+    }
+
+    @Override
+    public long load64(long address) {
+        int i = index(address, 8);
+        noteLoad(i, 8);
+        return (long) LONG.get(ram, i);
+    }
+
+    @Override
+    public void store8(long address, byte value) {
+        int i = index(address, 1);
+        noteStore(i, 1);
+        ram[i] = value;
+    }
+
+    @Override
+    public void store16(long address, short value) {
+        int i = index(address, 2);
+        noteStore(i, 2);
+        SHORT.set(ram, i, value);
+    }
+
+    @Override
+    public void store32(long address, int value) {
+        int i = index(address, 4);
+        noteStore(i, 4);
+        INT.set(ram, i, value);
+    }
+
+    @Override
+    public void store64(long address, long value) {
+        int i = index(address, 8);
+        noteStore(i, 8);
+        LONG.set(ram, i, value);
+    }
+
+    @Override
+    public void copy(long destination, long source, long length) {
+        if (length < 0 || length > size) {
+            throw new MachineCheck(length < 0 ? destination : destination + length, (int) Math.min(Integer.MAX_VALUE, Math.abs(length)));
+        }
+        if (length == 0) {
+            return;
+        }
+        int n = (int) length;
+        int s = index(source, n);
+        int d = index(destination, n);
+        noteLoad(s, n);
+        noteStore(d, n);
+        System.arraycopy(ram, s, ram, d, n);
+    }
+
+    // ---- kernel-side bulk access (attributed to the current principal like any other) ----
+
+    /** Copies bytes from physical memory into {@code target}. */
+    public void read(long address, byte[] target, int offset, int length) {
+        int i = index(address, length);
+        noteLoad(i, length);
+        System.arraycopy(ram, i, target, offset, length);
+    }
+
+    /** Copies {@code length} bytes of {@code source} into physical memory. */
+    public void write(long address, byte[] source, int offset, int length) {
+        int i = index(address, length);
+        noteStore(i, length);
+        System.arraycopy(source, offset, ram, i, length);
+    }
+
+    /** Sets {@code length} bytes to {@code value}. */
+    public void fill(long address, long length, byte value) {
+        int n = (int) length;
+        int i = index(address, n);
+        noteStore(i, n);
+        Arrays.fill(ram, i, i + n, value);
+    }
+
+    // ---- the oracle's view: unmonitored, never attributed ----
+
+    /** Reads a long without recording the access: for the oracle and for snapshots only. */
+    public long peek64(long address) {
+        return (long) LONG.get(ram, index(address, 8));
+    }
+
+    /** Reads an int without recording the access: for the oracle and for snapshots only. */
+    public int peek32(long address) {
+        return (int) INT.get(ram, index(address, 4));
+    }
+
+    /** Reads a byte without recording the access: for the oracle and for snapshots only. */
+    public byte peek8(long address) {
+        return ram[index(address, 1)];
+    }
+
+    /** A 64-bit FNV-1a hash of one page, read without recording. */
+    public long pageChecksum(int page) {
+        return checksum((long) page << PAGE_SHIFT, PAGE_SIZE);
+    }
+
+    /** A 64-bit FNV-1a hash of a range, read without recording. */
+    public long checksum(long address, int length) {
+        int i = index(address, length);
+        long h = 0xcbf29ce484222325L;
+        int end = i + length;
+        for (; i + 8 <= end; i += 8) {
+            h ^= (long) LONG.get(ram, i);
+            h *= 0x100000001b3L;
+        }
+        for (; i < end; i++) {
+            h ^= ram[i];
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** Domains (bit {@code d} for domain {@code d}) that stored into {@code page} since the last reset. */
+    public long writersOf(int page) {
+        return writers[page];
+    }
+
+    /** Domains that loaded from {@code page} since the last reset. */
+    public long readersOf(int page) {
+        return readers[page];
+    }
+
+    /** First address a non-kernel domain stored to in {@code page}, or -1. */
+    public long firstForeignStore(int page) {
+        return (writers[page] & ~1L) != 0 ? firstForeignStore[page] : -1;
+    }
+
+    /** First address a non-kernel domain loaded from in {@code page}, or -1. */
+    public long firstForeignLoad(int page) {
+        return (readers[page] & ~1L) != 0 ? firstForeignLoad[page] : -1;
+    }
+
+    /** Pages touched (loaded or stored) since the last reset, in first-touch order. */
+    public int[] touchedPages() {
+        return Arrays.copyOf(touched, touchedCount);
+    }
+
+    /** Forgets what the monitor recorded: O(pages touched). */
+    public void resetMonitor() {
+        for (int k = 0; k < touchedCount; k++) {
+            int p = touched[k];
+            writers[p] = 0;
+            readers[p] = 0;
+        }
+        touchedCount = 0;
+    }
+
+    /** A full copy of memory, to roll back to with {@link #restoreTouched}. */
+    public byte[] snapshot() {
+        return ram.clone();
+    }
+
+    /**
+     * Restores every page touched since the last monitor reset from {@code snapshot}, then resets
+     * the monitor: O(pages touched). Pages only loaded are restored too, which is harmless.
+     */
+    public void restoreTouched(byte[] snapshot) {
+        if (snapshot.length != ram.length) {
+            throw new IllegalArgumentException("snapshot is of another memory size");
+        }
+        for (int k = 0; k < touchedCount; k++) {
+            int off = touched[k] << PAGE_SHIFT;
+            System.arraycopy(snapshot, off, ram, off, PAGE_SIZE);
+        }
+        resetMonitor();
+    }
+
+    // ---- machinery ----
+
+    private int index(long address, int width) {
+        // One unsigned compare covers negative addresses, huge ones and a width running off the end.
+        if (Long.compareUnsigned(address, size - width) > 0 || width < 0) {
+            throw new MachineCheck(address, width);
+        }
+        return (int) address;
+    }
+
+    private void noteStore(int i, int width) {
+        long bit = principalBit;
+        int first = i >>> PAGE_SHIFT;
+        int last = (i + width - 1) >>> PAGE_SHIFT;
+        for (int p = first; p <= last; p++) {
+            long w = writers[p];
+            if ((w & bit) == 0) {
+                if ((w | readers[p]) == 0) {
+                    touch(p);
+                }
+                writers[p] = w | bit;
+                if (bit != 1L && (w & ~1L) == 0) {
+                    firstForeignStore[p] = Math.max(i, (long) p << PAGE_SHIFT);
+                }
+            }
+        }
+    }
+
+    private void noteLoad(int i, int width) {
+        long bit = principalBit;
+        int first = i >>> PAGE_SHIFT;
+        int last = (i + width - 1) >>> PAGE_SHIFT;
+        for (int p = first; p <= last; p++) {
+            long r = readers[p];
+            if ((r & bit) == 0) {
+                if ((r | writers[p]) == 0) {
+                    touch(p);
+                }
+                readers[p] = r | bit;
+                if (bit != 1L && (r & ~1L) == 0) {
+                    firstForeignLoad[p] = Math.max(i, (long) p << PAGE_SHIFT);
+                }
+            }
+        }
+    }
+
+    private void touch(int page) {
+        if (touchedCount == touched.length) {
+            touched = Arrays.copyOf(touched, touchedCount * 2);
+        }
+        touched[touchedCount++] = page;
+    }
+}
