@@ -199,6 +199,16 @@ public final class PhysicalMemory implements Memory {
         return ram[index(address, 1)];
     }
 
+    /** Reads a short without recording the access: for the oracle and for snapshots only. */
+    public short peek16(long address) {
+        return (short) SHORT.get(ram, index(address, 2));
+    }
+
+    /** Copies bytes out of memory without recording the access: for the oracle only. */
+    public void peek(long address, byte[] target, int offset, int length) {
+        System.arraycopy(ram, index(address, length), target, offset, length);
+    }
+
     /** A 64-bit FNV-1a hash of one page, read without recording. */
     public long pageChecksum(int page) {
         return checksum((long) page << PAGE_SHIFT, PAGE_SIZE);
@@ -206,15 +216,23 @@ public final class PhysicalMemory implements Memory {
 
     /** A 64-bit FNV-1a hash of a range, read without recording. */
     public long checksum(long address, int length) {
-        int i = index(address, length);
+        return checksum(ram, index(address, length), length);
+    }
+
+    /**
+     * The same 64-bit FNV-1a hash (over little-endian words, then the tail bytes) of a range of a
+     * Java array, so that data kept outside simulated memory compares with data inside it.
+     */
+    public static long checksum(byte[] bytes, int offset, int length) {
+        int i = offset;
         long h = 0xcbf29ce484222325L;
-        int end = i + length;
+        int end = offset + length;
         for (; i + 8 <= end; i += 8) {
-            h ^= (long) LONG.get(ram, i);
+            h ^= (long) LONG.get(bytes, i);
             h *= 0x100000001b3L;
         }
         for (; i < end; i++) {
-            h ^= ram[i];
+            h ^= bytes[i];
             h *= 0x100000001b3L;
         }
         return h;
@@ -273,6 +291,36 @@ public final class PhysicalMemory implements Memory {
             System.arraycopy(snapshot, off, ram, off, PAGE_SIZE);
         }
         resetMonitor();
+    }
+
+    /**
+     * Copies all of {@code snapshot} back, then resets the monitor: O(memory size). For a snapshot
+     * the monitor has not been tracking, or after a write that bypassed the monitor.
+     */
+    public void restoreAll(byte[] snapshot) {
+        if (snapshot.length != ram.length) {
+            throw new IllegalArgumentException("snapshot is of another memory size");
+        }
+        System.arraycopy(snapshot, 0, ram, 0, ram.length);
+        resetMonitor();
+    }
+
+    /** Whether the monitor recorded any access to {@code page} since the last reset. */
+    public boolean isTouched(int page) {
+        return (writers[page] | readers[page]) != 0;
+    }
+
+    /** The {@code k}-th page touched since the last reset, without copying the list. */
+    public int touchedPage(int k) {
+        if (k < 0 || k >= touchedCount) {
+            throw new IndexOutOfBoundsException("touched page " + k + " of " + touchedCount);
+        }
+        return touched[k];
+    }
+
+    /** Number of pages touched since the last reset. */
+    public int touchedCount() {
+        return touchedCount;
     }
 
     // ---- machinery ----

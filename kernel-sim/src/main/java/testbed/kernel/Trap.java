@@ -56,7 +56,12 @@ public final class Trap extends Error {
      * @param detail the rest of the message after the kind's prefix
      */
     public Trap(Kind kind, int domain, String location, String detail) {
-        super(kind.prefix() + ": " + detail, null, false, false);
+        this(kind, domain, location, detail, null);
+    }
+
+    /** A trap caused by a throwable the extension raised or the JVM raised inside it. */
+    public Trap(Kind kind, int domain, String location, String detail, Throwable cause) {
+        super(kind.prefix() + ": " + detail, cause, false, false);
         this.kind = kind;
         this.domain = domain;
         this.location = location == null ? "" : location;
@@ -67,8 +72,7 @@ public final class Trap extends Error {
         if (domainId == domain) {
             return this;
         }
-        Trap t = new Trap(kind, domainId, location, getMessage().substring(kind.prefix().length() + 2));
-        return t;
+        return new Trap(kind, domainId, location, getMessage().substring(kind.prefix().length() + 2), getCause());
     }
 
     public Kind kind() {

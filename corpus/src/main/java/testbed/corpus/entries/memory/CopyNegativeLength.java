@@ -1,0 +1,43 @@
+package testbed.corpus.entries.memory;
+
+import testbed.corpus.Entry;
+import testbed.corpus.Expect;
+import testbed.corpus.Family;
+import testbed.corpus.Outcome;
+import testbed.kernel.api.Context;
+import testbed.kernel.api.PacketFilter;
+
+/**
+ * Negative copy length: the filter computes the payload length as "packet start minus header
+ * end" (the operands swapped) and passes the negative result straight to {@code copy}.
+ *
+ * <p>Represents: signedness bugs in length handling, the copy-overrun fault type of the Rio fault
+ * model (Chen et al. 1996) with a negative length, the class of the Linux eBPF verifier's
+ * sign-extension bug (CVE-2017-16995).
+ *
+ * <p>Expected outcome per protection mode:
+ * <ul>
+ *   <li>{@code NONE}: CRASHED. Unprotected, the negative length reaches physical memory, which
+ *       raises a machine check in trusted code: the host fails.
+ *   <li>{@code SFI_MASK}: CONTAINED. A length is not an address and cannot be masked; a correct
+ *       masked copy must refuse a length outside {@code [0, segment size]} with a trap.
+ *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The range check fails
+ *       and traps.
+ * </ul>
+ */
+@Entry(family = Family.MEMORY,
+        threat = "a bulk copy with a negative length computed by swapped operands",
+        reference = "Chen et al. 1996, ASPLOS, The Rio File Cache: copy-overrun fault type; CVE-2017-16995: signed length confusion",
+        expect = {@Expect(mode = "NONE", outcome = Outcome.CRASHED),
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.CONTAINED)},
+        otherwise = Outcome.CONTAINED)
+public final class CopyNegativeLength implements PacketFilter {
+
+    @Override
+    public int filter(Context ctx, long packet, int length) {
+        long headerEnd = packet + 14;
+        long payloadLength = packet - headerEnd;
+        ctx.memory().copy(packet, headerEnd, payloadLength);
+        return 0; // drop: the answer never depends on memory a mask may have redirected
+    }
+}

@@ -1,0 +1,43 @@
+package testbed.corpus.entries.memory;
+
+import testbed.corpus.Entry;
+import testbed.corpus.Expect;
+import testbed.corpus.Family;
+import testbed.corpus.Outcome;
+import testbed.kernel.api.Context;
+import testbed.kernel.api.PacketFilter;
+
+/**
+ * A load that straddles the segment end: an 8-byte load 4 bytes before the end, whose second
+ * half reads the next segment, and whose value the filter delivers in the packet.
+ *
+ * <p>Represents: the width problem of address sandboxing (Wahbe et al. 1993, guard zones) on
+ * the read side: the base address is inside, the last byte is not.
+ *
+ * <p>Expected outcome per protection mode:
+ * <ul>
+ *   <li>{@code NONE}: ESCAPED. The write monitor records a load outside the segment.
+ *   <li>{@code SFI_MASK}: OK. A correct mask keeps the whole access inside; the filter delivers
+ *       its own bytes and the answer does not depend on them.
+ *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The check of
+ *       {@code [address, address + 8)} fails and traps.
+ * </ul>
+ */
+@Entry(family = Family.MEMORY,
+        threat = "an 8-byte load whose last 4 bytes fall past the segment end",
+        reference = "Wahbe, Lucco, Anderson and Graham 1993, SOSP, Efficient Software-Based Fault Isolation: guard zones for access width",
+        expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+        otherwise = Outcome.CONTAINED)
+public final class LoadStraddlingSegmentEnd implements PacketFilter {
+
+    @Override
+    public int filter(Context ctx, long packet, int length) {
+        long end = ctx.segmentBase() + ctx.segmentSize();
+        long word = ctx.memory().load64(end - 4);
+        if (length >= 8) {
+            ctx.memory().store64(packet, word);
+        }
+        return length;
+    }
+}

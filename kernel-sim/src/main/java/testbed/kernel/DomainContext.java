@@ -1,0 +1,226 @@
+package testbed.kernel;
+
+import testbed.kernel.api.Context;
+import testbed.kernel.api.Memory;
+import testbed.kernel.api.Status;
+
+/**
+ * The kernel helpers as one domain sees them. Each helper checks that the domain is live, that
+ * its in-memory record grants the capability, and every argument, before it changes anything;
+ * a bad argument yields a negative {@link Status}, never an exception and never a change. It
+ * runs as {@link PhysicalMemory#KERNEL} and records its stores in the open transaction's undo
+ * log if the transaction is this domain's.
+ */
+final class DomainContext implements Context {
+    private final Kernel kernel;
+    private final Domain domain;
+    private final int id;
+
+    DomainContext(Kernel kernel, Domain domain) {
+        this.kernel = kernel;
+        this.domain = domain;
+        this.id = domain.id();
+    }
+
+    @Override
+    public Memory memory() {
+        return kernel.extensionMemory();
+    }
+
+    @Override
+    public long segmentBase() {
+        return domain.segment().base();
+    }
+
+    @Override
+    public long segmentSize() {
+        return domain.segment().size();
+    }
+
+    @Override
+    public long alloc(long size) {
+        int prev = kernel.enterHelper(domain);
+        try {
+            if (!allowed(Capability.HEAP)) {
+                return Status.EPERM;
+            }
+            if (size <= 0 || size > domain.segment().size()) {
+                return Status.EINVAL;
+            }
+            return kernel.heapTable().alloc(domain, size);
+        } finally {
+            kernel.exitHelper(prev);
+        }
+    }
+
+    @Override
+    public int free(long address) {
+        int prev = kernel.enterHelper(domain);
+        try {
+            if (!allowed(Capability.HEAP)) {
+                return Status.EPERM;
+            }
+            if (address == 0) {
+                return Status.ENOENT;
+            }
+            return kernel.heapTable().free(domain, address);
+        } finally {
+            kernel.exitHelper(prev);
+        }
+    }
+
+    @Override
+    public int sendPacket(long address, int length) {
+        int prev = kernel.enterHelper(domain);
+        try {
+            if (!allowed(Capability.SEND)) {
+                return Status.EPERM;
+            }
+            if (length <= 0 || length > KernelConfig.MAX_PACKET) {
+                return Status.EINVAL;
+            }
+            if (!domain.segment().contains(address, length)) {
+                return Status.EFAULT;
+            }
+            return kernel.txRing().pushFrom(address, length) < 0 ? Status.ENOMEM : Status.OK;
+        } finally {
+            kernel.exitHelper(prev);
+        }
+    }
+
+    @Override
+    public int log(long address, int length) {
+        int prev = kernel.enterHelper(domain);
+        try {
+            if (!allowed(Capability.LOG)) {
+                return Status.EPERM;
+            }
+            if (length < 0 || length > KernelLog.MAX_MESSAGE) {
+                return Status.EINVAL;
+            }
+            if (!domain.segment().contains(address, length)) {
+                return Status.EFAULT;
+            }
+            return kernel.kernelLog().append(id, address, length, kernel.now()) ? Status.OK : Status.ENOMEM;
+        } finally {
+            kernel.exitHelper(prev);
+        }
+    }
+
+    @Override
+    public int lock(int lockId) {
+        int prev = kernel.enterHelper(domain);
+        try {
+            if (!allowed(Capability.LOCK)) {
+                return Status.EPERM;
+            }
+            LockTable locks = kernel.lockTable();
+            if (lockId < 0 || lockId >= locks.count()) {
+                return Status.EINVAL;
+            }
+            int holder = locks.holderOf(lockId);
+            if (holder == id) {
+                return Status.EDEADLK;
+            }
+            if (holder != 0) {
+                return Status.EBUSY;
+            }
+            SegmentTable segments = kernel.segmentTable();
+            int held = segments.getInt(id, SegmentTable.LOCKS_AT);
+            if (held < 0 || held >= segments.getInt(id, SegmentTable.LOCK_QUOTA_AT)) {
+                return Status.ENOMEM;
+            }
+            locks.take(lockId, id, kernel.now());
+            segments.putInt(id, SegmentTable.LOCKS_AT, held + 1);
+            return Status.OK;
+        } finally {
+            kernel.exitHelper(prev);
+        }
+    }
+
+    @Override
+    public int unlock(int lockId) {
+        int prev = kernel.enterHelper(domain);
+        try {
+            if (!allowed(Capability.LOCK)) {
+                return Status.EPERM;
+            }
+            LockTable locks = kernel.lockTable();
+            if (lockId < 0 || lockId >= locks.count()) {
+                return Status.EINVAL;
+            }
+            if (locks.holderOf(lockId) != id) {
+                return Status.EPERM;
+            }
+            locks.release(lockId);
+            SegmentTable segments = kernel.segmentTable();
+            segments.putInt(id, SegmentTable.LOCKS_AT, Math.max(0, segments.getInt(id, SegmentTable.LOCKS_AT) - 1));
+            return Status.OK;
+        } finally {
+            kernel.exitHelper(prev);
+        }
+    }
+
+    @Override
+    public long time() {
+        int prev = kernel.enterHelper(domain);
+        try {
+            return allowed(Capability.TIME) ? kernel.now() : Status.EPERM;
+        } finally {
+            kernel.exitHelper(prev);
+        }
+    }
+
+    @Override
+    public int bindFrame() {
+        int prev = kernel.enterHelper(domain);
+        try {
+            if (!allowed(Capability.FRAMES)) {
+                return Status.EPERM;
+            }
+            SegmentTable segments = kernel.segmentTable();
+            int bound = segments.getInt(id, SegmentTable.FRAMES_AT);
+            if (bound < 0 || bound >= segments.getInt(id, SegmentTable.FRAME_QUOTA_AT)) {
+                return Status.ENOMEM;
+            }
+            int frame = kernel.frameAllocator().allocate(0);
+            if (frame < 0) {
+                return Status.ENOMEM;
+            }
+            kernel.frameTable().set(frame, FrameTable.BOUND, id);
+            segments.putInt(id, SegmentTable.FRAMES_AT, bound + 1);
+            return frame;
+        } finally {
+            kernel.exitHelper(prev);
+        }
+    }
+
+    @Override
+    public int releaseFrame(int frame) {
+        int prev = kernel.enterHelper(domain);
+        try {
+            if (!allowed(Capability.FRAMES)) {
+                return Status.EPERM;
+            }
+            FrameTable frames = kernel.frameTable();
+            if (frame < 0 || frame >= frames.frames()) {
+                return Status.EINVAL;
+            }
+            if (frames.useOf(frame) != FrameTable.BOUND || frames.ownerOf(frame) != id) {
+                return Status.EPERM;
+            }
+            frames.set(frame, FrameTable.FREE, 0);
+            kernel.frameAllocator().free(frame, 0);
+            SegmentTable segments = kernel.segmentTable();
+            segments.putInt(id, SegmentTable.FRAMES_AT, Math.max(0, segments.getInt(id, SegmentTable.FRAMES_AT) - 1));
+            return Status.OK;
+        } finally {
+            kernel.exitHelper(prev);
+        }
+    }
+
+    /** The domain is this kernel's current one under its id, and its in-memory record grants the capability. */
+    private boolean allowed(Capability capability) {
+        return kernel.domain(id) == domain && kernel.segmentTable().grants(id, capability);
+    }
+}

@@ -1,0 +1,56 @@
+package testbed.kernel;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What a fault domain is given when it is created: a segment size, capabilities and quotas.
+ * Immutable; build one in stages, {@code DomainSpec.segment(64 << 10).allow(HEAP, LOG).frames(8)}.
+ * The kernel checks it when creating the domain ({@link Kernel#createDomain}).
+ *
+ * @param segmentSize bytes: a power of two, at least 4 KiB
+ * @param capabilities helpers and hooks the domain may use
+ * @param frameQuota most frames it may hold bound at once
+ * @param heapQuota most bytes of heap blocks it may hold at once
+ * @param lockQuota most kernel locks it may hold at once
+ */
+public record DomainSpec(long segmentSize, Set<Capability> capabilities, int frameQuota, long heapQuota, int lockQuota) {
+
+    public DomainSpec {
+        if (capabilities == null) {
+            throw new IllegalArgumentException("capabilities must not be null; use an empty set");
+        }
+        capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
+    }
+
+    /** A segment of {@code size} bytes, no capabilities, 16 frames, the whole heap area, 4 locks. */
+    public static DomainSpec segment(long size) {
+        return new DomainSpec(size, Set.of(), 16, Math.max(0, size - Domain.WINDOW_SIZE), 4);
+    }
+
+    /** The same spec with {@code more} capabilities added. */
+    public DomainSpec allow(Capability... more) {
+        EnumSet<Capability> set = EnumSet.noneOf(Capability.class);
+        set.addAll(capabilities);
+        set.addAll(Arrays.asList(more));
+        return new DomainSpec(segmentSize, set, frameQuota, heapQuota, lockQuota);
+    }
+
+    /** The same spec with every capability. */
+    public DomainSpec allowAll() {
+        return allow(Capability.values());
+    }
+
+    public DomainSpec frames(int quota) {
+        return new DomainSpec(segmentSize, capabilities, quota, heapQuota, lockQuota);
+    }
+
+    public DomainSpec heap(long quota) {
+        return new DomainSpec(segmentSize, capabilities, frameQuota, quota, lockQuota);
+    }
+
+    public DomainSpec locks(int quota) {
+        return new DomainSpec(segmentSize, capabilities, frameQuota, heapQuota, quota);
+    }
+}

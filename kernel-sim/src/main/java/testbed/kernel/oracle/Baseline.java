@@ -1,0 +1,54 @@
+package testbed.kernel.oracle;
+
+import testbed.kernel.Domain;
+import testbed.kernel.Kernel;
+import testbed.kernel.PacketRing;
+import testbed.kernel.PhysicalMemory;
+
+/**
+ * What the kernel held just before a trial, kept outside simulated memory: the domains, the
+ * lock holders, a checksum of every file block's content (dirty cached data included), the
+ * accepted packets, and the canary's segment and answer. Page checksums are not here: they belong
+ * to the kernel's base snapshot and are computed once per snapshot.
+ */
+final class Baseline {
+    final Kernel.Snapshot snapshot;
+    final Domain[] domains;
+    final int[] lockOwners;
+    final long[] blockSums;
+    final long socketHead;
+    final long socketTail;
+    final long[] socketSums;
+    final long canarySegment;
+    final long canaryAnswer;
+
+    Baseline(Kernel kernel, Kernel.Snapshot snapshot, long canaryAnswer) {
+        this.snapshot = snapshot;
+        this.domains = new Domain[PhysicalMemory.MAX_DOMAIN_ID + 1];
+        for (Domain d : kernel.domains()) {
+            domains[d.id()] = d;
+        }
+        this.lockOwners = new int[kernel.lockTable().count()];
+        for (int l = 0; l < lockOwners.length; l++) {
+            lockOwners[l] = kernel.lockTable().owner(l);
+        }
+        this.blockSums = DataCheck.blockSums(kernel, null);
+        PacketRing socket = kernel.socketQueue();
+        this.socketHead = socket.head();
+        long tail = socket.tail();
+        long n = tail - socketHead;
+        this.socketTail = n >= 0 && n <= socket.slots() ? tail : socketHead;
+        this.socketSums = new long[(int) (socketTail - socketHead)];
+        for (int i = 0; i < socketSums.length; i++) {
+            socketSums[i] = socket.checksum(socketHead + i);
+        }
+        this.canarySegment = CanaryCheck.segmentSum(kernel);
+        this.canaryAnswer = canaryAnswer;
+    }
+
+    /** The domain with {@code id} now, or, if it was destroyed during the trial, before it. */
+    Domain domain(Kernel kernel, int id) {
+        Domain now = kernel.domain(id);
+        return now != null ? now : domains[id];
+    }
+}

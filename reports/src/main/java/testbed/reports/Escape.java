@@ -1,0 +1,138 @@
+package testbed.reports;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import testbed.faults.TrialRecord;
+
+/**
+ * Escapes for text that comes from extensions and trials (entry names, trap messages, oracle
+ * violations, ids). Everything such a string contains must reach the reader as text: it must
+ * never open a tag, an attribute, a table cell or a link.
+ */
+final class Escape {
+    /** Characters a POSIX shell takes literally inside a word (no tilde at the start: ids cannot start with one). */
+    private static final Pattern SHELL_WORD = Pattern.compile("[A-Za-z0-9_./~:+=@%,-]+");
+
+    private Escape() {
+    }
+
+    /**
+     * The trial's replay command as a reader can paste it into a shell: the id single-quoted
+     * when it holds anything the shell would interpret ({@code <}, {@code $}, {@code ;}, a
+     * quote), so an entry named like a command substitution replays instead of running.
+     */
+    static String replayCommand(TrialRecord trial) {
+        String command = trial.replayCommand();
+        String id = trial.id();
+        if (SHELL_WORD.matcher(id).matches() || !command.endsWith(id)) {
+            return command;
+        }
+        return command.substring(0, command.length() - id.length()) + "'" + id.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * Text for HTML or XML 1.0, safe both between tags and inside a double- or single-quoted
+     * attribute. Characters that XML 1.0 forbids even as references (C0 controls other than tab,
+     * line feed and carriage return; lone surrogates; U+FFFE, U+FFFF) become U+FFFD, so a
+     * hostile message can neither break the markup nor make the document unparseable.
+     * Tab, line feed and carriage return are written as references so that attribute values
+     * keep them through attribute-value normalisation.
+     */
+    static String markup(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                case '\t' -> out.append("&#9;");
+                case '\n' -> out.append("&#10;");
+                case '\r' -> out.append("&#13;");
+                default -> {
+                    if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                        out.append(c).append(text.charAt(++i));
+                    } else if (c < 0x20 || Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') {
+                        out.append('\uFFFD');
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * A relative link to a path below the report's directory: each segment percent-encoded and
+     * the whole prefixed with {@code ./}, so no value can become a {@code javascript:} or other
+     * scheme link, or leave the attribute.
+     */
+    static String relativeHref(String path) {
+        StringBuilder out = new StringBuilder("./");
+        byte[] bytes = (path == null ? "" : path).getBytes(StandardCharsets.UTF_8);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if (c == '/' || c == '-' || c == '.' || c == '_' || c == '~'
+                    || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Text for one cell of a GitHub-flavoured Markdown table: {@code |} cannot end the cell,
+     * line breaks become spaces, and Markdown and inline-HTML syntax characters are
+     * backslash-escaped or written as entities so that they print as themselves.
+     */
+    static String markdown(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\', '|', '`', '*', '[', ']', '~' -> out.append('\\').append(c);
+                case '_' -> {
+                    // GFM never emphasises an underscore between two word characters (SFI_MASK).
+                    boolean inWord = i > 0 && i + 1 < text.length()
+                            && Character.isLetterOrDigit(text.charAt(i - 1)) && Character.isLetterOrDigit(text.charAt(i + 1));
+                    out.append(inWord ? "_" : "\\_");
+                }
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '\r', '\n', '\t' -> out.append(' ');
+                default -> out.append(c < 0x20 ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * A Markdown code span for a table cell (a replay command): the fence is longer than any
+     * run of backticks inside, and {@code |} is escaped, which GFM tables honour even in code.
+     */
+    static String markdownCode(String text) {
+        String body = (text == null ? "" : text).replaceAll("[\\r\\n\\t]", " ").replace("|", "\\|");
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < body.length(); i++) {
+            run = body.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(longest + 1);
+        String pad = body.startsWith("`") || body.endsWith("`") ? " " : "";
+        return fence + pad + body + pad + fence;
+    }
+}

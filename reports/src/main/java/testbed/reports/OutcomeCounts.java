@@ -1,0 +1,54 @@
+package testbed.reports;
+
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import testbed.corpus.Outcome;
+import testbed.faults.TrialRecord;
+
+/** How many trials of one group ended in each outcome, and how many of them unexpectedly. */
+final class OutcomeCounts {
+    /** Outcomes that mean the host was hurt or had to intervene from outside. */
+    static final Set<Outcome> DAMAGE = EnumSet.of(Outcome.ESCAPED, Outcome.CRASHED, Outcome.HUNG);
+
+    private final int[] counts = new int[Outcome.values().length];
+    private int unexpected;
+
+    void add(TrialRecord record) {
+        counts[record.outcome().ordinal()]++;
+        if (record.unexpected()) {
+            unexpected++;
+        }
+    }
+
+    int get(Outcome outcome) {
+        return counts[outcome.ordinal()];
+    }
+
+    int total() {
+        int sum = 0;
+        for (int c : counts) {
+            sum += c;
+        }
+        return sum;
+    }
+
+    int unexpected() {
+        return unexpected;
+    }
+
+    /** Whether any trial of the group ended in {@code ESCAPED}, {@code CRASHED} or {@code HUNG}. */
+    boolean hasDamage() {
+        return DAMAGE.stream().anyMatch(o -> get(o) > 0);
+    }
+
+    /** Every outcome name to its count, in declaration order, zeros included. */
+    Map<String, Integer> asMap() {
+        Map<String, Integer> map = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            map.put(o.name(), get(o));
+        }
+        return map;
+    }
+}

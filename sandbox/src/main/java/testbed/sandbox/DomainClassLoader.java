@@ -1,0 +1,73 @@
+package testbed.sandbox;
+
+import java.util.HashSet;
+import java.util.Set;
+import testbed.sandbox.verify.Verifier;
+
+/**
+ * The class loader of one fault domain. It defines the domain's (rewritten) extension class.
+ * In a protected mode the class may resolve nothing but the extension API, the isolation runtime
+ * the rewrite calls into, and the JDK types the verifier's allowlist names; everything else is
+ * {@link ClassNotFoundException} even if the verifier missed it. Under {@code NONE} the loader
+ * is trusted and delegates everything, as an unprotected kernel would. Dropping the loader
+ * unloads the class, so domains share no static state.
+ */
+final class DomainClassLoader extends ClassLoader {
+    static final String NAME_PREFIX = "domain:";
+    private static final String[] VISIBLE_PACKAGES = {"testbed.kernel.api.", "testbed.sfi.runtime."};
+    private static final Set<String> VISIBLE_TYPES = visibleTypes();
+
+    static {
+        registerAsParallelCapable();
+    }
+
+    private final String extensionName;
+    private final boolean trusted;
+
+    DomainClassLoader(String extensionName, ClassLoader parent, boolean trusted) {
+        super(NAME_PREFIX + extensionName, parent);
+        this.extensionName = extensionName;
+        this.trusted = trusted;
+    }
+
+    Class<?> define(byte[] bytes) {
+        return defineClass(extensionName, bytes, 0, bytes.length);
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (name.equals(extensionName)) {
+            Class<?> own = findLoadedClass(name);
+            if (own != null) {
+                return own;
+            }
+            throw new ClassNotFoundException(name);
+        }
+        if (!trusted && !visible(name)) {
+            throw new ClassNotFoundException(name + " is not visible to extension " + extensionName);
+        }
+        return super.loadClass(name, resolve);
+    }
+
+    private static boolean visible(String name) {
+        for (String p : VISIBLE_PACKAGES) {
+            if (name.startsWith(p)) {
+                return true;
+            }
+        }
+        return VISIBLE_TYPES.contains(name);
+    }
+
+    private static Set<String> visibleTypes() {
+        Set<String> types = new HashSet<>(Verifier.allowlistedTypes());
+        // What the isolation runtime throws, and what javac's string concatenation links against.
+        types.add("testbed.kernel.Trap");
+        types.add("java.lang.Object");
+        types.add("java.lang.String");
+        types.add("java.lang.invoke.StringConcatFactory");
+        types.add("java.lang.invoke.MethodHandles$Lookup");
+        types.add("java.lang.invoke.MethodType");
+        types.add("java.lang.invoke.CallSite");
+        return Set.copyOf(types);
+    }
+}

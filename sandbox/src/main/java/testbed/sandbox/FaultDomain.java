@@ -1,0 +1,78 @@
+package testbed.sandbox;
+
+import testbed.kernel.Crossing;
+import testbed.kernel.Domain;
+import testbed.kernel.Kernel;
+import testbed.sfi.ProtectionMode;
+
+/**
+ * One loaded extension instance, bound to its segment, budget and capabilities, ready for the
+ * kernel to call through its {@link #crossing() crossing}. {@link #unload()} detaches it, gives
+ * its segment back, and drops its class loader so its classes can be unloaded.
+ */
+public final class FaultDomain implements AutoCloseable {
+    private final Kernel kernel;
+    private final Domain domain;
+    private final ProtectionMode mode;
+    private final Object extension;
+    private final Crossing crossing;
+    private final String hook;
+    private boolean unloaded;
+
+    FaultDomain(Kernel kernel, Domain domain, ProtectionMode mode, Object extension, Crossing crossing, String hook) {
+        this.kernel = kernel;
+        this.domain = domain;
+        this.mode = mode;
+        this.extension = extension;
+        this.crossing = crossing;
+        this.hook = hook;
+    }
+
+    /** The kernel's view of this domain: id, segment, context. */
+    public Domain domain() {
+        return domain;
+    }
+
+    public ProtectionMode mode() {
+        return mode;
+    }
+
+    /** The extension instance (of its rewritten class, in its own loader). */
+    public Object extension() {
+        return extension;
+    }
+
+    /** How the kernel must enter this domain: direct under {@code NONE}, transactional otherwise. */
+    public Crossing crossing() {
+        return crossing;
+    }
+
+    /** Binary name of the hook interface the extension implements. */
+    public String hook() {
+        return hook;
+    }
+
+    /** Attaches the extension to its hook; the capability check is the kernel's. */
+    public FaultDomain attach() {
+        kernel.attach(domain, extension, crossing);
+        return this;
+    }
+
+    /** Detaches and destroys the domain; idempotent. */
+    public void unload() {
+        if (!unloaded) {
+            unloaded = true;
+            kernel.destroyDomain(domain);
+        }
+    }
+
+    @Override
+    public void close() {
+        unload();
+    }
+
+    @Override
+    public String toString() {
+        return domain.name() + "#" + domain.id() + "[" + mode + ", " + domain.segment() + "]";
+    }
+}

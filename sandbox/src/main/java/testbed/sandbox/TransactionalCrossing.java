@@ -1,0 +1,58 @@
+package testbed.sandbox;
+
+import testbed.kernel.Crossing;
+import testbed.kernel.Domain;
+import testbed.kernel.DomainCall;
+import testbed.kernel.Kernel;
+import testbed.kernel.Transaction;
+import testbed.kernel.Trap;
+import testbed.sfi.runtime.Meter;
+
+/**
+ * The protected domain crossing (VINO's graft invocation): refill the domain's budget, open a
+ * transaction, arm the watchdog, run, and commit. Anything that goes wrong inside becomes a typed
+ * {@link Trap}; the kernel's abort protocol then rolls the transaction back, releases what the
+ * domain held and unbinds it, and the trap goes to the kernel, which carries on with its default.
+ */
+final class TransactionalCrossing implements Crossing {
+    private final Kernel kernel;
+    private final Meter meter;
+    private final Budget budget;
+    private final Watchdog watchdog;
+    private final long watchdogNanos;
+    private final Runnable fire;
+
+    TransactionalCrossing(Kernel kernel, Meter meter, Budget budget, Watchdog watchdog) {
+        this.kernel = kernel;
+        this.meter = meter;
+        this.budget = budget;
+        this.watchdog = watchdog;
+        this.watchdogNanos = budget.watchdog().toNanos();
+        this.fire = () -> meter.stop(Trap.Kind.WATCHDOG, "invocation ran longer than " + budget.watchdog().toMillis() + " ms");
+    }
+
+    @Override
+    public long enter(Domain domain, DomainCall call) {
+        meter.refill(budget.fuel(), budget.bytes(), budget.depth());
+        Transaction transaction = kernel.begin(domain);
+        watchdog.arm(watchdogNanos, fire);
+        Trap trap;
+        try {
+            long result = call.run();
+            if (kernel.locksHeldBy(domain) == 0) {
+                transaction.commit();
+                return result;
+            }
+            trap = new Trap(Trap.Kind.LOCK_HELD, domain.id(), "return", "domain " + domain.name()
+                    + " returned holding " + kernel.locksHeldBy(domain) + " kernel lock(s)");
+        } catch (Trap t) {
+            trap = t.inDomain(domain.id());
+        } catch (Throwable t) {
+            trap = Traps.fromThrowable(domain, t);
+        } finally {
+            watchdog.disarm();
+        }
+        kernel.abort(domain, trap);
+        throw trap;
+    }
+}

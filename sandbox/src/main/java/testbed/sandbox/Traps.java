@@ -1,0 +1,33 @@
+package testbed.sandbox;
+
+import testbed.kernel.Domain;
+import testbed.kernel.Trap;
+
+/** Turns what the JVM throws inside an extension into the kernel's typed {@link Trap}. */
+final class Traps {
+    private Traps() {
+    }
+
+    static Trap fromThrowable(Domain domain, Throwable t) {
+        String where = extensionFrame(t);
+        if (t instanceof StackOverflowError) {
+            return new Trap(Trap.Kind.STACK_DEPTH, domain.id(), where, "JVM stack overflow in " + domain.name(), t);
+        }
+        if (t instanceof OutOfMemoryError) {
+            return new Trap(Trap.Kind.MEMORY_BUDGET, domain.id(), where, "JVM heap exhausted in " + domain.name(), t);
+        }
+        return new Trap(Trap.Kind.UNCAUGHT_EXCEPTION, domain.id(), where,
+                t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage()), t);
+    }
+
+    /** The innermost stack frame in extension code, as {@code Class.method:line}, or empty. */
+    private static String extensionFrame(Throwable t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            String loader = e.getClassLoaderName();
+            if (loader != null && loader.startsWith(DomainClassLoader.NAME_PREFIX)) {
+                return e.getClassName() + "." + e.getMethodName() + ":" + e.getLineNumber();
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,251 @@
+package testbed.sandbox.verify;
+
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+import testbed.kernel.api.EventHandler;
+import testbed.kernel.api.EvictionPolicy;
+import testbed.kernel.api.LibraryOs;
+import testbed.kernel.api.PacketFilter;
+import testbed.kernel.api.ReadFilter;
+
+/** The rules about a class's shape and declarations: everything but its code. */
+final class DeclarationCheck {
+    /** The hook interfaces by internal name. */
+    static final Map<String, Class<?>> HOOKS = hooks(PacketFilter.class, ReadFilter.class, EventHandler.class,
+            EvictionPolicy.class, LibraryOs.class);
+    private static final Map<Class<?>, List<String[]>> HOOK_METHODS = hookMethods();
+
+    /**
+     * Packages an extension may not claim: the JDK's, and the testbed's whose classes a domain's
+     * loader makes visible. (Claiming them gains no access, a domain has its own loader, but it
+     * would shadow a trusted class by name for the extension itself, and the JVM refuses
+     * {@code java/} outright.)
+     */
+    private static final List<String> RESERVED = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/",
+            "testbed/kernel/", "testbed/sfi/");
+
+    /** Methods that Java serialization calls by name. */
+    private static final Set<String> SERIALIZATION_METHODS = Set.of(
+            "readObject(Ljava/io/ObjectInputStream;)V", "writeObject(Ljava/io/ObjectOutputStream;)V",
+            "readObjectNoData()V", "readResolve()Ljava/lang/Object;", "writeReplace()Ljava/lang/Object;",
+            "readExternal(Ljava/io/ObjectInput;)V", "writeExternal(Ljava/io/ObjectOutput;)V");
+
+    private final Declarations d;
+    private final Allowlist allowlist;
+    private final boolean enforce;
+
+    private DeclarationCheck(Declarations d, Allowlist allowlist, boolean enforce) {
+        this.d = d;
+        this.allowlist = allowlist;
+        this.enforce = enforce;
+    }
+
+    /**
+     * Checks shape (always) and declarations (when {@code enforce}).
+     *
+     * @return the hook interface the class implements
+     */
+    static Class<?> check(Declarations d, Allowlist allowlist, boolean enforce) throws Rejection {
+        return new DeclarationCheck(d, allowlist, enforce).check();
+    }
+
+    /** Whether {@code internalName} may appear as a type in {@code self}. */
+    static boolean typeAllowed(String internalName, Declarations self, Allowlist allowlist) {
+        return internalName.equals(self.name()) || allowlist.knowsType(internalName);
+    }
+
+    /** The first class a descriptor names that may not appear as a type, or null. */
+    static String deniedType(List<String> classes, Declarations self, Allowlist allowlist) {
+        for (String c : classes) {
+            if (!typeAllowed(c, self, allowlist)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private Class<?> check() throws Rejection {
+        if (d.module() || d.is(Opcodes.ACC_MODULE)) {
+            throw shape("a module descriptor, not a class");
+        }
+        if (d.is(Opcodes.ACC_INTERFACE) || d.is(Opcodes.ACC_ANNOTATION)) {
+            throw shape("an interface, not a class");
+        }
+        if (d.is(Opcodes.ACC_ENUM)) {
+            throw shape("an enum: an extension is a plain class");
+        }
+        if (d.is(Opcodes.ACC_ABSTRACT)) {
+            throw shape("abstract: the kernel must be able to instantiate it");
+        }
+        if (!d.is(Opcodes.ACC_PUBLIC)) {
+            throw shape("not public: the kernel must be able to instantiate it");
+        }
+        for (String p : reserved()) {
+            if (d.name().startsWith(p)) {
+                throw shape("package " + p.substring(0, p.length() - 1).replace('/', '.') + " is reserved for the JDK and the testbed");
+            }
+        }
+        if (!"java/lang/Object".equals(d.superName())) {
+            throw shapeOr(Rule.diagnose(String.valueOf(d.superName()), null), "extends " + d.superName()
+                    + "; an extension extends java/lang/Object directly");
+        }
+        Class<?> hook = null;
+        for (String i : d.interfaces()) {
+            Class<?> h = HOOKS.get(i);
+            if (h == null) {
+                throw shapeOr(Rule.diagnose(i, null), "implements " + i + ", which is not a hook interface");
+            }
+            if (hook != null) {
+                throw shape("implements two hook interfaces; an extension implements exactly one");
+            }
+            hook = h;
+        }
+        if (hook == null) {
+            throw shape("implements no hook interface; an extension implements exactly one of "
+                    + String.join(", ", HOOKS.keySet()));
+        }
+        if (enforce) {
+            for (Declarations.Field f : d.fields()) {
+                field(f);
+            }
+            for (Declarations.Method m : d.methods()) {
+                method(m);
+            }
+        }
+        Declarations.Method constructor = d.method("<init>", "()V");
+        if (constructor == null || !constructor.is(Opcodes.ACC_PUBLIC)) {
+            throw shape("no public no-argument constructor");
+        }
+        for (Declarations.Method m : d.methods()) {
+            if (m.is(Opcodes.ACC_ABSTRACT)) {
+                throw Rejection.ofMethod(Rule.SHAPE, d.binaryName(), m.name(), m.descriptor(), -1,
+                        "abstract method: every method of an extension needs code");
+            }
+        }
+        for (String[] required : HOOK_METHODS.get(hook)) {
+            Declarations.Method m = d.method(required[0], required[1]);
+            if (m == null || !m.is(Opcodes.ACC_PUBLIC) || m.is(Opcodes.ACC_STATIC)) {
+                throw shape("does not implement " + required[0] + required[1] + " of " + hook.getName()
+                        + " as a public instance method");
+            }
+        }
+        return hook;
+    }
+
+    private void field(Declarations.Field f) throws Rejection {
+        String type;
+        try {
+            List<String> classes = Descriptors.classesOfField(f.descriptor());
+            type = deniedType(classes, d, allowlist);
+        } catch (IllegalArgumentException e) {
+            throw classLevel(Rule.MALFORMED, "field " + f.name() + " has a malformed descriptor " + f.descriptor());
+        }
+        if (type != null) {
+            Rule rule = Rule.diagnose(type, null);
+            throw classLevel(rule, "field " + f.name() + " of type " + type + " is not allowed: " + rule.reason());
+        }
+        if ((f.access() & Opcodes.ACC_STATIC) == 0) {
+            return;
+        }
+        if ((f.access() & Opcodes.ACC_FINAL) == 0) {
+            throw classLevel(Rule.STATIC_STATE, "static field " + f.name() + " is not final: "
+                    + Rule.STATIC_STATE.reason() + " (make it final, of a primitive type or String, or an instance field)");
+        }
+        if (f.descriptor().length() != 1 && !f.descriptor().equals("Ljava/lang/String;")) {
+            throw classLevel(Rule.STATIC_STATE, "static final field " + f.name() + " of type " + f.descriptor()
+                    + " is mutable: " + Rule.STATIC_STATE.reason() + " (only primitives and String may be static; use an instance field)");
+        }
+    }
+
+    private void method(Declarations.Method m) throws Rejection {
+        if (m.is(Opcodes.ACC_NATIVE)) {
+            throw method(m, Rule.NATIVE, "native method: " + Rule.NATIVE.reason() + " is not allowed");
+        }
+        if (m.name().equals("<clinit>")) {
+            throw method(m, Rule.STATIC_INIT, "static initialiser: " + Rule.STATIC_INIT.reason()
+                    + " (initialise static final fields with constants, or use instance fields)");
+        }
+        if (m.is(Opcodes.ACC_SYNCHRONIZED) && m.is(Opcodes.ACC_STATIC)) {
+            throw method(m, Rule.MONITOR, "synchronized static method locks the class object: " + Rule.MONITOR.reason()
+                    + " (synchronize on this instead)");
+        }
+        if (m.name().equals("finalize") && m.descriptor().equals("()V")) {
+            throw method(m, Rule.FINALIZER, "finalize() override: " + Rule.FINALIZER.reason() + " is not allowed");
+        }
+        if (SERIALIZATION_METHODS.contains(m.name() + m.descriptor())) {
+            throw method(m, Rule.SERIALIZATION, m.name() + " is a serialization hook: " + Rule.SERIALIZATION.reason()
+                    + " is not allowed");
+        }
+        String type;
+        try {
+            type = deniedType(Descriptors.classesOfMethod(m.descriptor()), d, allowlist);
+        } catch (IllegalArgumentException e) {
+            throw method(m, Rule.MALFORMED, "malformed method descriptor");
+        }
+        if (type != null) {
+            Rule rule = Rule.diagnose(type, null);
+            throw method(m, rule, "parameter or return type " + type + " is not allowed: " + rule.reason());
+        }
+    }
+
+    private List<String> reserved() {
+        List<String> all = new ArrayList<>(RESERVED);
+        all.addAll(allowlist.packages());
+        return all;
+    }
+
+    private Rejection method(Declarations.Method m, Rule rule, String detail) {
+        return Rejection.ofMethod(rule, d.binaryName(), m.name(), m.descriptor(), -1, detail);
+    }
+
+    private Rejection classLevel(Rule rule, String detail) {
+        return Rejection.ofClass(rule, d.binaryName(), detail);
+    }
+
+    /**
+     * A shape problem that a more specific rule may explain: a superclass {@code Thread} is
+     * {@link Rule#THREADS}, an interface {@code Serializable} {@link Rule#SERIALIZATION}. Outside
+     * {@code enforce} it is always {@link Rule#SHAPE}.
+     */
+    private Rejection shapeOr(Rule diagnosis, String detail) {
+        if (!enforce || diagnosis == Rule.NOT_ALLOWLISTED) {
+            return shape(detail);
+        }
+        return Rejection.ofClass(diagnosis, d.binaryName(), detail + ": " + diagnosis.reason());
+    }
+
+    private Rejection shape(String detail) {
+        return Rejection.ofClass(Rule.SHAPE, d.binaryName(), detail);
+    }
+
+    private static Map<String, Class<?>> hooks(Class<?>... types) {
+        Map<String, Class<?>> hooks = new LinkedHashMap<>();
+        for (Class<?> t : types) {
+            hooks.put(Type.getInternalName(t), t);
+        }
+        return Collections.unmodifiableMap(hooks);
+    }
+
+    /** The abstract methods of each hook interface, as name and descriptor. */
+    private static Map<Class<?>, List<String[]>> hookMethods() {
+        Map<Class<?>, List<String[]>> methods = new HashMap<>();
+        for (Class<?> hook : HOOKS.values()) {
+            List<String[]> required = new ArrayList<>();
+            for (java.lang.reflect.Method m : hook.getMethods()) {
+                if (Modifier.isAbstract(m.getModifiers()) && !Modifier.isStatic(m.getModifiers())) {
+                    required.add(new String[] {m.getName(), Type.getMethodDescriptor(m)});
+                }
+            }
+            methods.put(hook, List.copyOf(required));
+        }
+        return Collections.unmodifiableMap(methods);
+    }
+}

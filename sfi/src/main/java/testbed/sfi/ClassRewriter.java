@@ -1,0 +1,253 @@
+package testbed.sfi;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassTooLargeException;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.FieldVisitor;
+import net.bytebuddy.jar.asm.MethodTooLargeException;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+import testbed.sfi.runtime.Meter;
+
+/**
+ * One pass over an extension class: confines its memory accesses, meters it, guards its handlers.
+ * Per method the work is done by {@link MethodRewriter}; this visitor checks the class as a whole,
+ * adds the meter field and the static-initializer prologue that fills it, and emits the helper
+ * methods that metered {@code multianewarray} instructions call.
+ *
+ * <p>Reading uses {@link ClassReader#EXPAND_FRAMES} and writing {@link ClassWriter#COMPUTE_MAXS}:
+ * the rewrite keeps every original stack map frame and only adds blocks at the end of a method
+ * whose frame is a copy of an original one, so no frame is ever recomputed and no class is loaded.
+ */
+final class ClassRewriter extends ClassVisitor {
+    /** Prefix of every member the rewrite adds; no Java compiler can produce it ('-'). */
+    static final String RESERVED = "sfi-";
+    static final String METER_FIELD = RESERVED + "meter";
+    static final String RUNTIME_PACKAGE = "testbed/sfi/runtime/";
+    static final String METER = Type.getInternalName(Meter.class);
+    static final String METER_DESCRIPTOR = Type.getDescriptor(Meter.class);
+
+    final Rewrite rewrite;
+    String className;
+    /** Dotted binary name, as trap locations spell it. */
+    String dottedName;
+    boolean isInterface;
+    /** Charged for {@code new} of the extension's own class: header plus its instance fields. */
+    int instanceBytes = Meter.OBJECT_HEADER_BYTES;
+    private boolean hasStaticInitializer;
+    /** multianewarray descriptor and dimensions to the name of the helper method that charges it. */
+    private final Map<String, String> arrayAllocators = new LinkedHashMap<>();
+
+    private ClassRewriter(ClassVisitor next, Rewrite rewrite) {
+        super(Opcodes.ASM9, next);
+        this.rewrite = rewrite;
+    }
+
+    /** Rewrites {@code bytes} as {@code rewrite} says; the mode is not {@link ProtectionMode#NONE}. */
+    static byte[] rewrite(byte[] bytes, Rewrite rewrite) {
+        if (bytes.length < 10 || readInt(bytes) != 0xCAFEBABE) {
+            throw new RewriteException("not a class file: " + (bytes.length < 10
+                    ? bytes.length + " bytes" : "magic 0x" + Integer.toHexString(readInt(bytes))));
+        }
+        try {
+            ClassReader reader = new ClassReader(bytes);
+            ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+            reader.accept(new ClassRewriter(writer, rewrite), ClassReader.EXPAND_FRAMES);
+            return writer.toByteArray();
+        } catch (RewriteException e) {
+            throw e;
+        } catch (MethodTooLargeException e) {
+            throw new RewriteException(e.getClassName().replace('/', '.') + "." + e.getMethodName()
+                    + " is too large after rewriting: " + e.getCodeSize() + " bytes of code, at most 65535", e);
+        } catch (ClassTooLargeException e) {
+            throw new RewriteException(e.getClassName().replace('/', '.')
+                    + " is too large after rewriting: its constant pool overflows", e);
+        } catch (RuntimeException e) {
+            throw new RewriteException("malformed class file: " + e, e);
+        }
+    }
+
+    private static int readInt(byte[] bytes) {
+        return (bytes[0] & 0xFF) << 24 | (bytes[1] & 0xFF) << 16 | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF);
+    }
+
+    @Override
+    public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+        className = name;
+        dottedName = name.replace('/', '.');
+        isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
+        int major = version & 0xFFFF;
+        if (major < Opcodes.V1_7) {
+            throw new RewriteException(dottedName + ": class file version " + major
+                    + " is older than Java 7 (51); compile extensions for Java 7 or later");
+        }
+        checkType(superName, dottedName);
+        if (interfaces != null) {
+            for (String type : interfaces) {
+                checkType(type, dottedName);
+            }
+        }
+        super.visit(version, access, name, signature, superName, interfaces);
+    }
+
+    @Override
+    public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+        checkName(name);
+        if ((access & Opcodes.ACC_STATIC) == 0) {
+            instanceBytes += bytesOf(descriptor);
+        }
+        return super.visitField(access, name, descriptor, signature, value);
+    }
+
+    @Override
+    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        checkName(name);
+        MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+        if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+            return next;
+        }
+        boolean staticInitializer = name.equals("<clinit>");
+        hasStaticInitializer |= staticInitializer;
+        return new MethodRewriter(this, next, access, name, descriptor, staticInitializer);
+    }
+
+    @Override
+    public void visitEnd() {
+        if (rewrite.isMetered()) {
+            int visibility = isInterface ? Opcodes.ACC_PUBLIC : Opcodes.ACC_PRIVATE;
+            super.visitField(visibility | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC,
+                    METER_FIELD, METER_DESCRIPTOR, null, null).visitEnd();
+            if (!hasStaticInitializer) {
+                MethodVisitor clinit = super.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+                clinit.visitCode();
+                bindMeter(clinit);
+                clinit.visitInsn(Opcodes.RETURN);
+                clinit.visitMaxs(0, 0);
+                clinit.visitEnd();
+            }
+            arrayAllocators.forEach((key, name) -> emitArrayAllocator(name, key));
+        }
+        super.visitEnd();
+    }
+
+    /** The static-initializer prologue: {@code sfi-meter = Meter.boundTo(ThisClass.class)}. */
+    void bindMeter(MethodVisitor code) {
+        code.visitLdcInsn(Type.getObjectType(className));
+        code.visitMethodInsn(Opcodes.INVOKESTATIC, METER, "boundTo", "(Ljava/lang/Class;)" + METER_DESCRIPTOR, false);
+        code.visitFieldInsn(Opcodes.PUTSTATIC, className, METER_FIELD, METER_DESCRIPTOR);
+    }
+
+    /**
+     * The helper that charges and performs one shape of {@code multianewarray}: its counts are on
+     * the operand stack, where the charge cannot reach them without locals, so the call site passes
+     * them (and its location) as arguments.
+     *
+     * @return the helper's name and descriptor: {@code name + descriptor}
+     */
+    String arrayAllocator(String arrayDescriptor, int dimensions) {
+        String key = dimensions + arrayDescriptor;
+        return arrayAllocators.computeIfAbsent(key, k -> RESERVED + "multianewarray-" + arrayAllocators.size())
+                + allocatorDescriptor(arrayDescriptor, dimensions);
+    }
+
+    private static String allocatorDescriptor(String arrayDescriptor, int dimensions) {
+        return "(" + "I".repeat(dimensions) + "Ljava/lang/String;)" + arrayDescriptor;
+    }
+
+    private void emitArrayAllocator(String name, String key) {
+        int dimensions = Integer.parseInt(key.substring(0, key.indexOf('[')));
+        String arrayDescriptor = key.substring(key.indexOf('['));
+        int visibility = isInterface ? Opcodes.ACC_PUBLIC : Opcodes.ACC_PRIVATE;
+        MethodVisitor code = super.visitMethod(visibility | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, name,
+                allocatorDescriptor(arrayDescriptor, dimensions), null, null);
+        code.visitCode();
+        code.visitFieldInsn(Opcodes.GETSTATIC, className, METER_FIELD, METER_DESCRIPTOR);
+        pushInt(code, dimensions);
+        code.visitIntInsn(Opcodes.NEWARRAY, Opcodes.T_INT);
+        for (int i = 0; i < dimensions; i++) {
+            code.visitInsn(Opcodes.DUP);
+            pushInt(code, i);
+            code.visitVarInsn(Opcodes.ILOAD, i);
+            code.visitInsn(Opcodes.IASTORE);
+        }
+        pushInt(code, bytesOf(arrayDescriptor.substring(dimensions)));
+        code.visitVarInsn(Opcodes.ALOAD, dimensions);
+        code.visitMethodInsn(Opcodes.INVOKEVIRTUAL, METER, "allocateArrays", "([IILjava/lang/String;)V", false);
+        for (int i = 0; i < dimensions; i++) {
+            code.visitVarInsn(Opcodes.ILOAD, i);
+        }
+        code.visitMultiANewArrayInsn(arrayDescriptor, dimensions);
+        code.visitInsn(Opcodes.ARETURN);
+        code.visitMaxs(0, 0);
+        code.visitEnd();
+    }
+
+    /** Bytes a field or array element of type {@code descriptor} is charged. */
+    static int bytesOf(String descriptor) {
+        switch (descriptor.charAt(0)) {
+            case 'Z':
+            case 'B':
+                return 1;
+            case 'C':
+            case 'S':
+                return 2;
+            case 'I':
+            case 'F':
+                return 4;
+            case 'J':
+            case 'D':
+                return 8;
+            default:
+                return Meter.REFERENCE_BYTES;
+        }
+    }
+
+    static void pushInt(MethodVisitor code, int value) {
+        if (value >= -1 && value <= 5) {
+            code.visitInsn(Opcodes.ICONST_0 + value);
+        } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
+            code.visitIntInsn(Opcodes.BIPUSH, value);
+        } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
+            code.visitIntInsn(Opcodes.SIPUSH, value);
+        } else {
+            code.visitLdcInsn(value);
+        }
+    }
+
+    private void checkName(String name) {
+        if (name.startsWith(RESERVED)) {
+            throw new RewriteException(dottedName + "." + name + ": names starting with '" + RESERVED
+                    + "' are reserved for the rewrite");
+        }
+    }
+
+    /**
+     * Security boundary: extension code must not name the isolation runtime, or it could fetch its
+     * own {@link Meter} and refill it. {@code type} is an internal name or an array descriptor.
+     */
+    void checkType(String type, String where) {
+        if (type != null && namesRuntime(type)) {
+            throw new RewriteException(where + ": extension code must not use the isolation runtime ("
+                    + type.replace('/', '.') + ")");
+        }
+    }
+
+    /** Whether an internal name or array descriptor names a class of the isolation runtime. */
+    static boolean namesRuntime(String type) {
+        int start = 0;
+        while (start < type.length() && type.charAt(start) == '[') {
+            start++;
+        }
+        if (start > 0) {
+            if (start == type.length() || type.charAt(start) != 'L') {
+                return false;
+            }
+            start++;
+        }
+        return type.startsWith(RUNTIME_PACKAGE, start);
+    }
+}

@@ -1,0 +1,594 @@
+package testbed.sfi;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.ConstantDynamic;
+import net.bytebuddy.jar.asm.Handle;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+import net.bytebuddy.jar.asm.TypePath;
+import testbed.sfi.runtime.Guard;
+import testbed.sfi.runtime.Meter;
+
+/**
+ * Rewrites one method in the same pass that reads it.
+ *
+ * <p>Memory accesses: masking is inlined (no branch, so no frame); segment matching and bounds
+ * checks call {@link Guard}, which returns the address or traps; {@code copy} is replaced by a
+ * {@link Guard} method that confines all three arguments. Store values are moved out of the way
+ * with stack instructions, so no local is needed.
+ *
+ * <p>Code that needs a branch target never gets a new stack map frame computed: a conditional
+ * back-edge is redirected to a trampoline at the end of the method whose frame is a copy of its
+ * target's frame, and an exception handler is redirected to a guard block at the end whose frame
+ * is a copy of the handler's frame. An unconditional back-edge needs no trampoline: its fuel check
+ * ends in jumps to the original target. The guard blocks lie outside every try range, so a
+ * rethrown abort cannot be caught again by the handler it came through, even where a handler's
+ * range covers the handler itself.
+ *
+ * <p>Metered methods get one new local, the depth the method was entered at, in the first slot
+ * after the arguments; every later local moves up one slot (frames included).
+ */
+final class MethodRewriter extends MethodVisitor {
+    private static final String GUARD = Type.getInternalName(Guard.class);
+    private static final String METER = ClassRewriter.METER;
+    private static final String STRING = "Ljava/lang/String;";
+    private static final String MEMORY = "L" + MemoryAccess.OWNER + ";";
+    private static final String GUARD_ACCESS = "(JIJJ" + STRING + STRING + ")J";
+    private static final String GUARD_COPY = "(" + MEMORY + "JJJJJZ";
+
+    private final ClassRewriter owner;
+    private final String methodName;
+    private final ProtectionMode mode;
+    private final boolean metered;
+    private final boolean storesOnly;
+    private final long base;
+    private final long size;
+    private final boolean staticInitializer;
+    /** Slots of the receiver and the arguments; the depth local goes right after them. */
+    private final int argumentSlots;
+
+    /** Index of the next original instruction (labels, frames and line numbers not counted). */
+    private int index;
+    /** Labels already visited: a jump to one of them is a back-edge. Metered methods only. */
+    private final Set<Label> visited = new HashSet<>();
+    /** Labels visited since the last instruction. */
+    private final List<Label> labelsHere = new ArrayList<>(2);
+    /** The original frame at each label that had one, in original slots. */
+    private final Map<Label, Frame> frames = new HashMap<>();
+    /** Original handler label to the label of its guard block. */
+    private final Map<Label, Label> handlerGuards = new LinkedHashMap<>();
+    /** Original handler label to the index of its first instruction. */
+    private final Map<Label, Integer> handlerIndexes = new HashMap<>();
+    private final List<BackEdge> trampolines = new ArrayList<>();
+
+    private record Frame(Object[] locals, Object[] stack) {
+    }
+
+    private record BackEdge(Label trampoline, Label target, String location) {
+    }
+
+    MethodRewriter(ClassRewriter owner, MethodVisitor next, int access, String name, String descriptor,
+            boolean staticInitializer) {
+        super(Opcodes.ASM9, next);
+        this.owner = owner;
+        this.methodName = name;
+        Rewrite rewrite = owner.rewrite;
+        this.mode = rewrite.mode();
+        this.metered = rewrite.isMetered();
+        this.storesOnly = rewrite.isStoresOnly();
+        this.base = rewrite.segment().base();
+        this.size = rewrite.segment().size();
+        this.staticInitializer = staticInitializer;
+        int slotsWithReceiver = Type.getArgumentsAndReturnSizes(descriptor) >> 2;
+        this.argumentSlots = (access & Opcodes.ACC_STATIC) != 0 ? slotsWithReceiver - 1 : slotsWithReceiver;
+    }
+
+    // ---- structure ----
+
+    @Override
+    public void visitCode() {
+        super.visitCode();
+        if (metered) {
+            if (staticInitializer) {
+                owner.bindMeter(mv);
+            }
+            meter();
+            mv.visitLdcInsn(location(0));
+            callMeter("enter", "(" + STRING + ")I");
+            mv.visitVarInsn(Opcodes.ISTORE, argumentSlots);
+        }
+    }
+
+    @Override
+    public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+        if (type != null) {
+            checkType(type);
+        }
+        super.visitTryCatchBlock(start, end, handlerGuards.computeIfAbsent(handler, h -> new Label()), type);
+    }
+
+    @Override
+    public void visitLabel(Label label) {
+        super.visitLabel(label);
+        labelsHere.add(label);
+        if (metered) {
+            visited.add(label);
+        }
+    }
+
+    @Override
+    public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+        if (type != Opcodes.F_NEW) {
+            throw new IllegalStateException("frames must be expanded (ClassReader.EXPAND_FRAMES)");
+        }
+        Frame frame = new Frame(numLocal == 0 ? new Object[0] : Arrays.copyOf(local, numLocal),
+                numStack == 0 ? new Object[0] : Arrays.copyOf(stack, numStack));
+        for (Label label : labelsHere) {
+            frames.put(label, frame);
+        }
+        emitFrame(frame);
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        handlerGuards.forEach(this::emitHandlerGuard);
+        for (BackEdge edge : trampolines) {
+            mv.visitLabel(edge.trampoline());
+            emitFrame(frameAt(edge.target(), "back-edge target", edge.location()));
+            meterBackEdge(edge.target(), edge.location());
+        }
+        super.visitMaxs(maxStack, maxLocals); // recomputed: ClassWriter.COMPUTE_MAXS
+    }
+
+    @Override
+    public void visitLocalVariable(String name, String descriptor, String signature, Label start, Label end,
+            int slot) {
+        super.visitLocalVariable(name, descriptor, signature, start, end, shifted(slot));
+    }
+
+    @Override
+    public AnnotationVisitor visitLocalVariableAnnotation(int typeRef, TypePath typePath, Label[] start,
+            Label[] end, int[] slots, String descriptor, boolean visible) {
+        int[] moved = new int[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            moved[i] = shifted(slots[i]);
+        }
+        return super.visitLocalVariableAnnotation(typeRef, typePath, start, end, moved, descriptor, visible);
+    }
+
+    // ---- instructions ----
+
+    @Override
+    public void visitInsn(int opcode) {
+        before();
+        if (opcode == Opcodes.MONITORENTER || opcode == Opcodes.MONITOREXIT) {
+            // HotSpot replaces an exception that leaves a frame still holding a monitor with an
+            // IllegalMonitorStateException, which the caller could catch: an abort rethrown by a
+            // handler guard before the block's own monitorexit would arrive as a plain exception.
+            throw new RewriteException(location(index) + ": synchronized blocks are not allowed in extensions"
+                    + " (a trap inside one could not unwind as a trap); use a synchronized method or Context.lock");
+        }
+        if (metered && opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            meter();
+            mv.visitVarInsn(Opcodes.ILOAD, argumentSlots);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, METER, "callDepth", "I");
+        }
+        mv.visitInsn(opcode);
+        after();
+    }
+
+    @Override
+    public void visitIntInsn(int opcode, int operand) {
+        before();
+        if (metered && opcode == Opcodes.NEWARRAY) {
+            chargeArray(elementBytes(operand));
+        }
+        mv.visitIntInsn(opcode, operand);
+        after();
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int slot) {
+        before();
+        if (metered && slot == argumentSlots - 1 && (opcode == Opcodes.LLOAD || opcode == Opcodes.DLOAD
+                || opcode == Opcodes.LSTORE || opcode == Opcodes.DSTORE)) {
+            throw straddle();
+        }
+        mv.visitVarInsn(opcode, shifted(slot));
+        after();
+    }
+
+    @Override
+    public void visitIincInsn(int slot, int increment) {
+        before();
+        mv.visitIincInsn(shifted(slot), increment);
+        after();
+    }
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+        before();
+        checkType(type);
+        if (metered && opcode == Opcodes.ANEWARRAY) {
+            chargeArray(Meter.REFERENCE_BYTES);
+        }
+        mv.visitTypeInsn(opcode, type);
+        if (metered && opcode == Opcodes.NEW) {
+            // After the new, not before: its label may be the one an uninitialized type in a frame
+            // names, and code inserted between them would move that label off the new.
+            meter();
+            ClassRewriter.pushInt(mv, type.equals(owner.className) ? owner.instanceBytes : Meter.OBJECT_HEADER_BYTES);
+            mv.visitLdcInsn(location(index));
+            callMeter("allocate", "(I" + STRING + ")V");
+        }
+        after();
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String fieldOwner, String name, String descriptor) {
+        before();
+        checkMember(fieldOwner, name);
+        mv.visitFieldInsn(opcode, fieldOwner, name, descriptor);
+        after();
+    }
+
+    @Override
+    public void visitMethodInsn(int opcode, String methodOwner, String name, String descriptor, boolean isInterface) {
+        before();
+        checkMember(methodOwner, name);
+        MemoryAccess access = opcode == Opcodes.INVOKEINTERFACE ? MemoryAccess.of(methodOwner, name, descriptor) : null;
+        if (access != null && (access.store || !storesOnly)) {
+            confine(access);
+        } else {
+            mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
+        }
+        after();
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+        before();
+        checkConstant(bootstrap);
+        for (Object argument : arguments) {
+            checkConstant(argument);
+        }
+        mv.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+        after();
+    }
+
+    @Override
+    public void visitJumpInsn(int opcode, Label label) {
+        before();
+        if (metered && visited.contains(label)) {
+            String where = location(index);
+            if (opcode == Opcodes.GOTO) {
+                meterBackEdge(label, where);
+            } else {
+                Label trampoline = new Label();
+                trampolines.add(new BackEdge(trampoline, label, where));
+                mv.visitJumpInsn(opcode, trampoline);
+            }
+        } else {
+            mv.visitJumpInsn(opcode, label);
+        }
+        after();
+    }
+
+    @Override
+    public void visitLdcInsn(Object value) {
+        before();
+        checkConstant(value);
+        mv.visitLdcInsn(value);
+        after();
+    }
+
+    @Override
+    public void visitTableSwitchInsn(int min, int max, Label fallback, Label... labels) {
+        before();
+        if (metered) {
+            Map<Label, Label> redirected = new HashMap<>();
+            fallback = forwardOrTrampoline(fallback, redirected);
+            labels = labels.clone();
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = forwardOrTrampoline(labels[i], redirected);
+            }
+        }
+        mv.visitTableSwitchInsn(min, max, fallback, labels);
+        after();
+    }
+
+    @Override
+    public void visitLookupSwitchInsn(Label fallback, int[] keys, Label[] labels) {
+        before();
+        if (metered) {
+            Map<Label, Label> redirected = new HashMap<>();
+            fallback = forwardOrTrampoline(fallback, redirected);
+            labels = labels.clone();
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = forwardOrTrampoline(labels[i], redirected);
+            }
+        }
+        mv.visitLookupSwitchInsn(fallback, keys, labels);
+        after();
+    }
+
+    @Override
+    public void visitMultiANewArrayInsn(String descriptor, int dimensions) {
+        before();
+        checkType(descriptor);
+        if (metered) {
+            mv.visitLdcInsn(location(index));
+            String allocator = owner.arrayAllocator(descriptor, dimensions);
+            int split = allocator.indexOf('(');
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, owner.className, allocator.substring(0, split),
+                    allocator.substring(split), owner.isInterface);
+        } else {
+            mv.visitMultiANewArrayInsn(descriptor, dimensions);
+        }
+        after();
+    }
+
+    private void before() {
+        if (!handlerGuards.isEmpty()) {
+            for (Label label : labelsHere) {
+                if (handlerGuards.containsKey(label)) {
+                    handlerIndexes.put(label, index);
+                }
+            }
+        }
+    }
+
+    private void after() {
+        labelsHere.clear();
+        index++;
+    }
+
+    // ---- memory accesses ----
+
+    /** Replaces the {@code invokeinterface} of {@code access}, its arguments on the stack. */
+    private void confine(MemoryAccess access) {
+        if (access == MemoryAccess.COPY) {
+            pushLong(base);
+            pushLong(size);
+            mv.visitInsn(storesOnly ? Opcodes.ICONST_0 : Opcodes.ICONST_1);
+            if (mode == ProtectionMode.SFI_MASK) {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "maskedCopy", GUARD_COPY + ")V", false);
+            } else {
+                mv.visitLdcInsn(location(index));
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD,
+                        mode == ProtectionMode.SFI_CHECK ? "matchedCopy" : "boundedCopy", GUARD_COPY + STRING + ")V", false);
+            }
+            return;
+        }
+        boolean wideValue = access == MemoryAccess.STORE64;
+        if (access.store) { // [address, value] -> [value, address]
+            mv.visitInsn(wideValue ? Opcodes.DUP2_X2 : Opcodes.DUP_X2);
+            mv.visitInsn(wideValue ? Opcodes.POP2 : Opcodes.POP);
+        }
+        confineAddress(access);
+        if (access.store) { // [value, address] -> [address, value]
+            mv.visitInsn(wideValue ? Opcodes.DUP2_X2 : Opcodes.DUP2_X1);
+            mv.visitInsn(Opcodes.POP2);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, MemoryAccess.OWNER, access.method, access.descriptor, true);
+    }
+
+    /** Confines the address on top of the stack. */
+    private void confineAddress(MemoryAccess access) {
+        if (mode == ProtectionMode.SFI_MASK) {
+            // base | min(address & mask, size - width), the min branch-free as o - max(o - limit, 0)
+            // with max(d, 0) = d & ~(d >> 63): no call, no branch, so the interpreter runs it fast.
+            pushLong(size - 1);
+            mv.visitInsn(Opcodes.LAND);
+            if (access.width > 1) {
+                mv.visitInsn(Opcodes.DUP2);
+                pushLong(size - access.width);
+                mv.visitInsn(Opcodes.LSUB);
+                mv.visitInsn(Opcodes.DUP2);
+                mv.visitIntInsn(Opcodes.BIPUSH, 63);
+                mv.visitInsn(Opcodes.LSHR);
+                pushLong(-1);
+                mv.visitInsn(Opcodes.LXOR);
+                mv.visitInsn(Opcodes.LAND);
+                mv.visitInsn(Opcodes.LSUB);
+            }
+            pushLong(base);
+            mv.visitInsn(Opcodes.LOR);
+        } else {
+            ClassRewriter.pushInt(mv, access.width);
+            pushLong(base);
+            pushLong(size);
+            mv.visitLdcInsn(access.method);
+            mv.visitLdcInsn(location(index));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD,
+                    mode == ProtectionMode.SFI_CHECK ? "matchSegment" : "checkBounds", GUARD_ACCESS, false);
+        }
+    }
+
+    // ---- metering ----
+
+    /** Inline fuel check of a back-edge to {@code target}: decrement, and refuel below zero. */
+    private void meterBackEdge(Label target, String where) {
+        meter();
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitFieldInsn(Opcodes.GETFIELD, METER, "fuelSlice", "I");
+        mv.visitInsn(Opcodes.ICONST_1);
+        mv.visitInsn(Opcodes.ISUB);
+        mv.visitInsn(Opcodes.DUP_X1);
+        mv.visitFieldInsn(Opcodes.PUTFIELD, METER, "fuelSlice", "I");
+        mv.visitJumpInsn(Opcodes.IFGE, target);
+        meter();
+        mv.visitLdcInsn(where);
+        callMeter("refuel", "(" + STRING + ")V");
+        mv.visitJumpInsn(Opcodes.GOTO, target);
+    }
+
+    private Label forwardOrTrampoline(Label target, Map<Label, Label> redirected) {
+        if (!visited.contains(target)) {
+            return target;
+        }
+        return redirected.computeIfAbsent(target, t -> {
+            Label trampoline = new Label();
+            trampolines.add(new BackEdge(trampoline, t, location(index)));
+            return trampoline;
+        });
+    }
+
+    /** The guard block of one handler: rethrow an abort at once, else continue in the handler. */
+    private void emitHandlerGuard(Label handler, Label guard) {
+        String where = location(handlerIndexes.getOrDefault(handler, index));
+        mv.visitLabel(guard);
+        emitFrame(frameAt(handler, "exception handler", where));
+        mv.visitInsn(Opcodes.DUP);
+        if (metered) {
+            meter();
+            mv.visitInsn(Opcodes.SWAP);
+            mv.visitVarInsn(Opcodes.ILOAD, argumentSlots);
+            mv.visitLdcInsn(where);
+            callMeter("caught", "(Ljava/lang/Throwable;I" + STRING + ")V");
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "caught", "(Ljava/lang/Throwable;)V", false);
+        }
+        mv.visitJumpInsn(Opcodes.GOTO, handler);
+    }
+
+    /** Charges an array whose count is on top of the stack; the count stays. */
+    private void chargeArray(int elementBytes) {
+        mv.visitInsn(Opcodes.DUP);
+        meter();
+        mv.visitInsn(Opcodes.SWAP);
+        ClassRewriter.pushInt(mv, elementBytes);
+        mv.visitLdcInsn(location(index));
+        callMeter("allocateArray", "(II" + STRING + ")V");
+    }
+
+    private static int elementBytes(int newarrayOperand) {
+        switch (newarrayOperand) {
+            case Opcodes.T_BOOLEAN:
+            case Opcodes.T_BYTE:
+                return 1;
+            case Opcodes.T_CHAR:
+            case Opcodes.T_SHORT:
+                return 2;
+            case Opcodes.T_INT:
+            case Opcodes.T_FLOAT:
+                return 4;
+            default:
+                return 8;
+        }
+    }
+
+    private void meter() {
+        mv.visitFieldInsn(Opcodes.GETSTATIC, owner.className, ClassRewriter.METER_FIELD, ClassRewriter.METER_DESCRIPTOR);
+    }
+
+    private void callMeter(String name, String descriptor) {
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, METER, name, descriptor, false);
+    }
+
+    // ---- frames and locals ----
+
+    private Frame frameAt(Label label, String what, String where) {
+        Frame frame = frames.get(label);
+        if (frame == null) {
+            throw new RewriteException(where + ": malformed class file: the " + what + " has no stack map frame");
+        }
+        return frame;
+    }
+
+    /** Emits an original frame, with the depth local added in metered methods. */
+    private void emitFrame(Frame frame) {
+        Object[] locals = metered ? withDepthLocal(frame.locals()) : frame.locals();
+        mv.visitFrame(Opcodes.F_NEW, locals.length, locals, frame.stack().length, frame.stack());
+    }
+
+    private Object[] withDepthLocal(Object[] locals) {
+        List<Object> out = new ArrayList<>(locals.length + 2);
+        int slot = 0;
+        int i = 0;
+        while (i < locals.length && slot < argumentSlots) {
+            Object type = locals[i++];
+            out.add(type);
+            slot += type == Opcodes.LONG || type == Opcodes.DOUBLE ? 2 : 1;
+        }
+        if (slot > argumentSlots) {
+            throw straddle();
+        }
+        for (; slot < argumentSlots; slot++) {
+            out.add(Opcodes.TOP);
+        }
+        out.add(Opcodes.INTEGER);
+        while (i < locals.length) {
+            out.add(locals[i++]);
+        }
+        return out.toArray();
+    }
+
+    private int shifted(int slot) {
+        return metered && slot >= argumentSlots ? slot + 1 : slot;
+    }
+
+    private RewriteException straddle() {
+        return new RewriteException(location(index)
+                + ": a long or double local straddles the end of the arguments; the rewrite needs that slot");
+    }
+
+    // ---- checks ----
+
+    private String location(int instruction) {
+        return owner.dottedName + "." + methodName + "@" + instruction;
+    }
+
+    private void checkType(String type) {
+        if (ClassRewriter.namesRuntime(type)) {
+            owner.checkType(type, location(index));
+        }
+    }
+
+    private void checkMember(String memberOwner, String name) {
+        checkType(memberOwner);
+        if (memberOwner.equals(owner.className) && name.startsWith(ClassRewriter.RESERVED)) {
+            throw new RewriteException(location(index) + ": " + name + " is reserved for the rewrite");
+        }
+    }
+
+    private void checkConstant(Object constant) {
+        if (constant instanceof Type) {
+            Type type = (Type) constant;
+            if (type.getSort() == Type.OBJECT || type.getSort() == Type.ARRAY) {
+                checkType(type.getInternalName());
+            }
+        } else if (constant instanceof Handle) {
+            Handle handle = (Handle) constant;
+            if (handle.getOwner().equals(MemoryAccess.OWNER)) {
+                throw new RewriteException(location(index) + ": a method handle to Memory." + handle.getName()
+                        + " would bypass the rewrite");
+            }
+            checkMember(handle.getOwner(), handle.getName());
+        } else if (constant instanceof ConstantDynamic) {
+            ConstantDynamic dynamic = (ConstantDynamic) constant;
+            checkConstant(dynamic.getBootstrapMethod());
+            for (int i = 0; i < dynamic.getBootstrapMethodArgumentCount(); i++) {
+                checkConstant(dynamic.getBootstrapMethodArgument(i));
+            }
+        }
+    }
+
+    private void pushLong(long value) {
+        if (value == 0 || value == 1) {
+            mv.visitInsn(Opcodes.LCONST_0 + (int) value);
+        } else {
+            mv.visitLdcInsn(value);
+        }
+    }
+}

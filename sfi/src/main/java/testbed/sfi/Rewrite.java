@@ -1,0 +1,131 @@
+package testbed.sfi;
+
+import java.util.Objects;
+import testbed.kernel.Segment;
+
+/**
+ * A load-time rewrite of one extension class for one segment: immutable, built in stages, applied
+ * to class-file bytes. It reads as a sentence:
+ *
+ * <pre>{@code
+ * byte[] confined = Rewrite.of(ProtectionMode.SFI_MASK).segment(segment).metered(true).apply(classBytes);
+ * }</pre>
+ *
+ * <p>The rewrite is one pass of ASM visitors over the bytes; it never loads the class in the host.
+ * The segment's constants are baked into the result, so the bytes are good for that segment only.
+ * A class rewritten with {@link #metered(boolean) metered(true)} in a protected mode must be bound
+ * with {@link testbed.sfi.runtime.Meter#bind} after it is defined and before it is first used.
+ *
+ * <p>What it confines: every {@code invokeinterface} of the nine {@link testbed.kernel.api.Memory}
+ * methods. It refuses (with a {@link RewriteException}) a method handle to them, but does not see
+ * reflection or {@code invokedynamic} call sites that reach them another way; the load pipeline's
+ * verifier must reject those, and the extension's class loader must not expose an implementation
+ * of {@code Memory} that could be called directly.
+ */
+public final class Rewrite {
+    private final ProtectionMode mode;
+    private final Segment segment;
+    private final boolean metered;
+    private final boolean storesOnly;
+
+    private Rewrite(ProtectionMode mode, Segment segment, boolean metered, boolean storesOnly) {
+        this.mode = mode;
+        this.segment = segment;
+        this.metered = metered;
+        this.storesOnly = storesOnly;
+    }
+
+    /** Starts a rewrite in {@code mode}; the next stage names the segment. */
+    public static WithoutSegment of(ProtectionMode mode) {
+        return new WithoutSegment(Objects.requireNonNull(mode, "mode"));
+    }
+
+    /** The stage of a rewrite that knows its mode but not yet its segment. */
+    public static final class WithoutSegment {
+        private final ProtectionMode mode;
+
+        private WithoutSegment(ProtectionMode mode) {
+            this.mode = mode;
+        }
+
+        /** The segment whose constants the rewrite bakes in: unmetered, loads and stores confined. */
+        public Rewrite segment(Segment segment) {
+            return new Rewrite(mode, Objects.requireNonNull(segment, "segment"), false, false);
+        }
+    }
+
+    /**
+     * The same rewrite, with or without metering: fuel (method entries, back-edges and handler
+     * entries), allocation bytes and call depth, counted against a
+     * {@link testbed.sfi.runtime.Meter}, and each exception handler's depth put back. Ignored by
+     * {@link ProtectionMode#NONE}, which never rewrites.
+     */
+    public Rewrite metered(boolean metered) {
+        return new Rewrite(mode, segment, metered, storesOnly);
+    }
+
+    /**
+     * The same rewrite confining stores only (the cheaper variant of Wahbe et al.: a wild load can
+     * read any memory but not change it). Stores and the destination and length of {@code copy}
+     * stay confined; loads and the source of {@code copy} run unchanged. Ignored by
+     * {@link ProtectionMode#NONE}.
+     */
+    public Rewrite storesOnly() {
+        return new Rewrite(mode, segment, metered, true);
+    }
+
+    /**
+     * Rewrites one class.
+     *
+     * @param classBytes a class file; not modified
+     * @return the rewritten class file, or {@code classBytes} itself under {@link ProtectionMode#NONE}
+     * @throws RewriteException if the bytes are malformed or the class cannot be confined; the
+     *     message says why and where
+     */
+    public byte[] apply(byte[] classBytes) {
+        Objects.requireNonNull(classBytes, "classBytes");
+        if (mode == ProtectionMode.NONE) {
+            return classBytes;
+        }
+        return ClassRewriter.rewrite(classBytes, this);
+    }
+
+    /** The protection mode. */
+    public ProtectionMode mode() {
+        return mode;
+    }
+
+    /** The segment whose constants the rewrite bakes in. */
+    public Segment segment() {
+        return segment;
+    }
+
+    /** Whether rewritten code is metered. */
+    public boolean isMetered() {
+        return metered;
+    }
+
+    /** Whether only stores are confined. */
+    public boolean isStoresOnly() {
+        return storesOnly;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Rewrite
+                && ((Rewrite) other).mode == mode
+                && ((Rewrite) other).segment.equals(segment)
+                && ((Rewrite) other).metered == metered
+                && ((Rewrite) other).storesOnly == storesOnly;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(mode, segment, metered, storesOnly);
+    }
+
+    @Override
+    public String toString() {
+        return "Rewrite[" + mode + " " + segment + (metered ? ", metered" : "") + (storesOnly ? ", stores only" : "") + "]";
+    }
+}

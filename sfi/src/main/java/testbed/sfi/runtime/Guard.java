@@ -1,0 +1,150 @@
+package testbed.sfi.runtime;
+
+import testbed.kernel.Trap;
+import testbed.kernel.api.Memory;
+
+/**
+ * The guards rewritten code calls: segment matching ({@code SFI_CHECK}) and bounds checks
+ * ({@code BOUNDS}) for single accesses, the confined {@link Memory#copy} of every mode, and the
+ * handler guard that keeps an extension's {@code catch} from swallowing an abort.
+ *
+ * <p>Address masking ({@code SFI_MASK}) of single accesses needs no call: the rewrite inlines it.
+ * Every segment argument is a constant baked into the rewritten class. A zero-length copy
+ * touches no byte and passes in every mode.
+ */
+public final class Guard {
+
+    private Guard() {
+    }
+
+    /**
+     * Handler guard of unmetered code, called at the entry of every exception handler:
+     * rethrows {@code caught} at once if it is a {@link Trap} or a {@link VirtualMachineError}
+     * ({@link StackOverflowError}, {@link OutOfMemoryError}), so that no {@code catch (Throwable)}
+     * or {@code finally} in an extension can keep an aborted domain running.
+     */
+    public static void caught(Throwable caught) {
+        if (caught instanceof Trap || caught instanceof VirtualMachineError) {
+            throw (Error) caught;
+        }
+    }
+
+    /**
+     * Segment matching: returns {@code address} if the segment-id bits ({@code >>> shift}) of its
+     * first and last byte are the segment's, else throws {@link Trap.Kind#SEGMENT_VIOLATION}.
+     *
+     * @param width bytes accessed, 1 to 8
+     * @param access the access's name for the message, e.g. {@code store32}
+     * @param location {@code Class.method@index} of the access
+     */
+    public static long matchSegment(long address, int width, long base, long size, String access, String location) {
+        int shift = Long.numberOfTrailingZeros(size);
+        long segment = base >>> shift;
+        if ((address >>> shift) != segment || ((address + width - 1) >>> shift) != segment) {
+            throw segmentViolation(access + " at 0x" + Long.toHexString(address), base, size, location);
+        }
+        return address;
+    }
+
+    /**
+     * Bounds check: returns {@code address} if {@code [address, address + width)} lies inside the
+     * segment, else throws {@link Trap.Kind#OUT_OF_BOUNDS}. Traps on exactly the accesses
+     * {@link #matchSegment} traps on.
+     */
+    public static long checkBounds(long address, int width, long base, long size, String access, String location) {
+        if (Long.compareUnsigned(address - base, size - width) > 0) {
+            throw outOfBounds(address, access, base, size, location);
+        }
+        return address;
+    }
+
+    /**
+     * {@link Memory#copy} under address sandboxing: both addresses are masked into the segment, a
+     * length above the segment size is masked too, and the length is then clamped so that neither
+     * range runs past the segment's end. A copy that was inside the segment is unchanged.
+     *
+     * @param confineSource false for the stores-only variant: the source is left as it is
+     */
+    public static void maskedCopy(Memory memory, long destination, long source, long length, long base, long size,
+            boolean confineSource) {
+        long mask = size - 1;
+        long end = base + size;
+        long d = (destination & mask) | base;
+        long s = confineSource ? (source & mask) | base : source;
+        long n = Long.compareUnsigned(length, size) <= 0 ? length : length & mask;
+        n = Math.min(n, end - d);
+        if (confineSource) {
+            n = Math.min(n, end - s);
+        }
+        memory.copy(d, s, n);
+    }
+
+    /**
+     * {@link Memory#copy} under segment matching: the first and last byte of the destination (and,
+     * unless stores-only, of the source) must be in the segment, else
+     * {@link Trap.Kind#SEGMENT_VIOLATION}.
+     */
+    public static void matchedCopy(Memory memory, long destination, long source, long length, long base, long size,
+            boolean confineSource, String location) {
+        if (length != 0) {
+            if (!matches(destination, length, base, size)) {
+                throw segmentViolation(copy(length) + " to 0x" + Long.toHexString(destination), base, size, location);
+            }
+            if (confineSource && !matches(source, length, base, size)) {
+                throw segmentViolation(copy(length) + " from 0x" + Long.toHexString(source), base, size, location);
+            }
+        }
+        memory.copy(destination, source, length);
+    }
+
+    /**
+     * {@link Memory#copy} under bounds checks: the destination (and, unless stores-only, the
+     * source) range must lie inside the segment, else {@link Trap.Kind#OUT_OF_BOUNDS}. Traps on
+     * exactly the copies {@link #matchedCopy} traps on.
+     */
+    public static void boundedCopy(Memory memory, long destination, long source, long length, long base, long size,
+            boolean confineSource, String location) {
+        if (length != 0) {
+            if (!inside(destination, length, base, size)) {
+                throw outOfBounds(destination, copy(length) + " to", base, size, location);
+            }
+            if (confineSource && !inside(source, length, base, size)) {
+                throw outOfBounds(source, copy(length) + " from", base, size, location);
+            }
+        }
+        memory.copy(destination, source, length);
+    }
+
+    private static boolean matches(long address, long length, long base, long size) {
+        int shift = Long.numberOfTrailingZeros(size);
+        long segment = base >>> shift;
+        return Long.compareUnsigned(length, size) <= 0
+                && (address >>> shift) == segment
+                && ((address + length - 1) >>> shift) == segment;
+    }
+
+    private static boolean inside(long address, long length, long base, long size) {
+        return Long.compareUnsigned(length, size) <= 0 && Long.compareUnsigned(address - base, size - length) <= 0;
+    }
+
+    private static String copy(long length) {
+        return "copy of " + length + " bytes";
+    }
+
+    private static Trap segmentViolation(String what, long base, long size, String location) {
+        return new Trap(Trap.Kind.SEGMENT_VIOLATION, -1, location,
+                what + " outside segment " + segment(base, size) + " at " + location);
+    }
+
+    private static Trap outOfBounds(long address, String access, long base, long size, String location) {
+        // Chicory's wording, with the segment's end as the limit.
+        return new Trap(Trap.Kind.OUT_OF_BOUNDS, -1, location,
+                "attempted to access address: 0x" + Long.toHexString(address) + " but limit is: 0x"
+                        + Long.toHexString(base + size) + " (" + access + " in segment " + segment(base, size)
+                        + " at " + location + ")");
+    }
+
+    private static String segment(long base, long size) {
+        return "[0x" + Long.toHexString(base) + ", 0x" + Long.toHexString(base + size) + ")";
+    }
+}

@@ -1,0 +1,291 @@
+package testbed.sfi.runtime;
+
+import java.util.Objects;
+import testbed.kernel.Trap;
+
+/**
+ * One fault domain's budgets as its rewritten code consumes them: fuel, allocation bytes and call
+ * depth. The domain crossing {@linkplain #refill refills} the meter before each call into the
+ * domain; a watchdog or a revocation on another thread {@linkplain #stop stops} it.
+ *
+ * <p><b>Fuel.</b> Every method entry, every back-edge (a jump or switch to a lower offset) and every
+ * exception-handler entry costs one unit; every cycle of a method's control flow passes through one
+ * of them. Rewritten code decrements {@link #fuelSlice} inline and calls {@link #refuel} only when
+ * the slice runs out, which is where the budget is enforced exactly: after {@code fuel} units the
+ * next metered point traps with {@link Trap.Kind#FUEL_EXHAUSTED}.
+ *
+ * <p><b>Allocation.</b> {@code new}, {@code newarray}, {@code anewarray} and
+ * {@code multianewarray} are charged {@value #OBJECT_HEADER_BYTES} bytes per object or array plus
+ * the fields (known for the extension's own class, taken as none for others) or elements (a
+ * reference counts {@value #REFERENCE_BYTES} bytes). Arrays are charged before they are allocated;
+ * a plain object just after its {@code new}, before its constructor runs. A charge over the budget
+ * traps with {@link Trap.Kind#MEMORY_BUDGET}. Allocations inside JDK methods are not seen.
+ *
+ * <p><b>Call depth.</b> Method entry traps with {@link Trap.Kind#STACK_DEPTH} at the limit, long
+ * before the JVM's own {@link StackOverflowError}. Each frame remembers the depth it was entered at
+ * and puts it back on return and at the entry of each of its exception handlers, so unwinding
+ * through a {@code catch} keeps the count right.
+ *
+ * <p><b>Stopping.</b> A trap thrown by the meter, or {@link #stop}, marks the domain stopped until
+ * the next refill: every later metered point and every handler entry traps again, so an extension
+ * cannot outlive its abort in a {@code finally} or {@code catch} that loops. A stop from another
+ * thread is seen at the domain's next metered point; should that thread's write race with the
+ * domain's own fuel decrement, it is seen at the latest when the current slice of
+ * {@value #SLICE} units runs out.
+ *
+ * <p><b>Binding.</b> A rewritten class reaches its meter through a private static final field
+ * that its static initializer fills from {@link #boundTo}: call {@link #bind} after defining the
+ * class and before its first use. One meter per domain; a class is bound once.
+ *
+ * <p>The public fields and the methods documented as called by rewritten code are for rewritten
+ * code only. The domain's own thread uses everything else except {@link #stop} and
+ * {@link #stopped}, which any thread may call.
+ */
+public final class Meter {
+    /** Bytes charged per object or array on top of its fields or elements. */
+    public static final int OBJECT_HEADER_BYTES = 16;
+    /** Bytes charged per reference field or array element. */
+    public static final int REFERENCE_BYTES = 4;
+    /** Fuel units handed to the inline counter at a time. */
+    public static final int SLICE = 1 << 14;
+
+    private static final ClassValue<Binding> BINDINGS = new ClassValue<>() {
+        @Override
+        protected Binding computeValue(Class<?> type) {
+            return new Binding();
+        }
+    };
+
+    /**
+     * Called by rewritten code: fuel left in the current slice. Decremented inline at every metered
+     * point; a negative value sends the next point to {@link #refuel}.
+     */
+    public int fuelSlice;
+    /** Called by rewritten code: the current call depth, restored inline at every return. */
+    public int callDepth;
+
+    private long fuelBudget;
+    private long fuelReserve;
+    private long bytesBudget;
+    private long bytesLeft;
+    private int maxDepth;
+    private volatile Trap.Kind stopKind;
+    private volatile String stopDetail;
+
+    /** An empty meter: until the first {@link #refill}, the first metered point traps. */
+    public Meter() {
+        fuelSlice = -1;
+    }
+
+    /**
+     * Binds a rewritten, not yet initialized class to {@code meter}. Its static initializer fetches
+     * the meter; a class that is used without being bound fails to initialize.
+     *
+     * @throws IllegalStateException if the class is already bound to another meter
+     */
+    public static void bind(Class<?> extension, Meter meter) {
+        Objects.requireNonNull(meter, "meter");
+        Binding binding = BINDINGS.get(extension);
+        synchronized (binding) {
+            if (binding.meter != null && binding.meter != meter) {
+                throw new IllegalStateException(extension.getName() + " is already bound to another meter");
+            }
+            binding.meter = meter;
+        }
+    }
+
+    /**
+     * Called by the static initializer of a rewritten class: the meter it was bound to.
+     *
+     * @throws IllegalStateException if {@link #bind} was not called first
+     */
+    public static Meter boundTo(Class<?> extension) {
+        Binding binding = BINDINGS.get(extension);
+        synchronized (binding) {
+            if (binding.meter == null) {
+                throw new IllegalStateException(extension.getName()
+                        + " is metered but not bound: call Meter.bind before its first use");
+            }
+            return binding.meter;
+        }
+    }
+
+    /**
+     * Gives the domain fresh budgets for its next call, clears a stop and resets the call depth.
+     *
+     * @param fuel metered points the call may pass ({@link Long#MAX_VALUE} for no limit)
+     * @param allocationBytes bytes the call may allocate
+     * @param maxDepth calls the domain may have active at once
+     */
+    public void refill(long fuel, long allocationBytes, int maxDepth) {
+        if (fuel < 0 || allocationBytes < 0 || maxDepth < 0) {
+            throw new IllegalArgumentException("budgets must not be negative: fuel " + fuel + ", bytes "
+                    + allocationBytes + ", depth " + maxDepth);
+        }
+        stopKind = null;
+        stopDetail = null;
+        fuelBudget = fuel;
+        int slice = (int) Math.min(fuel, SLICE);
+        fuelReserve = fuel - slice;
+        fuelSlice = slice;
+        bytesBudget = allocationBytes;
+        bytesLeft = allocationBytes;
+        this.maxDepth = maxDepth;
+        callDepth = 0;
+    }
+
+    /**
+     * Stops the domain from any thread: its next metered point, or next exception-handler entry,
+     * throws a {@link Trap} of {@code kind} with {@code detail} and the location.
+     */
+    public void stop(Trap.Kind kind, String detail) {
+        Objects.requireNonNull(kind, "kind");
+        stopDetail = Objects.requireNonNull(detail, "detail");
+        stopKind = kind;
+        fuelSlice = -1;
+    }
+
+    /** Why the domain is stopped, or null while it may run. */
+    public Trap.Kind stopped() {
+        return stopKind;
+    }
+
+    /** Fuel units left of the last refill. */
+    public long fuelLeft() {
+        return fuelReserve + Math.max(fuelSlice, 0);
+    }
+
+    /** Allocation bytes left of the last refill. */
+    public long allocationBytesLeft() {
+        return bytesLeft;
+    }
+
+    /** Calls of the domain active now: 0 between calls. */
+    public int depth() {
+        return callDepth;
+    }
+
+    // ---- called by rewritten code ----
+
+    /**
+     * Called by rewritten code at every method entry: one unit of fuel and one level of depth.
+     *
+     * @return the depth before entry, which the method puts back on return
+     */
+    public int enter(String location) {
+        if (--fuelSlice < 0) {
+            refuel(location);
+        }
+        int depth = callDepth;
+        if (depth >= maxDepth) {
+            throw abort(Trap.Kind.STACK_DEPTH, location, "call depth " + (depth + 1) + " exceeds the limit of " + maxDepth);
+        }
+        callDepth = depth + 1;
+        return depth;
+    }
+
+    /**
+     * Called by rewritten code when the inline fuel counter went negative: hands out the next slice,
+     * or traps if the budget is spent or the domain was stopped.
+     */
+    public void refuel(String location) {
+        Trap.Kind kind = stopKind;
+        if (kind != null) {
+            fuelSlice = -1;
+            throw stoppedAt(kind, location);
+        }
+        if (fuelReserve == 0) {
+            throw abort(Trap.Kind.FUEL_EXHAUSTED, location, "budget of " + fuelBudget + " units used up");
+        }
+        long slice = Math.min(fuelReserve, SLICE);
+        fuelReserve -= slice;
+        fuelSlice = (int) slice - 1;
+    }
+
+    /**
+     * Called by rewritten code at the entry of every exception handler: rethrows an abort at once
+     * (a {@link Trap}, a {@link VirtualMachineError}, or anything while the domain is stopped),
+     * else puts back the handler's frame depth and charges one unit of fuel.
+     *
+     * @param depth the depth the handler's method was entered at
+     */
+    public void caught(Throwable caught, int depth, String location) {
+        Guard.caught(caught);
+        Trap.Kind kind = stopKind;
+        if (kind != null) {
+            throw stoppedAt(kind, location);
+        }
+        callDepth = depth + 1;
+        if (--fuelSlice < 0) {
+            refuel(location);
+        }
+    }
+
+    /** Called by rewritten code right after {@code new}: charges an object of {@code bytes}. */
+    public void allocate(int bytes, String location) {
+        charge(bytes, location);
+    }
+
+    /** Called by rewritten code before {@code newarray} and {@code anewarray}. */
+    public void allocateArray(int count, int elementBytes, String location) {
+        if (count >= 0) { // a negative count throws NegativeArraySizeException and allocates nothing
+            charge(OBJECT_HEADER_BYTES + (long) count * elementBytes, location);
+        }
+    }
+
+    /**
+     * Called by rewritten code before {@code multianewarray}: charges every level of arrays.
+     *
+     * @param counts the dimensions' counts, outermost first
+     * @param leafBytes bytes per element of the innermost level allocated
+     */
+    public void allocateArrays(int[] counts, int leafBytes, String location) {
+        for (int count : counts) {
+            if (count < 0) {
+                return;
+            }
+        }
+        long total = 0;
+        long arrays = 1;
+        for (int k = 0; k < counts.length && arrays > 0; k++) {
+            int element = k == counts.length - 1 ? leafBytes : REFERENCE_BYTES;
+            total = saturatedAdd(total, saturatedMultiply(arrays, OBJECT_HEADER_BYTES + (long) counts[k] * element));
+            arrays = saturatedMultiply(arrays, counts[k]);
+        }
+        charge(total, location);
+    }
+
+    private void charge(long bytes, String location) {
+        if (bytes > bytesLeft) {
+            throw abort(Trap.Kind.MEMORY_BUDGET, location,
+                    "allocating " + bytes + " bytes with " + bytesLeft + " of " + bytesBudget + " left");
+        }
+        bytesLeft -= bytes;
+    }
+
+    private Trap abort(Trap.Kind kind, String location, String detail) {
+        stopDetail = detail;
+        stopKind = kind;
+        fuelSlice = -1;
+        return new Trap(kind, -1, location, detail + " at " + location);
+    }
+
+    private Trap stoppedAt(Trap.Kind kind, String location) {
+        return new Trap(kind, -1, location, stopDetail + " at " + location);
+    }
+
+    private static long saturatedMultiply(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        long low = a * b;
+        return (high == 0 && low >= 0) ? low : Long.MAX_VALUE;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static final class Binding {
+        private Meter meter;
+    }
+}
