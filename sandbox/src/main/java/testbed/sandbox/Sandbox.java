@@ -7,7 +7,6 @@ import testbed.kernel.Crossing;
 import testbed.kernel.Domain;
 import testbed.kernel.DomainSpec;
 import testbed.kernel.Kernel;
-import testbed.kernel.Trap;
 import testbed.sandbox.verify.Rejection;
 import testbed.sandbox.verify.VerifiedClass;
 import testbed.sandbox.verify.Verifier;
@@ -100,15 +99,26 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Links, initialises and constructs the extension inside the domain, so a static initialiser
-     * or constructor that loops or throws is stopped like any other invocation. Errors the JVM's
-     * own verifier raises while linking are rejections, not traps.
+     * Links and initialises the class, then constructs the extension inside the domain, so a
+     * constructor that loops or throws is stopped like any other invocation. Linking first
+     * separates the JVM's own verification errors (a rejection: nothing ran) from faults of
+     * code that ran. In protected modes the only static initialiser is the one the rewrite adds
+     * (the verifier refuses the extension's own), and it only fetches the bound meter.
      */
     private Object construct(Class<?> type, Meter meter, Domain domain, Crossing crossing, VerifiedClass verified)
             throws Rejection {
+        Meter.bind(type, meter);
+        meter.refill(budget.fuel(), budget.bytes(), budget.depth());
         MethodHandle constructor;
         try {
+            Class.forName(type.getName(), true, type.getClassLoader());
             constructor = MethodHandles.publicLookup().findConstructor(type, NO_ARG_CONSTRUCTOR);
+        } catch (ExceptionInInitializerError e) {
+            // Only an unverified (NONE) extension has an initialiser of its own: its failure is the kernel's.
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         } catch (LinkageError e) {
             throw Rejection.jvmVerification(verified.className(), e);
         } catch (ReflectiveOperationException e) {
@@ -118,17 +128,9 @@ public final class Sandbox implements AutoCloseable {
         int previous = kernel.memory().actAs(domain.id());
         try {
             crossing.enter(domain, () -> {
-                Meter.bind(type, meter);
                 made[0] = invoke(constructor);
                 return 0;
             });
-        } catch (Trap trap) {
-            if (trap.getCause() instanceof LinkageError link) {
-                throw Rejection.jvmVerification(verified.className(), link);
-            }
-            throw trap;
-        } catch (LinkageError unprotectedLink) {
-            throw Rejection.jvmVerification(verified.className(), unprotectedLink);
         } finally {
             kernel.memory().actAs(previous);
         }

@@ -203,4 +203,14 @@ public final class Samples {
             return calls;
         }
     }
+
+    /** Mutable static state: refused by the verifier, so only the unprotected mode can load it. */
+    public static final class StaticCounter implements PacketFilter {
+        static int count;
+
+        @Override
+        public int filter(Context ctx, long packet, int length) {
+            return ++count;
+        }
+    }
 }

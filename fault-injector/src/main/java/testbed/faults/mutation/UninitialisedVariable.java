@@ -1,18 +1,21 @@
 package testbed.faults.mutation;
 
 import java.util.BitSet;
+import java.util.HashSet;
+import java.util.Set;
+import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Skips one initialisation: the first store to a local variable (in code order, arguments
- * excluded) or a constructor's store to one of the object's own fields stores garbage instead of
- * the value computed for it: a random value from the seed for a number, {@code null} for a
- * reference (the JVM cannot make up a reference). A loop counter starts anywhere, a saved
- * {@code Memory} is {@code null}, a length is nonsense. Simulates an uninitialised variable, which
- * in C holds whatever the stack or heap held before; the verifier keeps Java from reading a truly
- * unset local, so garbage is stored where the initial value was.
+ * Skips one initialisation: the first store to a local variable (in code order; arguments and an
+ * exception handler's store of what it caught excluded) or a constructor's store to one of the
+ * object's own fields stores garbage instead of the value computed for it: a random value from the
+ * seed for a number, {@code null} for a reference (the JVM cannot make up a reference). A loop
+ * counter starts anywhere, a saved {@code Memory} is {@code null}, a length is nonsense. Simulates
+ * an uninitialised variable, which in C holds whatever the stack or heap held before; the verifier
+ * keeps Java from reading a truly unset local, so garbage is stored where the initial value was.
  *
  * <p>Published model: the "initialization" fault of Rio (Chen et al. 1996, ASPLOS, The Rio File
  * Cache) and the "uninitialised variable" fault of Nooks (Swift, Bershad and Levy 2003, SOSP).
@@ -55,22 +58,41 @@ public final class UninitialisedVariable extends SiteFault {
         return new SiteVisitor(sites, next) {
             private final BitSet stored = new BitSet();
             private final int arguments = argumentSlots(sites.access, sites.descriptor);
+            private final Set<Label> handlers = new HashSet<>();
             private int previous = -1;
             private int current = -1;
+            private boolean handlerNext;
+            private boolean handlerHere;
+
+            @Override
+            public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+                handlers.add(handler); // ASM visits every try-catch block before the code
+                super.visitTryCatchBlock(start, end, handler, type);
+            }
+
+            @Override
+            public void visitLabel(Label label) {
+                handlerNext |= handlers.contains(label);
+                super.visitLabel(label);
+            }
 
             @Override
             void beforeInstruction(int opcode) {
                 previous = current;
                 current = opcode;
+                handlerHere = handlerNext;
+                handlerNext = false;
             }
 
             @Override
             public void visitVarInsn(int opcode, int slot) {
                 if (opcode >= Opcodes.ISTORE && opcode <= Opcodes.ASTORE && slot >= arguments && !stored.get(slot)) {
                     stored.set(slot);
-                    // storing null is already as uninitialised as a reference gets
+                    // Storing null is already as uninitialised as a reference gets. A handler's first
+                    // store saves the caught exception: no variable's initialisation, and the
+                    // sandbox recognises javac's finally handlers by it.
                     boolean storesNull = opcode == Opcodes.ASTORE && previous == Opcodes.ACONST_NULL;
-                    if (!storesNull && sites.take()) {
+                    if (!storesNull && !handlerHere && sites.take()) {
                         String garbage = replace(localType(opcode));
                         super.visitVarInsn(opcode, slot);
                         sites.changed("local " + slot + " (" + Mnemonics.of(opcode) + ") initialised to " + garbage);

@@ -1,0 +1,169 @@
+package testbed.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import testbed.kernel.Domain;
+import testbed.kernel.DomainSpec;
+import testbed.kernel.Kernel;
+import testbed.kernel.KernelConfig;
+import testbed.kernel.api.Context;
+import testbed.sandbox.Budget;
+import testbed.sandbox.FaultDomain;
+import testbed.sandbox.Sandbox;
+import testbed.sandbox.verify.Rejection;
+import testbed.sandbox.verify.VerifiedClass;
+import testbed.sandbox.verify.Verifier;
+import testbed.sfi.ProtectionMode;
+import testbed.sfi.Rewrite;
+import testbed.sfi.runtime.Meter;
+
+/**
+ * One kernel with one extension loaded in one isolation variant, for benchmarks that call the
+ * extension instance directly (so they measure the rewritten code, not the crossing).
+ *
+ * <p>Variants ({@code variant}, {@code metered}):
+ * <ul>
+ *   <li>{@code NONE}, unmetered: the real {@link Sandbox} pipeline in {@code NONE} (inspected,
+ *       not rewritten, not metered). {@code NONE} is never metered; asking for it throws.</li>
+ *   <li>{@code SFI_MASK}, {@code SFI_CHECK}, {@code BOUNDS}, metered: the real {@link Sandbox}
+ *       pipeline (it always meters), with a fuel budget of {@code Long.MAX_VALUE / 2} so that
+ *       direct calls never run dry.</li>
+ *   <li>the same modes unmetered, and {@code SFI_MASK_STORES} (address masking of stores only)
+ *       metered or not: the same stages by hand, since the sandbox has no switch for them:
+ *       verify, {@code Rewrite.of(mode).segment(seg).metered(m)[.storesOnly()]}, define in a
+ *       private one-class loader, {@link Meter#bind} and refill if metered.</li>
+ * </ul>
+ * The memory monitor's principal is left set to the domain, as the kernel sets it around a
+ * crossing, so every access is attributed as it would be in a real invocation.
+ */
+final class Rig implements AutoCloseable {
+    static final long MEMORY = 16L << 20;
+    static final long SEGMENT = 64 << 10;
+    static final String EXTENSIONS = "testbed.bench.extensions.";
+    /** Fuel and bytes that direct calls cannot use up in any benchmark's lifetime. */
+    static final long PLENTY = Long.MAX_VALUE / 2;
+
+    final Kernel kernel;
+    final Domain domain;
+    final Object extension;
+    final Context context;
+    private final Sandbox sandbox;
+
+    private Rig(Kernel kernel, Sandbox sandbox, Domain domain, Object extension) {
+        this.kernel = kernel;
+        this.sandbox = sandbox;
+        this.domain = domain;
+        this.extension = extension;
+        this.context = domain.context();
+        kernel.memory().actAs(domain.id());
+    }
+
+    static Kernel boot() {
+        return Kernel.boot(KernelConfig.defaults().withMemorySize(MEMORY));
+    }
+
+    static DomainSpec spec() {
+        return DomainSpec.segment(SEGMENT).allowAll();
+    }
+
+    /**
+     * Boots a kernel and loads extension {@code simpleName} (of {@link #EXTENSIONS}) in
+     * {@code variant}: a {@link ProtectionMode} name or {@code SFI_MASK_STORES}.
+     */
+    static Rig load(String simpleName, String variant, boolean metered) {
+        boolean storesOnly = variant.equals("SFI_MASK_STORES");
+        ProtectionMode mode = storesOnly ? ProtectionMode.SFI_MASK : ProtectionMode.valueOf(variant);
+        if (mode == ProtectionMode.NONE && metered) {
+            throw new IllegalArgumentException("skipped: NONE is never rewritten, so never metered;"
+                    + " (mode=NONE, metered=true) is not a configuration");
+        }
+        Kernel kernel = boot();
+        byte[] bytes = classBytes(simpleName);
+        try {
+            if (mode == ProtectionMode.NONE || (metered && !storesOnly)) {
+                Sandbox sandbox = Sandbox.on(kernel, mode, Budget.standard().withFuel(PLENTY));
+                FaultDomain fd = sandbox.load(simpleName, bytes, spec());
+                return new Rig(kernel, sandbox, fd.domain(), fd.extension());
+            }
+            Domain domain = kernel.createDomain(simpleName, spec());
+            Rewrite rewrite = Rewrite.of(mode).segment(domain.segment()).metered(metered);
+            if (storesOnly) {
+                rewrite = rewrite.storesOnly();
+            }
+            return new Rig(kernel, null, domain, defineByHand(Verifier.standard().verify(bytes), rewrite));
+        } catch (Rejection e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Rewrite, define in a private loader, bind and fill the meter if metered, construct. */
+    static Object defineByHand(VerifiedClass verified, Rewrite rewrite) {
+        return define(verified.className(), rewrite.apply(verified.bytes()),
+                rewrite.isMetered() && rewrite.mode() != ProtectionMode.NONE);
+    }
+
+    /** Defines rewritten bytes in a fresh private loader, binds and fills a meter if metered, constructs. */
+    static Object define(String className, byte[] rewritten, boolean metered) {
+        Class<?> type = new OneClassLoader(className).define(rewritten);
+        if (metered) {
+            Meter meter = new Meter();
+            Meter.bind(type, meter);
+            meter.refill(PLENTY, PLENTY, 1000);
+        }
+        try {
+            return type.getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The class file of an extension, read as a resource: the host never loads the class itself. */
+    static byte[] classBytes(String simpleName) {
+        String resource = "/" + (EXTENSIONS + simpleName).replace('.', '/') + ".class";
+        try (InputStream in = Rig.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("no class file " + resource);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    /**
+     * Defines one class and resolves its own name to it (not to a same-named class of the parent),
+     * delegating everything else to the benchmark's loader.
+     */
+    static final class OneClassLoader extends ClassLoader {
+        private final String name;
+
+        OneClassLoader(String name) {
+            super("bench:" + name, Rig.class.getClassLoader());
+            this.name = name;
+        }
+
+        Class<?> define(byte[] bytes) {
+            return defineClass(name, bytes, 0, bytes.length);
+        }
+
+        @Override
+        protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
+            if (className.equals(name)) {
+                Class<?> own = findLoadedClass(className);
+                if (own != null) {
+                    return own;
+                }
+                throw new ClassNotFoundException(className);
+            }
+            return super.loadClass(className, resolve);
+        }
+    }
+}
