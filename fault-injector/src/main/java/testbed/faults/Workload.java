@@ -20,18 +20,28 @@ final class Workload {
     private final byte[] buffer = new byte[64 << 10];
     private final byte[][] packets;
 
-    Workload(boolean corruptLengths, long seed) {
-        packets = corruptLengths ? Packets.withBadLengths(PACKETS, seed) : PACKETS;
+    Workload() {
+        packets = PACKETS;
+    }
+
+    private Workload(byte[][] packets) {
+        this.packets = packets;
+    }
+
+    /** The same workload whose packets carry IPv4 total lengths that lie as {@code corruption} says. */
+    Workload lyingAboutLengths(testbed.faults.environment.TrialEnvironment.PacketLength corruption, long seed) {
+        return new Workload(Packets.withBadLengths(PACKETS, corruption, seed));
     }
 
     /**
      * Runs the hook's workload against {@code domain}; exceptions from an unprotected extension
      * propagate, as they would out of a real kernel.
      *
-     * @param revokeBefore invocation number before which a revocation of {@code revokeFrames}
-     *     hits a library OS (an environment fault), or -1
+     * @param revokeAt when an extra revocation of {@code revokeFrames} hits a library OS (an
+     *     environment fault): 0 right after its start, {@code n} just before invocation {@code n}
+     *     (invocations are the kernel's revocation requests), -1 never
      */
-    long drive(Kernel kernel, Domain domain, Hook hook, int revokeBefore, int revokeFrames) {
+    long drive(Kernel kernel, Domain domain, Hook hook, int revokeAt, int revokeFrames) {
         Digest d = new Digest();
         switch (hook) {
             case PACKET_FILTER -> {
@@ -68,15 +78,14 @@ final class Workload {
                 }
             }
             case LIBRARY_OS -> {
-                if (revokeBefore == 0) {
-                    d.add(kernel.revoke(domain, revokeFrames));
-                }
                 d.add(kernel.startLibraryOs(domain));
-                if (revokeBefore == 1) {
-                    d.add(kernel.revoke(domain, revokeFrames));
+                int[] asks = {2, 1};
+                for (int invocation = 1; invocation <= asks.length; invocation++) {
+                    if (revokeAt == invocation || (invocation == 1 && revokeAt == 0)) {
+                        d.add(kernel.revoke(domain, revokeFrames));
+                    }
+                    d.add(kernel.revoke(domain, asks[invocation - 1]));
                 }
-                d.add(kernel.revoke(domain, 2));
-                d.add(kernel.revoke(domain, 1));
             }
         }
         return d.value();
@@ -146,19 +155,21 @@ final class Workload {
             return f;
         }
 
-        /** The same frames with IP and UDP length fields lying: too long, too short, zero, 0xFFFF. */
-        static byte[][] withBadLengths(byte[][] frames, long seed) {
+        /** The same frames with an IPv4 total length that lies as {@code corruption} says; the frames keep their size. */
+        static byte[][] withBadLengths(byte[][] frames, testbed.faults.environment.TrialEnvironment.PacketLength corruption, long seed) {
             byte[][] out = new byte[frames.length][];
-            int[] lies = {0xFFFF, 0, 1, 19, 21, 1500, 65000};
             for (int i = 0; i < frames.length; i++) {
                 byte[] f = Arrays.copyOf(frames[i], frames[i].length);
-                int lie = lies[(int) Math.floorMod(seed * 31 + i, (long) lies.length)];
+                long draw = Math.abs(testbed.faults.Fault.draw(seed, i) % 1000);
+                int ipLength = f.length - 14;
+                int lie = switch (corruption) {
+                    case LONGER_THAN_FRAME -> Math.min(0xFFFF, ipLength + 1 + (int) draw);
+                    case SHORTER_THAN_HEADER -> 1 + (int) (draw % 19);
+                    case ZERO -> 0;
+                    case MAXIMUM -> 0xFFFF;
+                };
                 f[16] = (byte) (lie >>> 8);
                 f[17] = (byte) lie;
-                if (f[23] == 17) {
-                    f[38] = (byte) (lie >>> 8);
-                    f[39] = (byte) lie;
-                }
                 out[i] = f;
             }
             return out;

@@ -41,6 +41,10 @@ final class DomainContext implements Context {
     public long alloc(long size) {
         int prev = kernel.enterHelper(domain);
         try {
+            int injected = kernel.injectedFailure("alloc");
+            if (injected != 0) {
+                return injected;
+            }
             if (!allowed(Capability.HEAP)) {
                 return Status.EPERM;
             }
@@ -57,6 +61,10 @@ final class DomainContext implements Context {
     public int free(long address) {
         int prev = kernel.enterHelper(domain);
         try {
+            int injected = kernel.injectedFailure("free");
+            if (injected != 0) {
+                return injected;
+            }
             if (!allowed(Capability.HEAP)) {
                 return Status.EPERM;
             }
@@ -73,6 +81,10 @@ final class DomainContext implements Context {
     public int sendPacket(long address, int length) {
         int prev = kernel.enterHelper(domain);
         try {
+            int injected = kernel.injectedFailure("sendPacket");
+            if (injected != 0) {
+                return injected;
+            }
             if (!allowed(Capability.SEND)) {
                 return Status.EPERM;
             }
@@ -92,6 +104,10 @@ final class DomainContext implements Context {
     public int log(long address, int length) {
         int prev = kernel.enterHelper(domain);
         try {
+            int injected = kernel.injectedFailure("log");
+            if (injected != 0) {
+                return injected;
+            }
             if (!allowed(Capability.LOG)) {
                 return Status.EPERM;
             }
@@ -111,6 +127,10 @@ final class DomainContext implements Context {
     public int lock(int lockId) {
         int prev = kernel.enterHelper(domain);
         try {
+            int injected = kernel.injectedFailure("lock");
+            if (injected != 0) {
+                return injected;
+            }
             if (!allowed(Capability.LOCK)) {
                 return Status.EPERM;
             }
@@ -142,6 +162,10 @@ final class DomainContext implements Context {
     public int unlock(int lockId) {
         int prev = kernel.enterHelper(domain);
         try {
+            int injected = kernel.injectedFailure("unlock");
+            if (injected != 0) {
+                return injected;
+            }
             if (!allowed(Capability.LOCK)) {
                 return Status.EPERM;
             }
@@ -175,6 +199,10 @@ final class DomainContext implements Context {
     public int bindFrame() {
         int prev = kernel.enterHelper(domain);
         try {
+            int injected = kernel.injectedFailure("bindFrame");
+            if (injected != 0) {
+                return injected;
+            }
             if (!allowed(Capability.FRAMES)) {
                 return Status.EPERM;
             }
@@ -199,6 +227,10 @@ final class DomainContext implements Context {
     public int releaseFrame(int frame) {
         int prev = kernel.enterHelper(domain);
         try {
+            int injected = kernel.injectedFailure("releaseFrame");
+            if (injected != 0) {
+                return injected;
+            }
             if (!allowed(Capability.FRAMES)) {
                 return Status.EPERM;
             }

@@ -433,6 +433,39 @@ public final class Kernel {
         }
     }
 
+    // ------------------------------------------------------------------ injected helper failures
+
+    private String failingHelper;
+    private int failingCall;
+    private int failingStatus;
+    private int helperCalls;
+
+    /**
+     * Makes helper {@code helper} (a {@link testbed.kernel.api.Context} method name) fail once:
+     * its {@code nthCall}-th call from now on returns {@code status} without doing anything, as
+     * the kernel would when out of memory or busy. For fault injection; {@link #restore} clears it.
+     *
+     * @throws IllegalArgumentException for a non-negative status or a call number below 1
+     */
+    public void failHelper(String helper, int nthCall, int status) {
+        if (status >= 0 || nthCall < 1 || helper == null) {
+            throw new IllegalArgumentException("failHelper needs a helper name, a call number >= 1 and a negative status");
+        }
+        failingHelper = helper;
+        failingCall = nthCall;
+        failingStatus = status;
+        helperCalls = 0;
+    }
+
+    /** The status an armed failure forces on this call of {@code helper}, or 0 to run it normally. */
+    int injectedFailure(String helper) {
+        if (failingHelper == null || !failingHelper.equals(helper) || ++helperCalls != failingCall) {
+            return 0;
+        }
+        failingHelper = null;
+        return failingStatus;
+    }
+
     // ------------------------------------------------------------------ transactions and abort
 
     /**
@@ -1068,6 +1101,7 @@ public final class Kernel {
         }
         aborts.clear();
         aborts.addAll(s.aborts);
+        failingHelper = null;
         if (open != null) {
             open.closed(0);
             open = null;

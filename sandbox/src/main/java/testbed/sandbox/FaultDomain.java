@@ -52,6 +52,20 @@ public final class FaultDomain implements AutoCloseable {
         return hook;
     }
 
+    /**
+     * Preempts the domain once it has used {@code fuel} units of fuel from now on, across
+     * invocations, as if its budget ran out there: an environment fault.
+     *
+     * @return false under {@code NONE}, which has no fuel meter to cut
+     */
+    public boolean preemptAfter(long fuel) {
+        if (crossing instanceof TransactionalCrossing t) {
+            t.preemptAfter(fuel);
+            return true;
+        }
+        return false;
+    }
+
     /** Attaches the extension to its hook; the capability check is the kernel's. */
     public FaultDomain attach() {
         kernel.attach(domain, extension, crossing);

@@ -21,6 +21,8 @@ final class TransactionalCrossing implements Crossing {
     private final Watchdog watchdog;
     private final long watchdogNanos;
     private final Runnable fire;
+    /** Fuel left before a preemption cuts the domain off, across invocations; MAX_VALUE when none is armed. */
+    private long untilPreemption = Long.MAX_VALUE;
 
     TransactionalCrossing(Kernel kernel, Meter meter, Budget budget, Watchdog watchdog) {
         this.kernel = kernel;
@@ -31,9 +33,15 @@ final class TransactionalCrossing implements Crossing {
         this.fire = () -> meter.stop(Trap.Kind.WATCHDOG, "invocation ran longer than " + budget.watchdog().toMillis() + " ms");
     }
 
+    /** Cuts the domain off once it has used {@code fuel} more units, wherever it is then (a preemption). */
+    void preemptAfter(long fuel) {
+        untilPreemption = Math.max(0, fuel);
+    }
+
     @Override
     public long enter(Domain domain, DomainCall call) {
-        meter.refill(budget.fuel(), budget.bytes(), budget.depth());
+        long fuel = Math.min(budget.fuel(), untilPreemption);
+        meter.refill(fuel, budget.bytes(), budget.depth());
         Transaction transaction = kernel.begin(domain);
         watchdog.arm(watchdogNanos, fire);
         Trap trap;
@@ -51,6 +59,9 @@ final class TransactionalCrossing implements Crossing {
             trap = Traps.fromThrowable(domain, t);
         } finally {
             watchdog.disarm();
+            if (untilPreemption != Long.MAX_VALUE) {
+                untilPreemption -= fuel - meter.fuelLeft();
+            }
         }
         kernel.abort(domain, trap);
         throw trap;

@@ -5,7 +5,8 @@ import testbed.faults.Fault;
 /**
  * A fault in the extension's surroundings rather than its code: the kernel fails a helper, revokes
  * resources at an awkward moment, delivers malformed input or preempts the domain. The extension
- * runs unmodified; the fault tests that it, and the mechanisms around it, cope.
+ * runs unmodified; the fault tests that it, and the mechanisms around it, cope. Kinds hold no
+ * state: one instance serves every trial, on any thread.
  */
 public interface EnvironmentFault extends Fault {
 

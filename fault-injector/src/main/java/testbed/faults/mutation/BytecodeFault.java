@@ -11,7 +11,7 @@ import testbed.faults.Fault;
  * map frames valid and recomputes only the maximum stack and locals. A kind works in one ASM pass
  * to count its candidate sites and one to mutate the chosen site, picked as
  * {@code floorMod(Fault.draw(seed, 0), candidates)}; methods without the chosen site are copied
- * unchanged.
+ * unchanged. Kinds hold no state: one instance serves every trial, on any thread.
  */
 public interface BytecodeFault extends Fault {
 

@@ -10,7 +10,8 @@ public final class Verdict {
     private final int pagesTouched;
     private final int pagesChecked;
 
-    Verdict(List<Violation> violations, int pagesTouched, int pagesChecked) {
+    /** A verdict of the given violations; for judges that wrap the oracle (a trial whose kernel could not be inspected at all). */
+    public Verdict(List<Violation> violations, int pagesTouched, int pagesChecked) {
         this.violations = List.copyOf(violations);
         this.pagesTouched = pagesTouched;
         this.pagesChecked = pagesChecked;

@@ -99,7 +99,7 @@ public final class Verifier {
 
     /**
      * Checks only that the bytes are a well-formed class file of acceptable size and an extension's
-     * shape ({@link Rule#MALFORMED}, {@link Rule#TOO_LARGE}, {@link Rule#SHAPE}), and gathers the
+     * shape as far as the kernel needs it (one hook interface, a public no-argument constructor; any superclass and other interfaces are its own business) ({@link Rule#MALFORMED}, {@link Rule#TOO_LARGE}, {@link Rule#SHAPE}), and gathers the
      * same facts as {@link #verify}. For the unprotected baseline, which trusts the extension by
      * definition: the result guarantees nothing about safety ({@link VerifiedClass#verified()} is false).
      */

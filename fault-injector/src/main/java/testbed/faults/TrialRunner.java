@@ -1,0 +1,331 @@
+package testbed.faults;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import testbed.corpus.Corpus;
+import testbed.corpus.CorpusEntry;
+import testbed.corpus.Outcome;
+import testbed.faults.environment.Arming;
+import testbed.faults.environment.EnvironmentFault;
+import testbed.faults.environment.TrialEnvironment;
+import testbed.faults.mutation.BytecodeFault;
+import testbed.faults.mutation.Mutant;
+import testbed.kernel.Abort;
+import testbed.kernel.DomainSpec;
+import testbed.kernel.Hook;
+import testbed.kernel.Kernel;
+import testbed.kernel.KernelConfig;
+import testbed.kernel.Trap;
+import testbed.kernel.oracle.Oracle;
+import testbed.kernel.oracle.Verdict;
+import testbed.kernel.oracle.Violation;
+import testbed.sandbox.Budget;
+import testbed.sandbox.FaultDomain;
+import testbed.sandbox.Sandbox;
+import testbed.sandbox.verify.Rejection;
+import testbed.sfi.ProtectionMode;
+
+/**
+ * Runs trials, one at a time, on one kernel that it restores before each trial in O(pages
+ * touched). A trial is a pure function of its {@link TrialId}: the corpus entry, the fault and
+ * its seed, and the mode fix everything it does.
+ *
+ * <p>An unprotected ({@code NONE}) trial can hang this thread or kill this JVM; that is why
+ * campaigns run trials in supervised worker processes.
+ */
+public final class TrialRunner implements AutoCloseable {
+    /** What every trial's domain gets: a 64 KiB segment and every helper, so attacks are not stopped by a missing capability. */
+    static final DomainSpec SPEC = DomainSpec.segment(64 << 10).allowAll();
+    private static final ProtectionMode[] MODES = ProtectionMode.values();
+
+    private final Corpus corpus;
+    private final Kernel kernel = Kernel.boot(KernelConfig.defaults());
+    private final Kernel.Snapshot clean = kernel.snapshot();
+    private final Oracle oracle = Oracle.watching(kernel);
+    private final Map<ProtectionMode, Sandbox> sandboxes = new EnumMap<>(ProtectionMode.class);
+    private final Map<String, Optional<Long>> references = new HashMap<>();
+    private final Workload workload = new Workload();
+    private boolean restoreFully;
+
+    public TrialRunner(Corpus corpus) {
+        this.corpus = corpus;
+    }
+
+    /**
+     * Runs one trial.
+     *
+     * @throws IllegalArgumentException for an unknown entry, fault or mode, with a one-line message
+     */
+    public TrialRecord run(TrialId id) {
+        long start = System.nanoTime();
+        CorpusEntry entry = corpus.entry(id.entry());
+        Fault fault = Faults.byName(id.fault());
+        ProtectionMode mode = mode(id.mode());
+        Execution x = execute(entry, fault, mode, id.seed());
+        boolean faulted = x.faultApplied;
+        Outcome expected = faulted ? null : entry.expected(mode.name());
+        Outcome outcome = classify(x, reference(entry, mode));
+        boolean unexpected = faulted
+                ? mode != ProtectionMode.NONE && (outcome == Outcome.ESCAPED || outcome == Outcome.HUNG || outcome == Outcome.CRASHED)
+                : outcome != expected;
+        List<String> violations = new ArrayList<>();
+        if (x.verdict != null) {
+            for (Violation v : x.verdict.violations()) {
+                violations.add(v.toString());
+            }
+        }
+        String detail = detail(x, violations);
+        return new TrialRecord(id.toString(), entry.name(), entry.family().directory(), fault.name(), fault.family().id(),
+                mode.name(), id.seed(), outcome, expected, unexpected, x.trap == null ? null : x.trap.kind().name(),
+                (x.faultSite.isEmpty() ? "" : "[" + x.faultSite + "] ") + detail, violations,
+                signature(entry, mode, outcome, x), (System.nanoTime() - start) / 1000);
+    }
+
+    private static ProtectionMode mode(String name) {
+        for (ProtectionMode m : MODES) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown protection mode '" + name + "'; known: " + java.util.Arrays.toString(MODES));
+    }
+
+    /** What happened in one trial, before it is classified. */
+    private static final class Execution {
+        Rejection rejection;
+        Throwable hostFailure;
+        Trap trap;
+        Verdict verdict;
+        long digest;
+        boolean badAnswer;
+        boolean faultApplied;
+        String faultSite = "";
+    }
+
+    private Execution execute(CorpusEntry entry, Fault fault, ProtectionMode mode, long seed) {
+        Execution x = new Execution();
+        if (restoreFully) {
+            kernel.restoreFully(clean);
+            restoreFully = false;
+        } else {
+            kernel.restore(clean);
+        }
+        byte[] bytes = entry.classBytes();
+        if (fault instanceof BytecodeFault bytecode) {
+            Mutant mutant = bytecode.mutate(bytes, seed);
+            bytes = mutant.classBytes();
+            x.faultApplied = mutant.mutated();
+            x.faultSite = mutant.site().map(Mutant.Site::toString).orElse("no site");
+        }
+        oracle.baseline();
+        Hook hook = hookOf(entry);
+        long badAnswersBefore = kernel.hookTable().badAnswers(hook);
+        FaultDomain domain = null;
+        try {
+            domain = sandbox(mode).load(entry.name(), bytes, SPEC);
+            domain.attach();
+            Environment env = new Environment(bytes, domain, hook);
+            if (fault instanceof EnvironmentFault environmental) {
+                Arming arming = environmental.arm(env, seed);
+                x.faultApplied = arming.armed();
+                x.faultSite = arming.description();
+            }
+            x.digest = env.workload.drive(kernel, domain.domain(), hook, env.revokeAt, env.revokeFrames);
+        } catch (Rejection r) {
+            x.rejection = r;
+        } catch (Trap t) {
+            x.trap = t;
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError || t instanceof OutOfMemoryError)) {
+                throw (VirtualMachineError) t;
+            }
+            x.hostFailure = t;
+        }
+        if (x.rejection == null) {
+            x.verdict = judge();
+            x.badAnswer = kernel.hookTable().badAnswers(hook) != badAnswersBefore;
+            if (x.trap == null && domain != null) {
+                x.trap = trapOf(domain);
+            }
+        }
+        if (domain != null) {
+            try {
+                domain.unload();
+            } catch (RuntimeException corrupted) {
+                // A kernel the extension wrecked may refuse to destroy the domain; the restore before the next trial repairs it.
+            }
+        }
+        if (x.verdict != null && x.verdict.has(Violation.Kind.CORRUPTED_PAGE)) {
+            restoreFully = true;
+        }
+        return x;
+    }
+
+    private Verdict judge() {
+        try {
+            return oracle.judge();
+        } catch (RuntimeException e) {
+            restoreFully = true;
+            return new Verdict(List.of(new Violation(Violation.Kind.INCONSISTENT_STRUCTURE, -1, -1, "KERNEL", -1,
+                    "the oracle could not inspect the kernel: " + e)), 0, 0);
+        }
+    }
+
+    private Trap trapOf(FaultDomain domain) {
+        for (Abort a : kernel.aborts()) {
+            if (a.domain() == domain.domain().id()) {
+                return a.trap();
+            }
+        }
+        return null;
+    }
+
+    private static Outcome classify(Execution x, Optional<Long> reference) {
+        if (x.rejection != null) {
+            return Outcome.REJECTED;
+        }
+        if (x.hostFailure != null) {
+            return Outcome.CRASHED;
+        }
+        if (!x.verdict.violations().isEmpty()) {
+            return Outcome.ESCAPED;
+        }
+        if (x.trap != null) {
+            return x.trap.kind() == Trap.Kind.WATCHDOG ? Outcome.HUNG : Outcome.CONTAINED;
+        }
+        if (x.badAnswer || (reference.isPresent() && reference.get() != x.digest)) {
+            return Outcome.WRONG_RESULT;
+        }
+        return Outcome.OK;
+    }
+
+    /**
+     * The digest a correct run of {@code entry} produces: the unfaulted entry unprotected when it
+     * is expected to be OK there (transparency: every mode must match it), else the unfaulted
+     * entry in {@code mode} when that is expected OK, else none. Expectations decide which runs
+     * are safe, so a reference never runs something that could hang.
+     */
+    private Optional<Long> reference(CorpusEntry entry, ProtectionMode mode) {
+        ProtectionMode from = entry.expected(ProtectionMode.NONE.name()) == Outcome.OK ? ProtectionMode.NONE
+                : entry.expected(mode.name()) == Outcome.OK ? mode : null;
+        if (from == null) {
+            return Optional.empty();
+        }
+        String key = entry.name() + "@" + from;
+        Optional<Long> known = references.get(key);
+        if (known == null) {
+            Execution x = execute(entry, Faults.none(), from, 0);
+            known = classify(x, Optional.empty()) == Outcome.OK ? Optional.of(x.digest) : Optional.empty();
+            references.put(key, known);
+        }
+        return known;
+    }
+
+    private static Hook hookOf(CorpusEntry entry) {
+        for (Hook h : Hook.values()) {
+            if (h.type() == entry.hook()) {
+                return h;
+            }
+        }
+        throw new IllegalArgumentException(entry.name() + " implements no hook");
+    }
+
+    private Sandbox sandbox(ProtectionMode mode) {
+        return sandboxes.computeIfAbsent(mode, m -> Sandbox.on(kernel, m, Budget.standard()));
+    }
+
+    private static String detail(Execution x, List<String> violations) {
+        if (x.rejection != null) {
+            return x.rejection.getMessage();
+        }
+        if (x.hostFailure != null) {
+            return "host failure: " + x.hostFailure;
+        }
+        if (!violations.isEmpty()) {
+            return violations.get(0);
+        }
+        if (x.trap != null) {
+            return x.trap.getMessage() + (x.trap.location().isEmpty() ? "" : " at " + x.trap.location());
+        }
+        return x.badAnswer ? "the kernel rejected the extension's answer and used its default" : "";
+    }
+
+    /** Deduplication key: outcome and where it happened, never a message. */
+    private static String signature(CorpusEntry entry, ProtectionMode mode, Outcome outcome, Execution x) {
+        String site;
+        if (x.rejection != null) {
+            site = x.rejection.rule().name();
+        } else if (x.hostFailure != null) {
+            StackTraceElement[] frames = x.hostFailure.getStackTrace();
+            site = x.hostFailure.getClass().getName() + (frames.length > 0 ? "@" + frames[0].getClassName() + "." + frames[0].getMethodName() : "");
+        } else if (x.verdict != null && !x.verdict.violations().isEmpty()) {
+            Violation v = x.verdict.violations().get(0);
+            site = v.kind() + "@" + v.region();
+        } else if (x.trap != null) {
+            site = x.trap.kind() + "@" + x.trap.location();
+        } else {
+            site = x.badAnswer ? "bad-answer" : "result";
+        }
+        return outcome + "|" + mode + "|" + entry.name() + "|" + site;
+    }
+
+    /** The trial's environment as environment faults see it: the real kernel and domain. */
+    private final class Environment implements TrialEnvironment {
+        private final byte[] bytes;
+        private final FaultDomain domain;
+        private final Hook hook;
+        Workload workload = TrialRunner.this.workload;
+        int revokeAt = -1;
+        int revokeFrames;
+
+        Environment(byte[] bytes, FaultDomain domain, Hook hook) {
+            this.bytes = bytes;
+            this.domain = domain;
+            this.hook = hook;
+        }
+
+        @Override
+        public byte[] extensionClass() {
+            return bytes.clone();
+        }
+
+        @Override
+        public void failHelper(String helper, int nthCall, int status) {
+            kernel.failHelper(helper, nthCall, status);
+        }
+
+        @Override
+        public boolean revokeAt(int invocation, int frames) {
+            if (hook != Hook.LIBRARY_OS) {
+                return false;
+            }
+            revokeAt = invocation;
+            revokeFrames = frames;
+            return true;
+        }
+
+        @Override
+        public boolean corruptPacketLengths(PacketLength corruption, long seed) {
+            if (hook != Hook.PACKET_FILTER) {
+                return false;
+            }
+            workload = TrialRunner.this.workload.lyingAboutLengths(corruption, seed);
+            return true;
+        }
+
+        @Override
+        public void preemptAfter(long fuel) {
+            domain.preemptAfter(fuel);
+        }
+    }
+
+    @Override
+    public void close() {
+        sandboxes.values().forEach(Sandbox::close);
+        sandboxes.clear();
+    }
+}
