@@ -53,6 +53,44 @@ public final class TrialRunner implements AutoCloseable {
 
     public TrialRunner(Corpus corpus) {
         this.corpus = corpus;
+        // Every mode's sandbox (and its watchdog thread) exists from the start, so that a thread
+        // appearing during a trial can only be the extension's.
+        for (ProtectionMode mode : MODES) {
+            sandbox(mode);
+        }
+    }
+
+    /**
+     * The record of a trial that gave no answer of its own: its worker process died
+     * ({@code CRASHED}) or never answered ({@code HUNG}).
+     */
+    public static TrialRecord unanswered(Corpus corpus, TrialId id, Outcome outcome, String detail, long micros) {
+        CorpusEntry entry = corpus.entry(id.entry());
+        Fault fault = Faults.byName(id.fault());
+        ProtectionMode mode = mode(id.mode());
+        boolean faulted = !(fault instanceof BytecodeFault bytecode) ? fault != Faults.none()
+                : bytecode.mutate(entry.classBytes(), id.seed()).mutated();
+        Outcome expected = faulted ? null : entry.expected(mode.name());
+        return new TrialRecord(id.toString(), entry.name(), entry.family().directory(), fault.name(), fault.family().id(),
+                mode.name(), id.seed(), outcome, expected, unexpected(faulted, mode, outcome, expected), null, detail, List.of(),
+                outcome + "|" + mode + "|" + entry.name() + "|worker", micros);
+    }
+
+    /**
+     * Whether an outcome is a finding: for an unfaulted entry, any outcome other than the one its
+     * metadata expects; for a faulted one, damage, a hang or a crash in a protected mode
+     * (unprotected, anything can happen, and that is the point of the baseline).
+     */
+    private static boolean unexpected(boolean faulted, ProtectionMode mode, Outcome outcome, Outcome expected) {
+        return faulted
+                ? mode != ProtectionMode.NONE && (outcome == Outcome.ESCAPED || outcome == Outcome.HUNG || outcome == Outcome.CRASHED)
+                : outcome != expected;
+    }
+
+    /** The input a trial loads: the entry's class bytes after its bytecode fault, if any. */
+    public static byte[] input(Corpus corpus, TrialId id) {
+        byte[] bytes = corpus.entry(id.entry()).classBytes();
+        return Faults.byName(id.fault()) instanceof BytecodeFault bytecode ? bytecode.mutate(bytes, id.seed()).classBytes() : bytes;
     }
 
     /**
@@ -69,9 +107,7 @@ public final class TrialRunner implements AutoCloseable {
         boolean faulted = x.faultApplied;
         Outcome expected = faulted ? null : entry.expected(mode.name());
         Outcome outcome = classify(x, reference(entry, mode));
-        boolean unexpected = faulted
-                ? mode != ProtectionMode.NONE && (outcome == Outcome.ESCAPED || outcome == Outcome.HUNG || outcome == Outcome.CRASHED)
-                : outcome != expected;
+        boolean unexpected = unexpected(faulted, mode, outcome, expected);
         List<String> violations = new ArrayList<>();
         if (x.verdict != null) {
             for (Violation v : x.verdict.violations()) {

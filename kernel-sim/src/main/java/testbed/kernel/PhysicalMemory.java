@@ -353,6 +353,10 @@ public final class PhysicalMemory implements Memory {
 
     private void noteLoad(int i, int width) {
         long bit = principalBit;
+        if (bit == 1L) {
+            // The kernel reading its own memory is no finding, and a load changes nothing to restore.
+            return;
+        }
         int first = i >>> PAGE_SHIFT;
         int last = (i + width - 1) >>> PAGE_SHIFT;
         for (int p = first; p <= last; p++) {

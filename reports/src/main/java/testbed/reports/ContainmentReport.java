@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import testbed.faults.CampaignSettings;
 import testbed.faults.Finding;
+import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
 
 /**

@@ -1,4 +1,4 @@
-package testbed.reports;
+package testbed.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +19,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import testbed.corpus.Outcome;
-import testbed.faults.TrialRecord;
 
 class TrialLogTest {
     @TempDir
@@ -39,8 +38,8 @@ class TrialLogTest {
 
     @Test
     void recordsRoundTripFieldForField() throws Exception {
-        List<TrialRecord> records = new ArrayList<>(SampleCampaign.small().records);
-        records.add(SampleCampaign.trial("evil/ünïcødé\"\n<x>", "wild-store", "memory", "BOUNDS", -9, Outcome.CRASHED, null,
+        List<TrialRecord> records = new ArrayList<>(SampleTrials.some());
+        records.add(SampleTrials.trial("evil/ünïcødé\"\n<x>", "wild-store", "memory", "BOUNDS", -9, Outcome.CRASHED, null,
                 "line one\nline two \u0000 \uD83D\uDCA5", "v1", "v2"));
         append(records);
 
@@ -50,7 +49,7 @@ class TrialLogTest {
 
     @Test
     void eachLineHoldsExactlyTheRecordsComponentsInOrder() throws Exception {
-        append(SampleCampaign.small().records.subList(0, 1));
+        append(SampleTrials.some().subList(0, 1));
 
         JsonNode line = new ObjectMapper().readTree(Files.readAllLines(log()).get(0));
         List<String> components = Arrays.stream(TrialRecord.class.getRecordComponents()).map(RecordComponent::getName).toList();
@@ -60,7 +59,7 @@ class TrialLogTest {
 
     @Test
     void eachRecordIsOnDiskAsSoonAsItIsAppended() throws Exception {
-        List<TrialRecord> records = SampleCampaign.small().records;
+        List<TrialRecord> records = SampleTrials.some();
         try (TrialLog log = TrialLog.appendTo(log())) {
             log.append(records.get(0));
             log.append(records.get(1));
@@ -70,7 +69,7 @@ class TrialLogTest {
 
     @Test
     void aTornLastLineIsDropped() throws Exception {
-        List<TrialRecord> records = SampleCampaign.small().records;
+        List<TrialRecord> records = SampleTrials.some();
         append(records.subList(0, 3));
         String whole = Files.readString(log());
         // the third line, cut short as by a kill mid-write
@@ -82,7 +81,7 @@ class TrialLogTest {
 
     @Test
     void aTornLineEndingInsideAMultiByteCharacterIsDropped() throws Exception {
-        TrialRecord wide = SampleCampaign.trial("benign/Ünïcødé", "none", "none", "NONE", 1, Outcome.OK, Outcome.OK, "ééééé");
+        TrialRecord wide = SampleTrials.trial("benign/Ünïcødé", "none", "none", "NONE", 1, Outcome.OK, Outcome.OK, "ééééé");
         append(List.of(wide, wide));
         byte[] bytes = Files.readAllBytes(log());
         int firstLineEnd = 0;
@@ -97,7 +96,7 @@ class TrialLogTest {
 
     @Test
     void aBadLineBeforeTheLastIsAnErrorNamingTheLine() throws Exception {
-        List<TrialRecord> records = SampleCampaign.small().records;
+        List<TrialRecord> records = SampleTrials.some();
         append(records.subList(0, 1));
         Files.writeString(log(), "{\"id\": broken\n", StandardOpenOption.APPEND);
         append(records.subList(1, 2));
@@ -109,7 +108,7 @@ class TrialLogTest {
 
     @Test
     void appendingAfterATornLineCutsItOffFirst() throws Exception {
-        List<TrialRecord> records = SampleCampaign.small().records;
+        List<TrialRecord> records = SampleTrials.some();
         append(records.subList(0, 2));
         Files.writeString(log(), "{\"id\":\"half a rec", StandardOpenOption.APPEND);
 
@@ -121,7 +120,7 @@ class TrialLogTest {
 
     @Test
     void appendingAfterAWholeLastLineWithoutItsLineFeedKeepsIt() throws Exception {
-        List<TrialRecord> records = SampleCampaign.small().records;
+        List<TrialRecord> records = SampleTrials.some();
         append(records.subList(0, 2));
         String text = Files.readString(log());
         Files.writeString(log(), text.substring(0, text.length() - 1));
@@ -133,7 +132,7 @@ class TrialLogTest {
 
     @Test
     void concurrentAppendsNeverInterleaveWithinALine() throws Exception {
-        List<TrialRecord> records = SampleCampaign.synthetic(1).records;
+        List<TrialRecord> records = SampleTrials.many(3000);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try (TrialLog log = TrialLog.appendTo(log())) {
             List<Future<?>> done = new ArrayList<>();

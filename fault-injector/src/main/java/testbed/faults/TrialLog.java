@@ -1,4 +1,4 @@
-package testbed.reports;
+package testbed.faults;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import testbed.faults.TrialRecord;
 
 /**
  * The campaign's trial log, {@value #FILE_NAME}: one {@link TrialRecord} per line as JSON, in
