@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Ratios to NONE from one JMH JSON result file (java -jar benchmarks.jar ... -rf json -rff FILE).
+"""Ratios to NONE from one JMH JSON result file (java -jar benchmarks.jar ... -rf json -rff FILE),
+or from the round files of one bench/rounds.sh session, merged.
 
     python3 bench/ratios.py /tmp/bench.json
+    python3 bench/ratios.py /tmp/bench-rounds/round-*.json
 
 IsolationBench: every (workload, mode, metered) score divided by the same workload's
 (NONE, metered=false) score from the same file, and each metered score divided by the same
 mode's unmetered one (the cost of metering). The error of a ratio combines the two scores'
 relative errors (JMH's 99.9% half-widths) in quadrature: a rough guide, not a confidence interval.
+The median columns use the median of all measurement iterations of all forks instead of the
+mean: on a shared machine, bursts of load from other processes inflate a few iterations, and the
+median ignores them. Quote the median ratios when the mean's error bars are wide.
 CrossingBench: each score, and the same minus plainCall. Anything else: the score as JMH gave it.
 """
 import json
@@ -28,9 +33,38 @@ def err(e):
     return 0.0 if e is None or (isinstance(e, float) and math.isnan(e)) else e
 
 
-def main(path):
-    with open(path) as f:
-        runs = json.load(f)
+def load(paths):
+    """JMH runs from one file, or merged from several (rounds of one session): same benchmark and
+    params -> all forks' iterations together, score = their mean, error = 3.29 standard errors
+    (a normal 99.9% half-width, JMH's level)."""
+    merged = {}
+    order = []
+    for path in paths:
+        with open(path) as f:
+            for run in json.load(f):
+                key = (run["benchmark"], tuple(sorted(run.get("params", {}).items())))
+                if key not in merged:
+                    merged[key] = run
+                    order.append(key)
+                else:
+                    merged[key]["primaryMetric"]["rawData"] += run["primaryMetric"]["rawData"]
+                    merged[key]["merged"] = True
+    runs = []
+    for key in order:
+        run = merged[key]
+        if run.get("merged"):
+            m = run["primaryMetric"]
+            raw = [x for fork in m["rawData"] for x in fork]
+            mean = sum(raw) / len(raw)
+            sd = math.sqrt(sum((x - mean) ** 2 for x in raw) / (len(raw) - 1)) if len(raw) > 1 else 0.0
+            m["score"] = mean
+            m["scoreError"] = 3.29 * sd / math.sqrt(len(raw))
+        runs.append(run)
+    return runs
+
+
+def main(paths):
+    runs = load(paths)
     iso = {}
     others = defaultdict(list)
     for run in runs:
@@ -38,15 +72,18 @@ def main(path):
         cls = cls.rsplit(".", 1)[-1]
         m = run["primaryMetric"]
         score = (m["score"], err(m.get("scoreError")))
+        raw = [x for fork in m.get("rawData", []) for x in fork]
+        median = sorted(raw)[len(raw) // 2] if raw else m["score"]
         params = run.get("params", {})
         if cls == "IsolationBench":
-            iso[(method, params["mode"], params["metered"] == "true")] = (score, m["scoreUnit"], run.get("forks"))
+            iso[(method, params["mode"], params["metered"] == "true")] = (score, m["scoreUnit"], median)
         else:
-            others[cls].append((method, params, score, m["scoreUnit"]))
+            others[cls].append((method, params, score, m["scoreUnit"], median))
 
     if iso:
         print("IsolationBench: ratios to NONE (unmetered) of the same run")
-        print(f"{'workload':9} {'mode':16} {'metered':7} {'score':>22}   {'x NONE':>14}   {'metering':>14}  goal")
+        print(f"{'workload':9} {'mode':16} {'metered':7} {'score':>22}         {'x NONE':>14}   {'metering':>14}"
+              f"  {'median x NONE':>13} {'median metering':>15}  goal")
         modes = ["NONE", "SFI_MASK", "SFI_MASK_STORES", "SFI_CHECK", "BOUNDS"]
         for work in sorted({k[0] for k in iso}):
             base = iso.get((work, "NONE", False))
@@ -55,7 +92,7 @@ def main(path):
                     row = iso.get((work, mode, metered))
                     if row is None:
                         continue
-                    (s, e), unit, _ = row
+                    (s, e), unit, med = row
                     line = f"{work:9} {mode:16} {str(metered).lower():7} {s:12.1f} ± {e:7.1f} {unit:5}"
                     if base:
                         r, re_ = ratio((s, e), base[0])
@@ -73,15 +110,17 @@ def main(path):
                             flag += " metering ABOVE +5%"
                     else:
                         line += " " * 17
+                    line += f"  {med / base[2]:13.3f}" if base else " " * 15
+                    line += f" {med / unmetered[2]:15.3f}" if metered and unmetered else " " * 16
                     print(line + "  " + flag)
         print()
 
     for cls, rows in others.items():
         print(cls)
         plain = next((r[2] for r in rows if r[0] == "plainCall"), None)
-        for method, params, (s, e), unit in rows:
+        for method, params, (s, e), unit, med in rows:
             p = " ".join(f"{k}={v}" for k, v in params.items())
-            line = f"  {method:28} {p:16} {s:12.3f} ± {e:8.3f} {unit}"
+            line = f"  {method:28} {p:16} {s:12.3f} ± {e:8.3f} {unit}  (median {med:10.3f})"
             if cls == "CrossingBench" and plain and method != "plainCall":
                 line += f"   (minus plainCall: {s - plain[0]:8.1f})"
             print(line)
@@ -89,4 +128,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/bench.json")
+    main(sys.argv[1:] or ["/tmp/bench.json"])

@@ -29,6 +29,8 @@ import testbed.sfi.Rewrite;
  *       segment), verify (inspect only under {@code NONE}), rewrite (not under {@code NONE}),
  *       define in a fresh domain loader, construct inside a first crossing; then destroy the
  *       domain. Class unloading happens later, in GC, and is part of the score.</li>
+ *   <li>{@link #domainOnly}: the kernel's part alone: {@code createDomain} (zeroes the segment) and
+ *       {@code destroyDomain} (releases locks, frames, heap, segment).</li>
  *   <li>{@link #verifyOnly}: {@code Verifier.standard().verify(bytes)}.</li>
  *   <li>{@link #rewriteOnly}: {@code Rewrite.of(SFI_MASK).segment(seg).metered(true).apply(bytes)},
  *       what the sandbox does in a protected mode.</li>
@@ -89,11 +91,29 @@ public class LoadBench {
         }
     }
 
+    /** The kernel side of a load alone, for subtraction. */
+    @State(Scope.Thread)
+    public static class Bare {
+        Kernel kernel;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            kernel = Rig.boot();
+        }
+    }
+
     @Benchmark
     public FaultDomain load(Pipeline p) throws Rejection {
         FaultDomain fd = p.sandbox.load(EXTENSION, p.bytes, Rig.spec());
         fd.unload();
         return fd;
+    }
+
+    @Benchmark
+    public Domain domainOnly(Bare b) {
+        Domain d = b.kernel.createDomain(EXTENSION, Rig.spec());
+        b.kernel.destroyDomain(d);
+        return d;
     }
 
     @Benchmark

@@ -42,8 +42,8 @@ public final class Campaign {
     /** Trials sent to a worker ahead of its answers: enough to hide the pipe's latency. */
     private static final int PIPELINE = 8;
     private static final Duration PROTECTED_TIMEOUT = Duration.ofSeconds(15);
-    /** An unprotected trial takes milliseconds on a warm worker; longer is a hang, and each costs a worker. */
-    private static final Duration UNPROTECTED_TIMEOUT = Duration.ofMillis(300);
+    /** The worker judges hangs itself; this backstop catches a worker that cannot even do that. */
+    private static final Duration UNPROTECTED_TIMEOUT = Duration.ofSeconds(15);
     /** A freshly booted worker's first trial also loads and compiles the machinery. */
     private static final Duration FIRST_TRIAL_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -68,10 +68,13 @@ public final class Campaign {
     private final Path out;
     private final List<String> entries = new ArrayList<>();
     private final List<String> javaOptions;
+    /** An explicit plan (replays, corpus checks), or null for the settings' cross product. */
+    private final List<TrialId> plan;
     private volatile boolean stopping;
     private final List<Process> live = new ArrayList<>();
 
-    private Campaign(CampaignSettings settings, Corpus corpus, Path out, List<String> javaOptions) {
+    private Campaign(CampaignSettings settings, Corpus corpus, Path out, List<String> javaOptions, List<TrialId> plan) {
+        this.plan = plan == null ? null : List.copyOf(plan);
         this.settings = settings;
         this.corpus = corpus;
         this.out = out;
@@ -94,19 +97,56 @@ public final class Campaign {
      * @throws IllegalArgumentException for an unknown fault or mode, or no workers
      */
     public static Campaign of(CampaignSettings settings, Corpus corpus, Path out, List<String> javaOptions) {
-        return new Campaign(settings, corpus, out, javaOptions);
+        return new Campaign(settings, corpus, out, javaOptions, null);
     }
 
-    /** The {@code n}-th trial of the plan: every entry under every fault in every mode, then again with new seeds. */
+    /** A campaign that runs exactly {@code trials}, in order: a replay, or a check of every entry. */
+    public static Campaign of(List<TrialId> trials, Corpus corpus, Path out, List<String> javaOptions, int workers) {
+        List<String> modes = trials.stream().map(TrialId::mode).distinct().toList();
+        List<String> faults = trials.stream().map(TrialId::fault).distinct().toList();
+        CampaignSettings settings = new CampaignSettings(corpus.origin(), modes, faults, trials.size(), null,
+                trials.isEmpty() ? 0 : trials.get(0).seed(), workers);
+        return new Campaign(settings, corpus, out, javaOptions, trials);
+    }
+
+    public CampaignSettings settings() {
+        return settings;
+    }
+
+    /**
+     * The {@code n}-th trial of the plan: rounds of every entry under every fault in every mode,
+     * each round in its own seeded order (so a campaign cut short by its trial count or time
+     * limit still samples every entry, fault and mode evenly) and with its own seeds.
+     */
     public TrialId trial(long n) {
+        if (plan != null) {
+            return plan.get((int) (n % plan.size()));
+        }
         int modes = settings.modes().size();
         int faults = settings.faults().size();
-        long perRound = (long) entries.size() * faults * modes;
-        long inRound = n % perRound;
-        String mode = settings.modes().get((int) (inRound % modes));
-        String fault = settings.faults().get((int) (inRound / modes % faults));
-        String entry = entries.get((int) (inRound / modes / faults));
-        return new TrialId(entry, fault, mode, Fault.draw(settings.seed(), (int) Math.min(Integer.MAX_VALUE, n / perRound)) & Long.MAX_VALUE);
+        int perRound = entries.size() * faults * modes;
+        long round = n / perRound;
+        int inRound = order(round, perRound)[(int) (n % perRound)];
+        String mode = settings.modes().get(inRound % modes);
+        String fault = settings.faults().get(inRound / modes % faults);
+        String entry = entries.get(inRound / modes / faults);
+        return new TrialId(entry, fault, mode, Fault.draw(settings.seed() + round, inRound) & Long.MAX_VALUE);
+    }
+
+    private long orderRound = -1;
+    private int[] order;
+
+    private synchronized int[] order(long round, int size) {
+        if (round != orderRound) {
+            List<Integer> indices = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                indices.add(i);
+            }
+            java.util.Collections.shuffle(indices, new java.util.Random(Fault.draw(settings.seed(), (int) round)));
+            order = indices.stream().mapToInt(Integer::intValue).toArray();
+            orderRound = round;
+        }
+        return order;
     }
 
     /** Stops dispatching and kills the workers; trials already logged are kept. Safe from a shutdown hook. */

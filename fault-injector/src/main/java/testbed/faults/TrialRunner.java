@@ -359,6 +359,14 @@ public final class TrialRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells the runner that a trial was stopped midway (its thread killed while it hung): the next
+     * trial starts from a full restore, since the kernel may have been stopped mid-update.
+     */
+    public void trialAbandoned() {
+        restoreFully = true;
+    }
+
     @Override
     public void close() {
         sandboxes.values().forEach(Sandbox::close);

@@ -9,8 +9,15 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
 import testbed.corpus.Corpus;
+import testbed.corpus.Outcome;
 
 /**
  * The worker process of a campaign: reads trial ids, one per line, from standard input and
@@ -41,13 +48,33 @@ public final class Worker {
         Corpus corpus = CorpusLocation.open(args.length == 0 ? CorpusLocation.BUNDLED : args[0]);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (TrialRunner runner = new TrialRunner(corpus)) {
+            TrialThread trials = new TrialThread(runner);
             write(protocol, READY);
             int threads = Thread.activeCount();
+            boolean first = true;
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.isBlank()) {
                     continue;
                 }
-                TrialRecord record = runner.run(TrialId.parse(line.trim()));
+                TrialId id = TrialId.parse(line.trim());
+                TrialRecord record = trials.run(id, first ? 10 : 1);
+                first = false;
+                if (record == null) {
+                    // Hung: stop the trial's thread, or failing that, this whole process.
+                    long cpu = trials.cpuMillis();
+                    boolean stopped = trials.stop();
+                    write(protocol, JSON.writeValueAsString(TrialRunner.unanswered(corpus, id, Outcome.HUNG,
+                            "no answer after " + cpu + " ms of CPU: the " + (stopped ? "trial's thread was stopped" : "worker was retired"),
+                            trials.wallMicros())));
+                    if (!stopped) {
+                        write(protocol, RETIRING);
+                        Runtime.getRuntime().halt(0);
+                    }
+                    runner.trialAbandoned();
+                    trials = new TrialThread(runner);
+                    threads = Thread.activeCount();
+                    continue;
+                }
                 write(protocol, JSON.writeValueAsString(record));
                 if (Thread.activeCount() > threads) {
                     write(protocol, RETIRING);
@@ -56,6 +83,95 @@ public final class Worker {
             }
         }
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * The thread trials run on, watched by the worker's main thread. A trial hangs when its
+     * thread has spent {@value #CPU_LIMIT_MILLIS} ms of CPU (a loop that never ends burns it; a
+     * trial that merely waits on a cold JVM does not) or {@value #WALL_LIMIT_MILLIS} ms of wall
+     * time (a trial blocked forever burns none).
+     */
+    private static final class TrialThread {
+        static final long CPU_LIMIT_MILLIS = 100;
+        static final long WALL_LIMIT_MILLIS = 4_000;
+        private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+        private final TrialRunner runner;
+        private final SynchronousQueue<TrialId> next = new SynchronousQueue<>();
+        private final BlockingQueue<Object> done = new LinkedBlockingQueue<>();
+        private final Thread thread;
+        private long cpuStart;
+        private long wallStart;
+
+        TrialThread(TrialRunner runner) {
+            this.runner = runner;
+            thread = new Thread(this::loop, "trial");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            while (true) {
+                TrialId id;
+                try {
+                    id = next.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    done.add(runner.run(id));
+                } catch (RuntimeException | Error e) {
+                    done.add(e);
+                }
+            }
+        }
+
+        /** The trial's record, or null if it hung; {@code slack} multiplies the limits (a cold JVM's first trial). */
+        TrialRecord run(TrialId id, int slack) throws InterruptedException {
+            cpuStart = CPU.getThreadCpuTime(thread.getId());
+            wallStart = System.nanoTime();
+            next.put(id);
+            while (true) {
+                Object r = done.poll(5, TimeUnit.MILLISECONDS);
+                if (r instanceof TrialRecord record) {
+                    return record;
+                }
+                if (r instanceof RuntimeException e) {
+                    throw e;
+                }
+                if (r instanceof Error e) {
+                    throw e;
+                }
+                if (cpuMillis() > CPU_LIMIT_MILLIS * slack || (System.nanoTime() - wallStart) / 1_000_000 > WALL_LIMIT_MILLIS * slack) {
+                    return null;
+                }
+            }
+        }
+
+        long cpuMillis() {
+            return (CPU.getThreadCpuTime(thread.getId()) - cpuStart) / 1_000_000;
+        }
+
+        long wallMicros() {
+            return (System.nanoTime() - wallStart) / 1000;
+        }
+
+        /**
+         * Stops the hung thread: {@code Thread.stop}, which JDK 17 still honours (unprotected
+         * extension code has no other way out; the kernel it was in is fully restored before the
+         * next trial). From JDK 20 on it throws, and an extension may swallow the stop; either way
+         * the answer is false and the process must go.
+         */
+        @SuppressWarnings({"deprecation", "removal"})
+        boolean stop() throws InterruptedException {
+            try {
+                thread.stop();
+            } catch (UnsupportedOperationException e) {
+                return false;
+            }
+            thread.join(500);
+            return !thread.isAlive();
+        }
     }
 
     private static void write(OutputStream out, String line) throws java.io.IOException {

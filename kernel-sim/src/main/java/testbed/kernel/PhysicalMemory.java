@@ -302,7 +302,11 @@ public final class PhysicalMemory implements Memory {
             throw new IllegalArgumentException("snapshot is of another memory size");
         }
         System.arraycopy(snapshot, 0, ram, 0, ram.length);
-        resetMonitor();
+        // Clear every page, not just the listed ones: a thread stopped inside the monitor may have
+        // marked a page without listing it.
+        Arrays.fill(writers, 0);
+        Arrays.fill(readers, 0);
+        touchedCount = 0;
     }
 
     /** Whether the monitor recorded any access to {@code page} since the last reset. */

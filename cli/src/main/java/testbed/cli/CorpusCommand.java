@@ -1,0 +1,191 @@
+package testbed.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import testbed.corpus.Corpus;
+import testbed.corpus.CorpusEntry;
+import testbed.corpus.CorpusException;
+import testbed.corpus.Outcome;
+import testbed.faults.Campaign;
+import testbed.faults.TrialId;
+import testbed.faults.TrialRecord;
+
+/** {@code testbed corpus}: check the corpus against its expectations, or add an entry to it. */
+@Command(name = "corpus", mixinStandardHelpOptions = true, description = "Checks or extends the corpus of extensions.",
+        subcommands = {CorpusCommand.Check.class, CorpusCommand.Add.class})
+final class CorpusCommand {
+    /** Where bundled entries' sources live, relative to a checkout. */
+    static final Path SOURCES = Path.of("corpus", "src", "main", "java");
+
+    static void requireEntry(Corpus corpus, String name) {
+        try {
+            corpus.entry(name);
+        } catch (CorpusException e) {
+            throw new Testbed.UserError(e.getMessage());
+        }
+    }
+
+    /**
+     * Runs every entry of {@code corpus}, unmodified, in every mode (in worker JVMs), prints the
+     * table of outcome against expectation, and returns the number of mismatches.
+     */
+    static int check(Corpus corpus, List<String> modes, int workers, PrintWriter out) throws IOException {
+        List<TrialId> trials = new ArrayList<>();
+        for (CorpusEntry e : corpus.entries()) {
+            for (String mode : modes) {
+                trials.add(new TrialId(e.name(), "none", mode, 0));
+            }
+        }
+        Path scratch = Files.createTempDirectory("testbed-corpus-check");
+        Campaign.Result result = Campaign.of(trials, corpus, scratch, Modes.WORKER_JVM, workers).run(p -> { });
+        Map<String, Map<String, TrialRecord>> table = new LinkedHashMap<>();
+        for (CorpusEntry e : corpus.entries()) {
+            table.put(e.name(), new LinkedHashMap<>());
+        }
+        for (TrialRecord r : result.records()) {
+            table.get(r.entry()).put(r.mode(), r);
+        }
+        int width = table.keySet().stream().mapToInt(String::length).max().orElse(10) + 2;
+        StringBuilder header = new StringBuilder(String.format("%-" + width + "s", "entry"));
+        for (String mode : modes) {
+            header.append(String.format("%-24s", mode));
+        }
+        out.println(header.toString().stripTrailing());
+        int mismatches = 0;
+        for (Map.Entry<String, Map<String, TrialRecord>> row : table.entrySet()) {
+            StringBuilder line = new StringBuilder(String.format("%-" + width + "s", row.getKey()));
+            for (String mode : modes) {
+                TrialRecord r = row.getValue().get(mode);
+                String cell;
+                if (r == null) {
+                    cell = "(not run)";
+                    mismatches++;
+                } else if (r.unexpected()) {
+                    cell = r.outcome() + " != " + r.expected();
+                    mismatches++;
+                } else {
+                    cell = r.outcome().toString();
+                }
+                line.append(String.format("%-24s", cell));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        out.println(corpus.entries().size() + " entries x " + modes.size() + " modes: " + mismatches + " mismatch"
+                + (mismatches == 1 ? "" : "es"));
+        return mismatches;
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Runs every entry in every mode and prints outcome against expectation.",
+                    "Exit code 1 on any mismatch."})
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--corpus", defaultValue = "bundled", paramLabel = "LOCATION", description = "Which corpus (default: bundled).")
+        String corpus;
+
+        @Option(names = "--modes", split = ",", paramLabel = "MODE", description = "Protection modes (default: all).")
+        List<String> modes = new ArrayList<>();
+
+        @Option(names = "--workers", defaultValue = "2", paramLabel = "N", description = "Worker JVMs (default: ${DEFAULT-VALUE}).")
+        int workers;
+
+        @Override
+        public Integer call() throws IOException {
+            Corpus c = Modes.corpus(corpus);
+            PrintWriter out = spec.commandLine().getOut();
+            for (var defect : c.defects()) {
+                out.println("defect: " + defect);
+            }
+            int mismatches = check(c, Modes.modes(modes), workers, out);
+            return mismatches > 0 || !c.defects().isEmpty() ? Testbed.UNEXPECTED : 0;
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = {"Compiles an extension against the API, runs it in every mode, shows the table, and saves it",
+                    "into the corpus sources (under its family's package) if every outcome meets its expectation."})
+    static final class Add implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE.java", description = "One extension: a class with an @Entry annotation.")
+        Path source;
+
+        @Option(names = "--into", paramLabel = "DIR", description = "Source root to save into (default: corpus/src/main/java of this checkout).")
+        Path into = SOURCES;
+
+        @Option(names = "--force", description = "Save even if an outcome differs from the entry's expectation.")
+        boolean force;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            if (!Files.isRegularFile(source) || !source.toString().endsWith(".java")) {
+                throw new Testbed.UserError("not a readable .java file: " + source);
+            }
+            Path classes = Files.createTempDirectory("testbed-corpus-add");
+            compile(source, classes);
+            Corpus candidate;
+            try {
+                candidate = Corpus.fromDirectory(classes);
+            } catch (CorpusException e) {
+                throw new Testbed.UserError(e.getMessage());
+            }
+            if (!candidate.defects().isEmpty()) {
+                throw new Testbed.UserError("not a corpus entry: " + candidate.defects().get(0));
+            }
+            if (candidate.entries().size() != 1) {
+                throw new Testbed.UserError(source + " holds " + candidate.entries().size() + " entries; a corpus entry is one class");
+            }
+            CorpusEntry entry = candidate.entries().get(0);
+            out.println(entry.name() + " (" + entry.family().directory() + "): " + entry.threat());
+            int mismatches = check(candidate, Modes.all(), 2, out);
+            if (mismatches > 0 && !force) {
+                spec.commandLine().getErr().println("testbed: not saved: " + mismatches
+                        + " outcome(s) differ from the entry's expectations (fix the entry or its @Expect, or use --force)");
+                return Testbed.UNEXPECTED;
+            }
+            Path target = into.resolve(entry.className().replace('.', '/') + ".java");
+            Files.createDirectories(target.getParent());
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            out.println("saved " + target + " (rebuild to bundle it: mvn -B -ntp -q -DskipTests install)");
+            return mismatches > 0 ? Testbed.UNEXPECTED : 0;
+        }
+
+        private static void compile(Path source, Path classes) {
+            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+            if (javac == null) {
+                throw new Testbed.UserError("no Java compiler in this runtime: run testbed with a JDK, not a JRE");
+            }
+            StringWriter diagnostics = new StringWriter();
+            int status = javac.run(null, null, new java.io.PrintStream(new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    diagnostics.write(b);
+                }
+            }), "--release", "17", "-proc:none", "-cp", System.getProperty("java.class.path"), "-d", classes.toString(), source.toString());
+            if (status != 0) {
+                String first = diagnostics.toString().lines().findFirst().orElse("compilation failed");
+                throw new Testbed.UserError("cannot compile " + source + ": " + first);
+            }
+        }
+    }
+}

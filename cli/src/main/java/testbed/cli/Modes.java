@@ -1,0 +1,77 @@
+package testbed.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import testbed.corpus.Corpus;
+import testbed.corpus.CorpusException;
+import testbed.faults.Fault;
+import testbed.faults.Faults;
+import testbed.sfi.ProtectionMode;
+
+/** Turns command-line names into validated lists, with one-line errors. */
+final class Modes {
+    /** JVM options of worker processes: a bounded heap, and room for deep unprotected recursion. */
+    static final List<String> WORKER_JVM = List.of("-Xmx768m", "-XX:+UseSerialGC", "-Xss2m");
+
+    private Modes() {
+    }
+
+    static List<String> modes(List<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String n : names.isEmpty() ? all() : names) {
+            try {
+                out.add(ProtectionMode.valueOf(n.trim()).name());
+            } catch (IllegalArgumentException e) {
+                throw new Testbed.UserError("unknown protection mode '" + n + "' (known: " + String.join(", ", all()) + ")");
+            }
+        }
+        return out;
+    }
+
+    static List<String> all() {
+        List<String> out = new ArrayList<>();
+        for (ProtectionMode m : ProtectionMode.values()) {
+            out.add(m.name());
+        }
+        return out;
+    }
+
+    static List<String> faults(List<String> names) {
+        List<String> out = new ArrayList<>();
+        if (names.isEmpty()) {
+            out.add(Faults.none().name());
+            for (Fault f : Faults.all()) {
+                out.add(f.name());
+            }
+            return out;
+        }
+        for (String n : names) {
+            try {
+                out.add(Faults.byName(n.trim()).name());
+            } catch (IllegalArgumentException e) {
+                throw new Testbed.UserError(e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    static Corpus corpus(String location) {
+        try {
+            if (location.equals("bundled")) {
+                return Corpus.bundled();
+            }
+            java.nio.file.Path path = java.nio.file.Path.of(location);
+            if (!java.nio.file.Files.exists(path)) {
+                throw new Testbed.UserError("no such corpus: " + location + " (give 'bundled', a directory of .class files, or a jar)");
+            }
+            Corpus corpus = location.endsWith(".jar") ? Corpus.fromJar(path) : Corpus.fromDirectory(path);
+            if (corpus.entries().isEmpty()) {
+                throw new Testbed.UserError("no corpus entries in " + location
+                        + (corpus.defects().isEmpty() ? "" : ": " + corpus.defects().get(0)));
+            }
+            return corpus;
+        } catch (CorpusException e) {
+            throw new Testbed.UserError(e.getMessage());
+        }
+    }
+}

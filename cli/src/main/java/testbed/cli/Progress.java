@@ -1,0 +1,73 @@
+package testbed.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import testbed.corpus.Outcome;
+import testbed.faults.Campaign;
+
+/**
+ * Shows a running campaign: a progress bar on a terminal, a plain line every few seconds
+ * otherwise (a log file or CI must not fill with control codes).
+ */
+final class Progress implements AutoCloseable {
+    private static final long LINE_EVERY_NANOS = 3_000_000_000L;
+
+    private final PrintWriter out;
+    private final ProgressBar bar;
+    private long lastLine = System.nanoTime();
+    private Campaign.Progress last;
+
+    Progress(PrintWriter out, String task, long total) {
+        this.out = out;
+        this.bar = System.console() != null
+                ? new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(total, 0)).setStyle(ProgressBarStyle.ASCII)
+                        .setUpdateIntervalMillis(250).continuousUpdate().build()
+                : null;
+    }
+
+    void update(Campaign.Progress p) {
+        last = p;
+        if (bar != null) {
+            bar.stepTo(p.done());
+            bar.setExtraMessage(String.format(" %.0f/s escapes %d unexpected %d", p.trialsPerSecond(), p.escapes(), p.unexpected()));
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastLine >= LINE_EVERY_NANOS) {
+            lastLine = now;
+            out.println(line(p));
+        }
+    }
+
+    static String line(Campaign.Progress p) {
+        StringBuilder s = new StringBuilder();
+        s.append(p.total() > 0 ? p.done() + "/" + p.total() : Long.toString(p.done())).append(" trials, ")
+                .append(String.format("%.0f", p.trialsPerSecond())).append(" trials/s, escapes ").append(p.escapes())
+                .append(", unexpected ").append(p.unexpected()).append(", left ").append(human(p.remaining())).append(" |");
+        for (Outcome o : Outcome.values()) {
+            long n = p.outcomes().getOrDefault(o, 0L);
+            if (n > 0) {
+                s.append(' ').append(o).append('=').append(n);
+            }
+        }
+        return s.toString();
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        return s >= 60 ? (s / 60) + "m" + String.format("%02d", s % 60) + "s" : s + "s";
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        }
+        if (last != null) {
+            out.println(line(last));
+        }
+    }
+}
