@@ -1,0 +1,16 @@
+package testbed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Every bundled entry meets its expected outcome in every mode: the corpus's build-time check. */
+class CorpusCheckTest {
+
+    @Test
+    void everyEntryMeetsItsExpectationInEveryMode() {
+        Cli check = Cli.run("corpus", "check");
+        assertThat(check.out).as(check.toString()).contains("entries x 4 modes: 0 mismatches");
+        assertThat(check.exit).as(check.toString()).isZero();
+    }
+}
