@@ -285,7 +285,8 @@ public final class TrialRunner implements AutoCloseable {
             return violations.get(0);
         }
         if (x.trap != null) {
-            return x.trap.getMessage() + (x.trap.location().isEmpty() ? "" : " at " + x.trap.location());
+            String message = x.trap.getMessage();
+            return x.trap.location().isEmpty() || message.contains(x.trap.location()) ? message : message + " at " + x.trap.location();
         }
         return x.badAnswer ? "the kernel rejected the extension's answer and used its default" : "";
     }
