@@ -14,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -76,9 +74,11 @@ final class CampaignCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         Path dir;
         CampaignSettings settings;
+        Duration before = Duration.ZERO;
         if (resume != null) {
             dir = resume;
             settings = readSettings(dir);
+            before = previousElapsed(dir);
         } else {
             dir = out != null ? out : REPORTS.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             if (trials < 0 || (trials == 0 && time == null)) {
@@ -91,51 +91,40 @@ final class CampaignCommand implements Callable<Integer> {
         }
         Corpus entries = Modes.corpus(settings.corpus());
         Files.createDirectories(dir);
-        writeSettings(dir, settings);
+        writeSettings(dir, settings, before);
         linkLatest(dir);
         Campaign campaign = Campaign.of(settings, entries, dir, Modes.WORKER_JVM);
         stdout.println("campaign: " + entries.entries().size() + " entries x " + settings.faults().size() + " fault kinds x "
                 + settings.modes().size() + " modes, " + (settings.trials() > 0 ? settings.trials() + " trials" : "until " + time)
                 + ", " + settings.workers() + " workers, seed " + settings.seed() + " -> " + dir);
-        CountDownLatch reported = new CountDownLatch(1);
-        Thread onInterrupt = new Thread(() -> {
-            campaign.stop();
-            try {
-                reported.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "campaign-interrupt");
-        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        // Ctrl-C or a TERM stops dispatching instead of shutting the JVM down, so the report of
+        // everything finished is still written (a JVM in shutdown can no longer render charts).
+        StopOnSignal.install(campaign::stop);
         Campaign.Result result;
         try (Progress progress = new Progress(stdout, "trials", settings.trials())) {
             result = campaign.run(progress::update);
         }
-        try {
-            ContainmentReport.of(settings, result.records(), result.findings(), result.elapsed()).writeTo(dir);
-            summarise(stdout, settings, result, dir);
-        } finally {
-            reported.countDown();
-        }
+        Duration elapsed = before.plus(result.elapsed());
+        writeSettings(dir, settings, elapsed);
+        ContainmentReport.of(settings, result.records(), result.findings(), elapsed).writeTo(dir);
+        summarise(stdout, settings, result, elapsed, dir);
         if (result.interrupted()) {
             spec.commandLine().getErr().println("testbed: interrupted after " + result.records().size()
                     + " trials; everything finished is in " + dir + "; continue with: ./testbed campaign --resume " + dir);
             return Testbed.INTERRUPTED;
         }
-        Runtime.getRuntime().removeShutdownHook(onInterrupt);
         long unexpected = result.records().stream().filter(TrialRecord::unexpected).count();
         return unexpected > 0 ? Testbed.UNEXPECTED : 0;
     }
 
-    private static void summarise(PrintWriter out, CampaignSettings settings, Campaign.Result result, Path dir) {
+    private static void summarise(PrintWriter out, CampaignSettings settings, Campaign.Result result, Duration elapsed, Path dir) {
         Map<String, Map<Outcome, Integer>> byMode = new LinkedHashMap<>();
         settings.modes().forEach(m -> byMode.put(m, new java.util.EnumMap<>(Outcome.class)));
         for (TrialRecord r : result.records()) {
             byMode.computeIfAbsent(r.mode(), m -> new java.util.EnumMap<>(Outcome.class)).merge(r.outcome(), 1, Integer::sum);
         }
-        double seconds = Math.max(1e-9, result.elapsed().toNanos() / 1e9);
-        out.printf("%d trials in %.1f s (%.0f trials/s this run)%n", result.records().size(), seconds,
-                result.records().size() / seconds);
+        double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
+        out.printf("%d trials in %.1f s (%.0f trials/s)%n", result.records().size(), seconds, result.records().size() / seconds);
         byMode.forEach((mode, counts) -> out.println("  " + String.format("%-10s", mode) + " " + counts));
         out.println("findings: " + result.findings().size() + (result.findings().isEmpty() ? "" : " (unexpected outcomes; see the report)"));
         out.println("report: " + dir.resolve(ContainmentReport.INDEX_HTML));
@@ -166,7 +155,8 @@ final class CampaignCommand implements Callable<Integer> {
         }
     }
 
-    private static void writeSettings(Path dir, CampaignSettings s) throws IOException {
+    /** Records the settings, and the wall time spent so far so that a resumed campaign reports its whole duration. */
+    private static void writeSettings(Path dir, CampaignSettings s, Duration elapsed) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("corpus", s.corpus());
         m.put("modes", s.modes());
@@ -175,7 +165,17 @@ final class CampaignCommand implements Callable<Integer> {
         m.put("timeLimit", s.timeLimit() == null ? null : s.timeLimit().toString());
         m.put("seed", s.seed());
         m.put("workers", s.workers());
+        m.put("elapsed", elapsed.toString());
         Files.writeString(dir.resolve(SETTINGS_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
+    }
+
+    private static Duration previousElapsed(Path dir) {
+        try {
+            Object e = JSON.readValue(dir.resolve(SETTINGS_FILE).toFile(), Map.class).get("elapsed");
+            return e == null ? Duration.ZERO : Duration.parse((String) e);
+        } catch (IOException | RuntimeException e) {
+            return Duration.ZERO;
+        }
     }
 
     @SuppressWarnings("unchecked")

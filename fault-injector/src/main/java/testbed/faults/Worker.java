@@ -41,6 +41,9 @@ public final class Worker {
 
     /** {@code args[0]}: the corpus location ({@code bundled}, a directory or a jar). */
     public static void main(String[] args) throws Exception {
+        // Ctrl-C reaches the whole terminal process group; only the supervisor decides to stop
+        // workers, or a worker's death would be taken for a crash of its trial.
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
         OutputStream protocol = new FileOutputStream(FileDescriptor.out);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         System.setOut(quiet);
