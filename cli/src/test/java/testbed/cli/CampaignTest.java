@@ -72,10 +72,15 @@ class CampaignTest {
         assertThat(TrialLog.read(cut.resolve(TrialLog.FILE_NAME))).hasSize(TRIALS);
     }
 
+    /**
+     * Protected trials replay exactly. (An unprotected trial that runs away for about as long as
+     * the hang limit may be judged HUNG one time and CRASHED the next: see the README.)
+     */
     @Test
     void replayReproducesATrialsOutcome() throws IOException {
-        List<TrialRecord> records = TrialLog.read(campaign.resolve(TrialLog.FILE_NAME));
-        for (TrialRecord r : List.of(records.get(0), records.get(TRIALS / 2), records.get(TRIALS - 1))) {
+        List<TrialRecord> records = TrialLog.read(campaign.resolve(TrialLog.FILE_NAME)).stream()
+                .filter(r -> !r.mode().equals("NONE")).sorted(java.util.Comparator.comparing(TrialRecord::id)).toList();
+        for (TrialRecord r : List.of(records.get(0), records.get(records.size() / 2), records.get(records.size() - 1))) {
             Cli replay = Cli.run("replay", r.id());
             assertThat(replay.out).as(replay.toString()).contains("outcome   " + r.outcome());
         }

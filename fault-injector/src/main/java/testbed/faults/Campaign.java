@@ -41,11 +41,11 @@ import testbed.corpus.Outcome;
 public final class Campaign {
     /** Trials sent to a worker ahead of its answers: enough to hide the pipe's latency. */
     private static final int PIPELINE = 8;
-    private static final Duration PROTECTED_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration PROTECTED_TIMEOUT = Duration.ofSeconds(120);
     /** The worker judges hangs itself; this backstop catches a worker that cannot even do that. */
-    private static final Duration UNPROTECTED_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration UNPROTECTED_TIMEOUT = Duration.ofSeconds(60);
     /** A freshly booted worker's first trial also loads and compiles the machinery. */
-    private static final Duration FIRST_TRIAL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration FIRST_TRIAL_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     public static final String FINDINGS = "findings";
     private static final ObjectMapper JSON = JsonMapper.builder().build();

@@ -32,6 +32,7 @@ import testbed.corpus.Outcome;
  */
 public final class Worker {
     static final String READY = "ready";
+    private static final int WARM_UP_TRIALS = 20;
     /** Sent instead of dying silently when the worker ends itself after an answer. */
     static final String RETIRING = "retiring";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -54,14 +55,14 @@ public final class Worker {
             TrialThread trials = new TrialThread(runner);
             write(protocol, READY);
             int threads = Thread.activeCount();
-            boolean first = true;
+            int warm = 0;
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.isBlank()) {
                     continue;
                 }
                 TrialId id = TrialId.parse(line.trim());
-                TrialRecord record = trials.run(id, first ? 10 : 1);
-                first = false;
+                // A cold JVM interprets the whole pipeline for its first trials; give them room.
+                TrialRecord record = trials.run(id, warm++ < WARM_UP_TRIALS ? 10 : 1);
                 if (record == null) {
                     // Hung: stop the trial's thread, or failing that, this whole process.
                     long cpu = trials.cpuMillis();
@@ -89,14 +90,16 @@ public final class Worker {
     }
 
     /**
-     * The thread trials run on, watched by the worker's main thread. A trial hangs when its
-     * thread has spent {@value #CPU_LIMIT_MILLIS} ms of CPU (a loop that never ends burns it; a
-     * trial that merely waits on a cold JVM does not) or {@value #WALL_LIMIT_MILLIS} ms of wall
-     * time (a trial blocked forever burns none).
+     * The thread trials run on, watched by the worker's main thread. An unprotected trial hangs
+     * when its thread has spent {@value #CPU_LIMIT_MILLIS} ms of CPU (a loop that never ends
+     * burns it; a trial that merely waits on a cold JVM does not) or {@value #WALL_LIMIT_MILLIS}
+     * ms of wall time (a trial blocked forever burns none). A protected trial stops itself (fuel,
+     * watchdog), so its limits only catch a failure of the host and sit above the watchdog's.
      */
     private static final class TrialThread {
         static final long CPU_LIMIT_MILLIS = 100;
         static final long WALL_LIMIT_MILLIS = 4_000;
+        static final long PROTECTED_LIMIT_MILLIS = 10_000;
         private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
         private final TrialRunner runner;
@@ -145,7 +148,11 @@ public final class Worker {
                 if (r instanceof Error e) {
                     throw e;
                 }
-                if (cpuMillis() > CPU_LIMIT_MILLIS * slack || (System.nanoTime() - wallStart) / 1_000_000 > WALL_LIMIT_MILLIS * slack) {
+                long wall = (System.nanoTime() - wallStart) / 1_000_000;
+                boolean hung = id.mode().equals("NONE")
+                        ? cpuMillis() > CPU_LIMIT_MILLIS * slack || wall > WALL_LIMIT_MILLIS * slack
+                        : wall > PROTECTED_LIMIT_MILLIS * slack;
+                if (hung) {
                     return null;
                 }
             }
