@@ -41,12 +41,9 @@ final class DomainContext implements Context {
     public long alloc(long size) {
         int prev = kernel.enterHelper(domain);
         try {
-            int injected = kernel.injectedFailure("alloc");
-            if (injected != 0) {
-                return injected;
-            }
-            if (!allowed(Capability.HEAP)) {
-                return Status.EPERM;
+            int refusal = refusal("alloc", Capability.HEAP);
+            if (refusal != 0) {
+                return refusal;
             }
             if (size <= 0 || size > domain.segment().size()) {
                 return Status.EINVAL;
@@ -61,12 +58,9 @@ final class DomainContext implements Context {
     public int free(long address) {
         int prev = kernel.enterHelper(domain);
         try {
-            int injected = kernel.injectedFailure("free");
-            if (injected != 0) {
-                return injected;
-            }
-            if (!allowed(Capability.HEAP)) {
-                return Status.EPERM;
+            int refusal = refusal("free", Capability.HEAP);
+            if (refusal != 0) {
+                return refusal;
             }
             if (address == 0) {
                 return Status.ENOENT;
@@ -81,12 +75,9 @@ final class DomainContext implements Context {
     public int sendPacket(long address, int length) {
         int prev = kernel.enterHelper(domain);
         try {
-            int injected = kernel.injectedFailure("sendPacket");
-            if (injected != 0) {
-                return injected;
-            }
-            if (!allowed(Capability.SEND)) {
-                return Status.EPERM;
+            int refusal = refusal("sendPacket", Capability.SEND);
+            if (refusal != 0) {
+                return refusal;
             }
             if (length <= 0 || length > KernelConfig.MAX_PACKET) {
                 return Status.EINVAL;
@@ -104,12 +95,9 @@ final class DomainContext implements Context {
     public int log(long address, int length) {
         int prev = kernel.enterHelper(domain);
         try {
-            int injected = kernel.injectedFailure("log");
-            if (injected != 0) {
-                return injected;
-            }
-            if (!allowed(Capability.LOG)) {
-                return Status.EPERM;
+            int refusal = refusal("log", Capability.LOG);
+            if (refusal != 0) {
+                return refusal;
             }
             if (length < 0 || length > KernelLog.MAX_MESSAGE) {
                 return Status.EINVAL;
@@ -127,12 +115,9 @@ final class DomainContext implements Context {
     public int lock(int lockId) {
         int prev = kernel.enterHelper(domain);
         try {
-            int injected = kernel.injectedFailure("lock");
-            if (injected != 0) {
-                return injected;
-            }
-            if (!allowed(Capability.LOCK)) {
-                return Status.EPERM;
+            int refusal = refusal("lock", Capability.LOCK);
+            if (refusal != 0) {
+                return refusal;
             }
             LockTable locks = kernel.lockTable();
             if (lockId < 0 || lockId >= locks.count()) {
@@ -162,12 +147,9 @@ final class DomainContext implements Context {
     public int unlock(int lockId) {
         int prev = kernel.enterHelper(domain);
         try {
-            int injected = kernel.injectedFailure("unlock");
-            if (injected != 0) {
-                return injected;
-            }
-            if (!allowed(Capability.LOCK)) {
-                return Status.EPERM;
+            int refusal = refusal("unlock", Capability.LOCK);
+            if (refusal != 0) {
+                return refusal;
             }
             LockTable locks = kernel.lockTable();
             if (lockId < 0 || lockId >= locks.count()) {
@@ -199,12 +181,9 @@ final class DomainContext implements Context {
     public int bindFrame() {
         int prev = kernel.enterHelper(domain);
         try {
-            int injected = kernel.injectedFailure("bindFrame");
-            if (injected != 0) {
-                return injected;
-            }
-            if (!allowed(Capability.FRAMES)) {
-                return Status.EPERM;
+            int refusal = refusal("bindFrame", Capability.FRAMES);
+            if (refusal != 0) {
+                return refusal;
             }
             SegmentTable segments = kernel.segmentTable();
             int bound = segments.getInt(id, SegmentTable.FRAMES_AT);
@@ -227,12 +206,9 @@ final class DomainContext implements Context {
     public int releaseFrame(int frame) {
         int prev = kernel.enterHelper(domain);
         try {
-            int injected = kernel.injectedFailure("releaseFrame");
-            if (injected != 0) {
-                return injected;
-            }
-            if (!allowed(Capability.FRAMES)) {
-                return Status.EPERM;
+            int refusal = refusal("releaseFrame", Capability.FRAMES);
+            if (refusal != 0) {
+                return refusal;
             }
             FrameTable frames = kernel.frameTable();
             if (frame < 0 || frame >= frames.frames()) {
@@ -252,6 +228,18 @@ final class DomainContext implements Context {
     }
 
     /** The domain is this kernel's current one under its id, and its in-memory record grants the capability. */
+    /**
+     * Why the kernel refuses this helper call before looking at its arguments: a failure that
+     * fault injection armed for it, or a missing capability ({@link Status#EPERM}); 0 to go on.
+     */
+    private int refusal(String helper, Capability capability) {
+        int injected = kernel.injectedFailure(helper);
+        if (injected != 0) {
+            return injected;
+        }
+        return allowed(capability) ? 0 : Status.EPERM;
+    }
+
     private boolean allowed(Capability capability) {
         return kernel.domain(id) == domain && kernel.segmentTable().grants(id, capability);
     }
