@@ -338,6 +338,16 @@ public final class PhysicalMemory implements Memory {
     }
 
     private void noteStore(int i, int width) {
+        // Nearly every access hits one page its principal already touched: a load and a test, and
+        // no loop for the JIT to keep registers for.
+        int page = i >>> PAGE_SHIFT;
+        if ((writers[page] & principalBit) != 0 && (i + width - 1) >>> PAGE_SHIFT == page) {
+            return;
+        }
+        recordStore(i, width);
+    }
+
+    private void recordStore(int i, int width) {
         long bit = principalBit;
         int first = i >>> PAGE_SHIFT;
         int last = (i + width - 1) >>> PAGE_SHIFT;
@@ -361,6 +371,14 @@ public final class PhysicalMemory implements Memory {
             // The kernel reading its own memory is no finding, and a load changes nothing to restore.
             return;
         }
+        int page = i >>> PAGE_SHIFT;
+        if ((readers[page] & bit) != 0 && (i + width - 1) >>> PAGE_SHIFT == page) {
+            return;
+        }
+        recordLoad(i, width, bit);
+    }
+
+    private void recordLoad(int i, int width, long bit) {
         int first = i >>> PAGE_SHIFT;
         int last = (i + width - 1) >>> PAGE_SHIFT;
         for (int p = first; p <= last; p++) {
