@@ -21,7 +21,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import testbed.corpus.Corpus;
 import testbed.corpus.CorpusEntry;
 import testbed.corpus.CorpusException;
-import testbed.corpus.Outcome;
 import testbed.faults.Campaign;
 import testbed.faults.TrialId;
 import testbed.faults.TrialRecord;

@@ -235,20 +235,18 @@ public final class Campaign {
         return same.size() == 1;
     }
 
-    /** Hands out the next trials of the plan, skipping those already done, until the count or the deadline. */
+    /** Hands out plan positions {@code 0..total-1} in order, skipping trials already logged, until the deadline. */
     private final class Dispenser {
         private final long total;
         private final Set<String> done;
         private final long deadline;
         private final Deque<TrialId> retry = new ArrayDeque<>();
         private long next;
-        private long handedOut;
 
         Dispenser(long total, Set<String> done, long deadline) {
             this.total = total;
             this.done = done;
             this.deadline = deadline;
-            this.handedOut = done.size();
         }
 
         synchronized TrialId take() {
@@ -258,14 +256,10 @@ public final class Campaign {
             if (!retry.isEmpty()) {
                 return retry.poll();
             }
-            while (handedOut < total) {
+            while (next < total) {
                 TrialId id = trial(next++);
                 if (done.add(id.toString())) {
-                    handedOut++;
                     return id;
-                }
-                if (next > total + done.size() + 1) {
-                    return null;
                 }
             }
             return null;

@@ -47,12 +47,13 @@ final class TransactionalCrossing implements Crossing {
         Trap trap;
         try {
             long result = call.run();
-            if (kernel.locksHeldBy(domain) == 0) {
+            int held = kernel.locksHeldBy(domain);
+            if (held == 0) {
                 transaction.commit();
                 return result;
             }
             trap = new Trap(Trap.Kind.LOCK_HELD, domain.id(), "return", "domain " + domain.name()
-                    + " returned holding " + kernel.locksHeldBy(domain) + " kernel lock(s)");
+                    + " returned holding " + held + " kernel lock(s)");
         } catch (Trap t) {
             trap = t.inDomain(domain.id());
         } catch (Throwable t) {
