@@ -118,6 +118,28 @@ class IsolationProperties {
         }
     }
 
+    /** The generator above produces the failing case: unprotected, the oracle sees its damage. */
+    @Test
+    void theStoreGeneratorDamagesAnUnprotectedKernel() {
+        Random random = new Random(1);
+        Rig rig = rig(ProtectionMode.NONE);
+        int damaged = 0;
+        for (int n = 0; n < 60; n++) {
+            ByteBuffer packet = ByteBuffer.allocate(RECORD * 8).order(ByteOrder.LITTLE_ENDIAN);
+            packet.putLong(address(rig, random.nextInt(10), random.nextLong()));
+            packet.putLong(random.nextLong());
+            packet.put((byte) random.nextInt(4));
+            try {
+                if (!rig.run(rig.scribbler, java.util.Arrays.copyOf(packet.array(), packet.position())).violations().isEmpty()) {
+                    damaged++;
+                }
+            } catch (testbed.kernel.MachineCheck outsidePhysicalMemory) {
+                damaged++;
+            }
+        }
+        assertThat(damaged).as("unprotected cases the oracle or the machine flags").isGreaterThan(10);
+    }
+
     /**
      * Addresses biased to where isolation bugs live: the segment's edges give or take a few bytes,
      * kernel regions, the neighbouring segments, zero, negative and huge values.
@@ -193,13 +215,22 @@ class IsolationProperties {
     @Test
     void abortAtEveryFuelPointRestoresKernelState() throws Exception {
         for (ProtectionMode mode : PROTECTED) {
+            int aborted = 0;
+            int completed = 0;
             for (long fuel = 1; fuel <= 160; fuel += 3) {
-                checkAbortRestores(mode, fuel);
+                if (checkAbortRestores(mode, fuel)) {
+                    aborted++;
+                } else {
+                    completed++;
+                }
             }
+            assertThat(aborted).as("%s: fuel points that abort mid-call", mode).isPositive();
+            assertThat(completed).as("%s: fuel points that let the call finish", mode).isPositive();
         }
     }
 
-    private static void checkAbortRestores(ProtectionMode mode, long fuel) throws Exception {
+    /** @return whether the call was aborted (else it completed) */
+    private static boolean checkAbortRestores(ProtectionMode mode, long fuel) throws Exception {
         AbortRig rig = ABORT_RIGS.computeIfAbsent(mode, AbortRig::new);
         rig.kernel.restore(rig.clean);
         Sandbox sandbox = Sandbox.on(rig.kernel, mode, Budget.standard().withFuel(fuel));
@@ -215,6 +246,7 @@ class IsolationProperties {
             } else {
                 assertThat(answer).as("%s, fuel %d: a run with enough fuel completes", mode, fuel).isEqualTo(6);
             }
+            return aborted;
         } finally {
             sandbox.close();
         }
