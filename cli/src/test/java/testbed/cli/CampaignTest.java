@@ -39,7 +39,7 @@ class CampaignTest {
         }
         JsonNode summary = new ObjectMapper().readTree(campaign.resolve("summary.json").toFile());
         assertThat(summary.get("trials").asLong()).isEqualTo(TRIALS);
-        assertThat(summary.get("byMode").fieldNames()).toIterable().containsExactlyInAnyOrder("NONE", "SFI_MASK", "SFI_CHECK", "BOUNDS");
+        assertThat(summary.get("byMode").fieldNames()).toIterable().containsExactlyInAnyOrder("NONE", "SFI_MASK", "SFI_CHECK", "BOUNDS", "PROCESS");
         assertThat(summary.get("unexpected").asLong()).isZero();
     }
 
@@ -48,7 +48,7 @@ class CampaignTest {
         JsonNode byMode = new ObjectMapper().readTree(campaign.resolve("summary.json").toFile()).get("byMode");
         assertThat(byMode.get("NONE").get("ESCAPED").asLong() + byMode.get("NONE").get("CRASHED").asLong())
                 .as("the oracle sees unprotected damage").isPositive();
-        for (String mode : List.of("SFI_MASK", "SFI_CHECK", "BOUNDS")) {
+        for (String mode : List.of("SFI_MASK", "SFI_CHECK", "BOUNDS", "PROCESS")) {
             for (String bad : List.of("ESCAPED", "HUNG", "CRASHED")) {
                 assertThat(byMode.get(mode).get(bad).asLong()).as("%s %s", mode, bad).isZero();
             }

@@ -209,6 +209,18 @@ public final class PhysicalMemory implements Memory {
         System.arraycopy(ram, index(address, length), target, offset, length);
     }
 
+    /**
+     * Compares a range with a copy kept outside simulated memory, read without recording (as any
+     * kernel read): how the kernel finds the pages a mirror of the range no longer matches, such
+     * as the address space of an extension running in its own process.
+     *
+     * @return the offset from {@code address} of the first byte that differs, or -1 if none does
+     */
+    public int mismatch(long address, byte[] copy, int offset, int length) {
+        int i = index(address, length);
+        return Arrays.mismatch(ram, i, i + length, copy, offset, offset + length);
+    }
+
     /** A 64-bit FNV-1a hash of one page, read without recording. */
     public long pageChecksum(int page) {
         return checksum((long) page << PAGE_SHIFT, PAGE_SIZE);

@@ -12,7 +12,10 @@ package testbed.kernel;
 public final class Trap extends Error {
     /** What stopped the domain. */
     public enum Kind {
-        /** A memory access outside the segment under segment matching ({@code SFI_CHECK}). */
+        /**
+         * A memory access outside the segment under segment matching ({@code SFI_CHECK}), or a page
+         * fault in the extension's own process ({@code PROCESS}), whose address space maps only the segment.
+         */
         SEGMENT_VIOLATION("segment violation"),
         /** A memory access outside the segment under an explicit bounds check ({@code BOUNDS}). */
         OUT_OF_BOUNDS("out of bounds memory access"),
@@ -31,7 +34,13 @@ public final class Trap extends Error {
         /** The domain called a helper or attached to a hook without the capability. */
         CAPABILITY("capability denied"),
         /** An exception escaped the extension (including JVM errors thrown in it). */
-        UNCAUGHT_EXCEPTION("uncaught exception");
+        UNCAUGHT_EXCEPTION("uncaught exception"),
+        /**
+         * The separate process the extension runs in ({@code PROCESS}) died during a call, or was
+         * gone when the call began, or broke the protocol with the kernel: its instance and its
+         * unsynchronised memory are lost with it, and the kernel carries on.
+         */
+        PROCESS_DIED("extension process died");
 
         private final String prefix;
 

@@ -11,9 +11,13 @@ import testbed.sandbox.verify.Verifier;
  * {@link ClassNotFoundException} even if the verifier missed it. Under {@code NONE} the loader
  * is trusted and delegates everything, as an unprotected kernel would. Dropping the loader
  * unloads the class, so domains share no static state.
+ *
+ * <p>Public only for the extension's process of {@code PROCESS} mode
+ * ({@code testbed.sandbox.process}), which defines the class in its own JVM with this loader.
  */
-final class DomainClassLoader extends ClassLoader {
-    static final String NAME_PREFIX = "domain:";
+public final class DomainClassLoader extends ClassLoader {
+    /** What the name of every domain loader starts with: how stack frames of extension code are told apart. */
+    public static final String NAME_PREFIX = "domain:";
     private static final String[] VISIBLE_PACKAGES = {"testbed.kernel.api.", "testbed.sfi.runtime."};
     private static final Set<String> VISIBLE_TYPES = visibleTypes();
 
@@ -24,13 +28,23 @@ final class DomainClassLoader extends ClassLoader {
     private final String extensionName;
     private final boolean trusted;
 
-    DomainClassLoader(String extensionName, ClassLoader parent, boolean trusted) {
+    /**
+     * @param extensionName binary name of the one class this loader defines
+     * @param parent where visible classes come from
+     * @param trusted true only under {@code NONE}: everything is visible
+     */
+    public DomainClassLoader(String extensionName, ClassLoader parent, boolean trusted) {
         super(NAME_PREFIX + extensionName, parent);
         this.extensionName = extensionName;
         this.trusted = trusted;
     }
 
-    Class<?> define(byte[] bytes) {
+    /**
+     * Defines the extension class.
+     *
+     * @throws LinkageError if the JVM refuses the bytes
+     */
+    public Class<?> define(byte[] bytes) {
         return defineClass(extensionName, bytes, 0, bytes.length);
     }
 

@@ -17,15 +17,18 @@ public final class FaultDomain implements AutoCloseable {
     private final Object extension;
     private final Crossing crossing;
     private final String hook;
+    private final Runnable onUnload;
     private boolean unloaded;
 
-    FaultDomain(Kernel kernel, Domain domain, ProtectionMode mode, Object extension, Crossing crossing, String hook) {
+    FaultDomain(Kernel kernel, Domain domain, ProtectionMode mode, Object extension, Crossing crossing, String hook,
+            Runnable onUnload) {
         this.kernel = kernel;
         this.domain = domain;
         this.mode = mode;
         this.extension = extension;
         this.crossing = crossing;
         this.hook = hook;
+        this.onUnload = onUnload;
     }
 
     /** The kernel's view of this domain: id, segment, context. */
@@ -37,7 +40,10 @@ public final class FaultDomain implements AutoCloseable {
         return mode;
     }
 
-    /** The extension instance (of its rewritten class, in its own loader). */
+    /**
+     * The extension instance (of its rewritten class, in its own loader); under {@code PROCESS}, a
+     * stub implementing the same hook that forwards each call to the instance in its process.
+     */
     public Object extension() {
         return extension;
     }
@@ -76,7 +82,11 @@ public final class FaultDomain implements AutoCloseable {
     public void unload() {
         if (!unloaded) {
             unloaded = true;
-            kernel.destroyDomain(domain);
+            try {
+                kernel.destroyDomain(domain);
+            } finally {
+                onUnload.run();
+            }
         }
     }
 

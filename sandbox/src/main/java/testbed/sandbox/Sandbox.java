@@ -7,6 +7,9 @@ import testbed.kernel.Crossing;
 import testbed.kernel.Domain;
 import testbed.kernel.DomainSpec;
 import testbed.kernel.Kernel;
+import testbed.kernel.Segment;
+import testbed.sandbox.process.ExtensionProcess;
+import testbed.sandbox.process.RemoteExtension;
 import testbed.sandbox.verify.Rejection;
 import testbed.sandbox.verify.VerifiedClass;
 import testbed.sandbox.verify.Verifier;
@@ -25,7 +28,10 @@ import testbed.sfi.runtime.Meter;
  *   <li>bind the budget, and construct the extension inside a first crossing so that even its
  *       constructor runs metered.</li>
  * </ol>
- * A sandbox owns one watchdog thread; close it when done.
+ * Under {@code PROCESS} the last two steps happen in the sandbox's extension process, a child JVM
+ * started on the first load and again on the first load after it died; the domain's extension
+ * is then a stub that forwards each call there ({@link ExtensionProcess}).
+ * A sandbox owns one watchdog thread (and under {@code PROCESS} one child process); close it when done.
  */
 public final class Sandbox implements AutoCloseable {
     private static final MethodType NO_ARG_CONSTRUCTOR = MethodType.methodType(void.class);
@@ -35,9 +41,13 @@ public final class Sandbox implements AutoCloseable {
     private final Budget budget;
     private final Verifier verifier;
     private final Watchdog watchdog;
+    private final Rewriter rewriter;
+    /** The child JVM of {@code PROCESS} mode, made on the first load; null in other modes. */
+    private ExtensionProcess process;
 
-    private Sandbox(Kernel kernel, ProtectionMode mode, Budget budget, Verifier verifier) {
+    private Sandbox(Kernel kernel, ProtectionMode mode, Budget budget, Verifier verifier, Rewriter rewriter) {
         this.kernel = kernel;
+        this.rewriter = rewriter;
         this.mode = mode;
         this.budget = budget;
         this.verifier = verifier;
@@ -50,7 +60,31 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public static Sandbox on(Kernel kernel, ProtectionMode mode, Budget budget) {
-        return new Sandbox(kernel, mode, budget, Verifier.standard());
+        return on(kernel, mode, budget, Rewriter.STANDARD);
+    }
+
+    /**
+     * A sandbox whose isolation rewrite is {@code rewriter} instead of the {@code sfi} module's:
+     * how a new isolation technique, or a deliberately broken copy of one, is put under the same
+     * campaigns, fuzzers and oracle as the built-in modes.
+     */
+    public static Sandbox on(Kernel kernel, ProtectionMode mode, Budget budget, Rewriter rewriter) {
+        return new Sandbox(kernel, mode, budget, Verifier.standard(), rewriter);
+    }
+
+    /** The rewrite stage of the pipeline: verified class bytes in, the bytes to define for one domain out. */
+    @FunctionalInterface
+    public interface Rewriter {
+        /** The {@code sfi} module's rewrite for the mode. */
+        Rewriter STANDARD = (bytes, segment, mode, metered) -> Rewrite.of(mode).segment(segment).metered(metered).apply(bytes);
+
+        /**
+         * @param verifiedClass the class as the verifier passed it
+         * @param segment the domain's segment, whose constants the rewrite bakes in
+         * @param mode the sandbox's protection mode
+         * @param metered whether fuel, allocation and depth metering is wanted (always, in a sandbox)
+         */
+        byte[] rewrite(byte[] verifiedClass, Segment segment, ProtectionMode mode, boolean metered);
     }
 
     public ProtectionMode mode() {
@@ -72,22 +106,57 @@ public final class Sandbox implements AutoCloseable {
         Domain domain = kernel.createDomain(name, spec);
         boolean done = false;
         try {
-            byte[] rewritten = Rewrite.of(mode).segment(domain.segment()).metered(true).apply(verified.bytes());
-            DomainClassLoader loader = new DomainClassLoader(verified.className(), Sandbox.class.getClassLoader(),
-                    mode == ProtectionMode.NONE);
-            Class<?> type = define(loader, rewritten, verified);
-            Meter meter = new Meter();
-            Crossing crossing = mode == ProtectionMode.NONE
-                    ? Crossing.DIRECT
-                    : new TransactionalCrossing(kernel, meter, budget, watchdog);
-            Object extension = construct(type, meter, domain, crossing, verified);
+            byte[] rewritten = rewriter.rewrite(verified.bytes(), domain.segment(), mode, true);
+            FaultDomain loaded = mode == ProtectionMode.PROCESS
+                    ? loadInProcess(domain, rewritten, verified)
+                    : loadHere(domain, rewritten, verified);
             done = true;
-            return new FaultDomain(kernel, domain, mode, extension, crossing, verified.hook());
+            return loaded;
         } finally {
             if (!done) {
                 kernel.destroyDomain(domain);
             }
         }
+    }
+
+    private FaultDomain loadHere(Domain domain, byte[] rewritten, VerifiedClass verified) throws Rejection {
+        DomainClassLoader loader = new DomainClassLoader(verified.className(), Sandbox.class.getClassLoader(),
+                mode == ProtectionMode.NONE);
+        Class<?> type = define(loader, rewritten, verified);
+        Meter meter = new Meter();
+        Crossing crossing = mode == ProtectionMode.NONE
+                ? Crossing.DIRECT
+                : new TransactionalCrossing(kernel, meter, budget, watchdog);
+        Object extension = construct(type, meter, domain, crossing, verified);
+        return new FaultDomain(kernel, domain, mode, extension, crossing, verified.hook(), () -> { });
+    }
+
+    /**
+     * The class is defined and constructed in the sandbox's extension process; here the domain
+     * gets a stub and a crossing whose meter records what the process's meter is given and
+     * leaves, and whose watchdog kills the process.
+     */
+    private FaultDomain loadInProcess(Domain domain, byte[] rewritten, VerifiedClass verified) throws Rejection {
+        if (process == null) {
+            process = new ExtensionProcess();
+        }
+        Meter meter = new Meter();
+        Crossing crossing = new TransactionalCrossing(kernel, meter, budget, watchdog, process::kill);
+        RemoteExtension extension = process.define(kernel.memory(), domain, verified.className(), verified.hook(),
+                rewritten, meter, budget);
+        int previous = kernel.memory().actAs(domain.id());
+        try {
+            crossing.enter(domain, () -> {
+                extension.construct();
+                return 0;
+            });
+        } catch (RuntimeException | Error e) {
+            extension.drop();
+            throw e;
+        } finally {
+            kernel.memory().actAs(previous);
+        }
+        return new FaultDomain(kernel, domain, mode, extension, crossing, verified.hook(), extension::drop);
     }
 
     private static Class<?> define(DomainClassLoader loader, byte[] bytes, VerifiedClass verified) throws Rejection {
@@ -147,8 +216,12 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** Stops the watchdog thread and, under {@code PROCESS}, kills the extension process. */
     @Override
     public void close() {
         watchdog.close();
+        if (process != null) {
+            process.close();
+        }
     }
 }

@@ -25,12 +25,24 @@ final class TransactionalCrossing implements Crossing {
     private long untilPreemption = Long.MAX_VALUE;
 
     TransactionalCrossing(Kernel kernel, Meter meter, Budget budget, Watchdog watchdog) {
+        this(kernel, meter, budget, watchdog, () -> { });
+    }
+
+    /**
+     * @param afterStop what the watchdog does once it has stopped the meter: nothing when the
+     *     domain runs in this JVM (its next metered point sees the stop); kill its process when
+     *     the meter is only this side's record of a meter in another process
+     */
+    TransactionalCrossing(Kernel kernel, Meter meter, Budget budget, Watchdog watchdog, Runnable afterStop) {
         this.kernel = kernel;
         this.meter = meter;
         this.budget = budget;
         this.watchdog = watchdog;
         this.watchdogNanos = budget.watchdog().toNanos();
-        this.fire = () -> meter.stop(Trap.Kind.WATCHDOG, "invocation ran longer than " + budget.watchdog().toMillis() + " ms");
+        this.fire = () -> {
+            meter.stop(Trap.Kind.WATCHDOG, "invocation ran longer than " + budget.watchdog().toMillis() + " ms");
+            afterStop.run();
+        };
     }
 
     /** Cuts the domain off once it has used {@code fuel} more units, wherever it is then (a preemption). */

@@ -172,17 +172,18 @@ class IsolationProperties {
 
     private static final Map<ProtectionMode, AbortRig> ABORT_RIGS = new EnumMap<>(ProtectionMode.class);
 
-    /** A kernel per mode with the hoarder attached; each case cuts its fuel at another point. */
+    /**
+     * A kernel and a sandbox per mode; each case loads the hoarder and preempts it at another
+     * fuel point. One sandbox, not one per budget: under {@code PROCESS} a sandbox is a JVM.
+     */
     private static final class AbortRig {
         final Kernel kernel = SandboxFixture.boot();
         final Oracle oracle = Oracle.watching(kernel).thorough();
-        final Map<Long, FaultDomain> byFuel = new java.util.HashMap<>();
-        final ProtectionMode mode;
+        final Sandbox sandbox;
         final Kernel.Snapshot clean;
-        final java.util.List<Sandbox> sandboxes = new java.util.ArrayList<>();
 
         AbortRig(ProtectionMode mode) {
-            this.mode = mode;
+            sandbox = Sandbox.on(kernel, mode);
             clean = kernel.snapshot();
         }
 
@@ -217,7 +218,9 @@ class IsolationProperties {
         for (ProtectionMode mode : PROTECTED) {
             int aborted = 0;
             int completed = 0;
-            for (long fuel = 1; fuel <= 160; fuel += 3) {
+            // Every point while the hoarder's first helper calls run, sparser up to where even
+            // PROCESS (which charges each helper call) lets it finish.
+            for (long fuel = 1; fuel <= 400; fuel += 1 + fuel / 10) {
                 if (checkAbortRestores(mode, fuel)) {
                     aborted++;
                 } else {
@@ -229,13 +232,18 @@ class IsolationProperties {
         }
     }
 
-    /** @return whether the call was aborted (else it completed) */
+    /**
+     * Preempting after {@code fuel} units (guard and handler together) cuts the call where a
+     * budget of that much would.
+     *
+     * @return whether the call was aborted (else it completed)
+     */
     private static boolean checkAbortRestores(ProtectionMode mode, long fuel) throws Exception {
         AbortRig rig = ABORT_RIGS.computeIfAbsent(mode, AbortRig::new);
         rig.kernel.restore(rig.clean);
-        Sandbox sandbox = Sandbox.on(rig.kernel, mode, Budget.standard().withFuel(fuel));
+        FaultDomain d = rig.sandbox.load("hoarder", SandboxFixture.bytesOf(Samples.Hoarder.class), SandboxFixture.spec()).attach();
         try {
-            FaultDomain d = sandbox.load("hoarder", SandboxFixture.bytesOf(Samples.Hoarder.class), SandboxFixture.spec()).attach();
+            d.preemptAfter(fuel);
             rig.oracle.baseline();
             java.util.List<Long> before = rig.kernelState();
             long answer = rig.kernel.dispatch(Event.TIMER, 7);
@@ -248,12 +256,13 @@ class IsolationProperties {
             }
             return aborted;
         } finally {
-            sandbox.close();
+            d.unload();
         }
     }
 
     @AfterAll
     static void forgetAbortRigs() {
+        ABORT_RIGS.values().forEach(r -> r.sandbox.close());
         ABORT_RIGS.clear();
     }
 }

@@ -8,22 +8,22 @@ import testbed.kernel.Kernel;
 import testbed.kernel.KernelConfig;
 
 /** Shared setup of the sandbox tests: a small kernel, a generous domain spec, class bytes of samples. */
-final class SandboxFixture {
-    static final long SEGMENT = 64 << 10;
+public final class SandboxFixture {
+    public static final long SEGMENT = 64 << 10;
 
     private SandboxFixture() {
     }
 
-    static Kernel boot() {
+    public static Kernel boot() {
         return Kernel.boot(KernelConfig.defaults().withMemorySize(16L << 20));
     }
 
-    static DomainSpec spec() {
+    public static DomainSpec spec() {
         return DomainSpec.segment(SEGMENT).allowAll();
     }
 
     /** The class file of {@code type}, read as the sandbox would receive it (never the loaded class). */
-    static byte[] bytesOf(Class<?> type) {
+    public static byte[] bytesOf(Class<?> type) {
         String resource = "/" + type.getName().replace('.', '/') + ".class";
         try (InputStream in = type.getResourceAsStream(resource)) {
             if (in == null) {

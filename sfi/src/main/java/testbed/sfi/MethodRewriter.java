@@ -50,6 +50,8 @@ final class MethodRewriter extends MethodVisitor {
     private final String methodName;
     private final ProtectionMode mode;
     private final boolean metered;
+    /** False under PROCESS: the extension's address space confines its accesses, not the rewrite. */
+    private final boolean confined;
     private final boolean storesOnly;
     private final long base;
     private final long size;
@@ -85,6 +87,7 @@ final class MethodRewriter extends MethodVisitor {
         Rewrite rewrite = owner.rewrite;
         this.mode = rewrite.mode();
         this.metered = rewrite.isMetered();
+        this.confined = mode != ProtectionMode.PROCESS;
         this.storesOnly = rewrite.isStoresOnly();
         this.base = rewrite.segment().base();
         this.size = rewrite.segment().size();
@@ -247,7 +250,7 @@ final class MethodRewriter extends MethodVisitor {
         before();
         checkMember(methodOwner, name);
         MemoryAccess access = opcode == Opcodes.INVOKEINTERFACE ? MemoryAccess.of(methodOwner, name, descriptor) : null;
-        if (access != null && (access.store || !storesOnly)) {
+        if (access != null && confined && (access.store || !storesOnly)) {
             confine(access);
         } else {
             mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);

@@ -17,7 +17,8 @@ import testbed.kernel.Segment;
  * with {@link testbed.sfi.runtime.Meter#bind} after it is defined and before it is first used.
  *
  * <p>What it confines: every {@code invokeinterface} of the nine {@link testbed.kernel.api.Memory}
- * methods. It refuses (with a {@link RewriteException}) a method handle to them, but does not see
+ * methods, except under {@link ProtectionMode#PROCESS}, which meters and guards handlers but
+ * leaves accesses unconfined (the extension's address space confines them). It refuses (with a {@link RewriteException}) a method handle to them, but does not see
  * reflection or {@code invokedynamic} call sites that reach them another way; the load pipeline's
  * verifier must reject those, and the extension's class loader must not expose an implementation
  * of {@code Memory} that could be called directly.
@@ -68,7 +69,7 @@ public final class Rewrite {
      * The same rewrite confining stores only (the cheaper variant of Wahbe et al.: a wild load can
      * read any memory but not change it). Stores and the destination and length of {@code copy}
      * stay confined; loads and the source of {@code copy} run unchanged. Ignored by
-     * {@link ProtectionMode#NONE}.
+     * {@link ProtectionMode#NONE} and {@link ProtectionMode#PROCESS}, which confine nothing.
      */
     public Rewrite storesOnly() {
         return new Rewrite(mode, segment, metered, true);

@@ -197,6 +197,23 @@ class MeteringTest {
     }
 
     @Test
+    void spendingChargesAcrossSlicesAndTrapsWhenTooLittleIsLeft() {
+        Meter meter = new Meter();
+        long fuel = 2 * Meter.SLICE + 10;
+        meter.refill(fuel, BYTES, DEPTH);
+
+        for (long spent = 0; spent + 7 <= fuel; spent += 7) {
+            meter.spend(7, "helper");
+        }
+        assertThat(meter.fuelLeft()).isEqualTo(fuel % 7);
+
+        Trap trap = catchThrowableOfType(Trap.class, () -> meter.spend(7, "helper"));
+        assertThat(trap.getMessage()).isEqualTo("fuel exhausted: budget of " + fuel + " units used up at helper");
+        assertThat(meter.fuelLeft()).isZero();
+        assertThat(meter.stopped()).isEqualTo(Trap.Kind.FUEL_EXHAUSTED);
+    }
+
+    @Test
     void aRefillLetsAStoppedDomainRunAgain() {
         Meter meter = refilled();
         Sample sample = load(Count.class, ProtectionMode.BOUNDS, meter);

@@ -62,7 +62,7 @@ class RewriteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS"})
+    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS", "PROCESS"})
     void theInputIsNotModified(ProtectionMode mode) {
         byte[] bytes = SampleLoader.bytesOf(Plain.class);
         byte[] copy = bytes.clone();
@@ -74,7 +74,7 @@ class RewriteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS"})
+    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS", "PROCESS"})
     void malformedBytesAreRefusedWithTheReason(ProtectionMode mode) {
         Rewrite rewrite = Rewrite.of(mode).segment(SEGMENT).metered(true);
         byte[] valid = SampleLoader.bytesOf(Plain.class);
@@ -89,7 +89,7 @@ class RewriteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS"})
+    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS", "PROCESS"})
     void extensionCodeThatNamesTheIsolationRuntimeIsRefused(ProtectionMode mode) {
         assertRefused(Rewrite.of(mode).segment(SEGMENT), SampleLoader.bytesOf(RefillsItself.class),
                 RefillsItself.class.getName() + ".run@1: extension code must not use the isolation runtime (testbed.sfi.runtime.Meter)");
@@ -103,7 +103,7 @@ class RewriteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS"})
+    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS", "PROCESS"})
     void synchronizedBlocksAreRefused(ProtectionMode mode) {
         assertRefused(Rewrite.of(mode).segment(SEGMENT), SampleLoader.bytesOf(SynchronizedBlock.class),
                 SynchronizedBlock.class.getName() + ".run@3: synchronized blocks are not allowed in extensions");

@@ -16,7 +16,8 @@ import testbed.kernel.api.Memory;
 
 /**
  * The rewritten bytecode of one sample extension, as a person reads it, compared with approved
- * golden files in {@code src/test/resources/golden/} (one per protected mode, metered).
+ * golden files in {@code src/test/resources/golden/} (one per protected mode, metered;
+ * {@code PROCESS} shows metering alone).
  *
  * <p>After an intended change to the rewrite, regenerate them with
  * {@code mvn -pl sfi test -Dtest=RewrittenBytecodeTest -Dsfi.golden.update=true}, read the diff,
@@ -47,7 +48,7 @@ class RewrittenBytecodeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS"})
+    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS", "PROCESS"})
     void rewrittenBytecodeMatchesTheApprovedText(ProtectionMode mode) throws IOException {
         Rewrite rewrite = Rewrite.of(mode).segment(SampleLoader.SEGMENT).metered(true);
         String text = render(rewrite.apply(SampleLoader.bytesOf(Checksum.class)));

@@ -203,6 +203,33 @@ public final class Meter {
     }
 
     /**
+     * Charges {@code units} of fuel for work done on the domain's behalf outside its own code (a
+     * helper call that is a round trip to another process), on the domain's own thread. Traps
+     * like a metered point when fewer units are left or the domain is stopped; the units that
+     * were left are then used up.
+     */
+    public void spend(int units, String location) {
+        if (units < 0) {
+            throw new IllegalArgumentException("cannot spend " + units + " units");
+        }
+        long left = (long) fuelSlice - units;
+        while (left < 0) {
+            Trap.Kind kind = stopKind;
+            if (kind != null) {
+                fuelSlice = -1;
+                throw stoppedAt(kind, location);
+            }
+            if (fuelReserve == 0) {
+                throw abort(Trap.Kind.FUEL_EXHAUSTED, location, "budget of " + fuelBudget + " units used up");
+            }
+            long slice = Math.min(fuelReserve, SLICE);
+            fuelReserve -= slice;
+            left += slice;
+        }
+        fuelSlice = (int) left;
+    }
+
+    /**
      * Called by rewritten code at the entry of every exception handler: rethrows an abort at once
      * (a {@link Trap}, a {@link VirtualMachineError}, or anything while the domain is stopped),
      * else puts back the handler's frame depth and charges one unit of fuel.

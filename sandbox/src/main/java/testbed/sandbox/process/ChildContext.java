@@ -1,0 +1,101 @@
+package testbed.sandbox.process;
+
+import testbed.kernel.api.Context;
+import testbed.kernel.api.Memory;
+import testbed.sfi.runtime.Meter;
+
+/**
+ * The {@link Context} an instance gets in the extension's process: its own address space, its
+ * segment's bounds, and helpers that are requests to the kernel, answered in the kernel's JVM
+ * against the domain's real context (with its capabilities and transaction) while the call waits.
+ *
+ * <p>Each helper call is charged {@value #HELPER_FUEL} units of fuel. In the kernel's JVM a helper
+ * costs about what a few back-edges do and is not charged; here it is a round trip of some ten
+ * microseconds, and a loop of helper calls would run into the watchdog long before a fuel budget
+ * sized for the in-JVM modes ran out. The charge keeps such a loop a fuel trap, as elsewhere.
+ */
+final class ChildContext implements Context {
+    static final int HELPER_FUEL = 8;
+
+    private final ChildMain link;
+    private final ChildMemory memory;
+    private final Meter meter;
+    private final long base;
+    private final long size;
+
+    ChildContext(ChildMain link, ChildMemory memory, Meter meter, long base, long size) {
+        this.link = link;
+        this.memory = memory;
+        this.meter = meter;
+        this.base = base;
+        this.size = size;
+    }
+
+    @Override
+    public Memory memory() {
+        return memory;
+    }
+
+    @Override
+    public long segmentBase() {
+        return base;
+    }
+
+    @Override
+    public long segmentSize() {
+        return size;
+    }
+
+    @Override
+    public long alloc(long size) {
+        return call(Protocol.ALLOC, "alloc", size, 0);
+    }
+
+    @Override
+    public int free(long address) {
+        return (int) call(Protocol.FREE, "free", address, 0);
+    }
+
+    @Override
+    public int sendPacket(long address, int length) {
+        return (int) call(Protocol.SEND_PACKET, "sendPacket", address, length);
+    }
+
+    @Override
+    public int log(long address, int length) {
+        return (int) call(Protocol.LOG, "log", address, length);
+    }
+
+    @Override
+    public int lock(int lockId) {
+        return (int) call(Protocol.LOCK, "lock", lockId, 0);
+    }
+
+    @Override
+    public int unlock(int lockId) {
+        return (int) call(Protocol.UNLOCK, "unlock", lockId, 0);
+    }
+
+    @Override
+    public long time() {
+        return call(Protocol.TIME, "time", 0, 0);
+    }
+
+    @Override
+    public int bindFrame() {
+        return (int) call(Protocol.BIND_FRAME, "bindFrame", 0, 0);
+    }
+
+    @Override
+    public int releaseFrame(int frame) {
+        return (int) call(Protocol.RELEASE_FRAME, "releaseFrame", frame, 0);
+    }
+
+    private long call(int helper, String name, long a, long b) {
+        // Only a charge that traps needs to say where it happened, and walking the stack is not free.
+        String location = meter.stopped() == null && meter.fuelLeft() >= HELPER_FUEL ? name
+                : ChildMemory.extensionFrame() + " calling " + name;
+        meter.spend(HELPER_FUEL, location);
+        return link.helper(memory, helper, a, b);
+    }
+}

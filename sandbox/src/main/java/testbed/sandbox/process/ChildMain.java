@@ -1,0 +1,262 @@
+package testbed.sandbox.process;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.HashMap;
+import java.util.Map;
+import testbed.kernel.Trap;
+import testbed.kernel.api.EventHandler;
+import testbed.kernel.api.EvictionPolicy;
+import testbed.kernel.api.LibraryOs;
+import testbed.kernel.api.PacketFilter;
+import testbed.kernel.api.ReadFilter;
+import testbed.sandbox.DomainClassLoader;
+import testbed.sfi.runtime.Meter;
+
+/**
+ * The main class of the extension's process: defines the classes the kernel sends, each in its
+ * own {@link DomainClassLoader} as in the kernel's JVM, and runs calls into their instances, each
+ * with a {@link ChildMemory} that maps only the instance's segment and a {@link Meter} refilled
+ * per call with the budget the kernel sends. Everything it knows of the kernel arrives in
+ * {@link Protocol} messages; it ends when its standard input does.
+ */
+public final class ChildMain {
+    private static final int BUFFER = 1 << 16;
+    private static final MethodType NO_ARG_CONSTRUCTOR = MethodType.methodType(void.class);
+
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final Map<Integer, Instance> instances = new HashMap<>();
+
+    /** One extension instance: its class's constructor, meter and address space. */
+    private static final class Instance {
+        final MethodHandle constructor;
+        final Meter meter;
+        final ChildMemory memory;
+        final ChildContext context;
+        Object extension;
+
+        Instance(MethodHandle constructor, Meter meter, ChildMemory memory, ChildContext context) {
+            this.constructor = constructor;
+            this.meter = meter;
+            this.memory = memory;
+            this.context = context;
+        }
+    }
+
+    private ChildMain(DataInputStream in, DataOutputStream out) {
+        this.in = in;
+        this.out = out;
+    }
+
+    /** Serves the kernel on standard input and output until standard input ends. */
+    public static void main(String[] args) {
+        FileOutputStream protocol = new FileOutputStream(FileDescriptor.out);
+        // Nothing but the protocol may reach file descriptor 1.
+        System.setOut(System.err);
+        ChildMain child = new ChildMain(
+                new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), BUFFER)),
+                new DataOutputStream(new BufferedOutputStream(protocol, BUFFER)));
+        int status = 0;
+        try {
+            child.serve();
+        } catch (IOException e) {
+            System.err.println("extension process: " + e);
+            status = 2;
+        }
+        Runtime.getRuntime().halt(status);
+    }
+
+    private void serve() throws IOException {
+        out.writeInt(Protocol.MAGIC);
+        out.writeInt(Protocol.VERSION);
+        out.flush();
+        for (int message; (message = in.read()) >= 0; ) {
+            switch (message) {
+                case Protocol.DEFINE:
+                    define();
+                    break;
+                case Protocol.CALL:
+                    call();
+                    break;
+                case Protocol.DROP:
+                    instances.remove(in.readInt());
+                    break;
+                default:
+                    throw new IOException("protocol violation: message " + message);
+            }
+        }
+    }
+
+    private void define() throws IOException {
+        int handle = in.readInt();
+        String name = in.readUTF();
+        long base = in.readLong();
+        long size = in.readLong();
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        long fuel = in.readLong();
+        long allocation = in.readLong();
+        int depth = in.readInt();
+        DomainClassLoader loader = new DomainClassLoader(name, ChildMain.class.getClassLoader(), false);
+        Meter meter = new Meter();
+        MethodHandle constructor;
+        try {
+            Class<?> type = loader.define(bytes);
+            Meter.bind(type, meter);
+            meter.refill(fuel, allocation, depth);
+            // Linking first tells the JVM's own verification errors (nothing ran) from faults of code that ran.
+            Class.forName(name, true, loader);
+            constructor = MethodHandles.publicLookup().findConstructor(type, NO_ARG_CONSTRUCTOR);
+        } catch (Trap stopped) {
+            out.writeByte(Protocol.TRAP);
+            writeTrap(stopped);
+            out.writeLong(meter.fuelLeft());
+            out.writeInt(0);
+            out.flush();
+            return;
+        } catch (LinkageError e) {
+            refuse(Protocol.LINKAGE, e);
+            return;
+        } catch (ReflectiveOperationException e) {
+            refuse(Protocol.NO_CONSTRUCTOR, e);
+            return;
+        }
+        ChildMemory memory = new ChildMemory(base, size);
+        instances.put(handle, new Instance(constructor, meter, memory, new ChildContext(this, memory, meter, base, size)));
+        out.writeByte(Protocol.DEFINED);
+        out.flush();
+    }
+
+    private void refuse(int reason, Throwable e) throws IOException {
+        out.writeByte(Protocol.REFUSED);
+        out.writeByte(reason);
+        out.writeUTF(e.getClass().getName());
+        out.writeUTF(e.getMessage() == null ? "" : Protocol.cut(e.getMessage()));
+        out.flush();
+    }
+
+    private void call() throws IOException {
+        int handle = in.readInt();
+        int method = in.readUnsignedByte();
+        long a = in.readLong();
+        long b = in.readLong();
+        long fuel = in.readLong();
+        long allocation = in.readLong();
+        int depth = in.readInt();
+        Instance x = instances.get(handle);
+        if (x == null) {
+            throw new IOException("protocol violation: call of unknown instance " + handle);
+        }
+        x.memory.receive(in);
+        x.memory.beginCall();
+        x.meter.refill(fuel, allocation, depth);
+        long result = 0;
+        Throwable thrown = null;
+        try {
+            result = invoke(x, method, a, b);
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        if (x.memory.fault() != null) {
+            // A page fault stands however the extension carried on: no mapping ever satisfied the access.
+            thrown = x.memory.fault();
+        }
+        if (thrown == null) {
+            out.writeByte(Protocol.RETURN);
+            out.writeLong(result);
+        } else if (thrown instanceof Trap) {
+            out.writeByte(Protocol.TRAP);
+            writeTrap((Trap) thrown);
+        } else {
+            out.writeByte(Protocol.EXCEPTION);
+            out.writeUTF(thrown.getClass().getName());
+            out.writeBoolean(thrown.getMessage() != null);
+            if (thrown.getMessage() != null) {
+                out.writeUTF(Protocol.cut(thrown.getMessage()));
+            }
+            out.writeUTF(extensionFrame(thrown));
+        }
+        out.writeLong(x.meter.fuelLeft());
+        x.memory.sendDirty(out);
+        out.flush();
+    }
+
+    private static long invoke(Instance x, int method, long a, long b) throws Throwable {
+        switch (method) {
+            case Protocol.CONSTRUCT:
+                x.extension = x.constructor.invoke();
+                return 0;
+            case Protocol.PACKET_FILTER:
+                return ((PacketFilter) x.extension).filter(x.context, a, (int) b);
+            case Protocol.READ_FILTER:
+                return ((ReadFilter) x.extension).filter(x.context, a, (int) b);
+            case Protocol.GUARD:
+                return ((EventHandler) x.extension).guard(x.context, (int) a, b) ? 1 : 0;
+            case Protocol.HANDLE:
+                return ((EventHandler) x.extension).handle(x.context, (int) a, b);
+            case Protocol.CHOOSE_VICTIM:
+                return ((EvictionPolicy) x.extension).chooseVictim(x.context, a, (int) b);
+            case Protocol.START:
+                ((LibraryOs) x.extension).start(x.context);
+                return 0;
+            case Protocol.REVOKE:
+                return ((LibraryOs) x.extension).revoke(x.context, (int) a);
+            default:
+                throw new IllegalArgumentException("unknown method " + method);
+        }
+    }
+
+    /**
+     * A helper call of the running instance: hands the kernel the dirty pages, waits for the
+     * result and the pages the helper changed. If the kernel is gone there is nobody left to
+     * answer, and the process ends.
+     */
+    long helper(ChildMemory memory, int helper, long a, long b) {
+        try {
+            out.writeByte(Protocol.HELPER);
+            out.writeByte(helper);
+            out.writeLong(a);
+            out.writeLong(b);
+            memory.sendDirty(out);
+            out.flush();
+            int message = in.readUnsignedByte();
+            if (message != Protocol.RESULT) {
+                throw new IOException("protocol violation: message " + message + " while waiting for a helper's result");
+            }
+            long value = in.readLong();
+            memory.receive(in);
+            return value;
+        } catch (IOException e) {
+            System.err.println("extension process: " + e);
+            Runtime.getRuntime().halt(2);
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void writeTrap(Trap trap) throws IOException {
+        out.writeByte(trap.kind().ordinal());
+        out.writeUTF(Protocol.cut(trap.location()));
+        out.writeUTF(Protocol.cut(trap.getMessage().substring(trap.kind().prefix().length() + 2)));
+    }
+
+    /** The innermost stack frame in extension code, as {@code Class.method:line}, or empty. */
+    private static String extensionFrame(Throwable t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            String loader = e.getClassLoaderName();
+            if (loader != null && loader.startsWith(DomainClassLoader.NAME_PREFIX)) {
+                return Protocol.cut(e.getClassName() + "." + e.getMethodName() + ":" + e.getLineNumber());
+            }
+        }
+        return "";
+    }
+}
