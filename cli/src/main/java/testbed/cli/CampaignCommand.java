@@ -196,7 +196,7 @@ final class CampaignCommand implements Callable<Integer> {
     }
 
     /** Points {@code reports/latest} at {@code dir} when it lives under {@code reports/}. */
-    private static void linkLatest(Path dir) {
+    static void linkLatest(Path dir) {
         Path parent = dir.toAbsolutePath().normalize().getParent();
         if (parent == null || !parent.equals(REPORTS.toAbsolutePath().normalize())) {
             return;

@@ -16,12 +16,14 @@ final class Progress implements AutoCloseable {
     private static final long LINE_EVERY_NANOS = 3_000_000_000L;
 
     private final PrintWriter out;
+    private final String task;
     private final ProgressBar bar;
     private long lastLine = System.nanoTime();
     private Campaign.Progress last;
 
     Progress(PrintWriter out, String task, long total) {
         this.out = out;
+        this.task = task;
         this.bar = System.console() != null
                 ? new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(total, 0)).setStyle(ProgressBarStyle.ASCII)
                         .setUpdateIntervalMillis(250).continuousUpdate().build()
@@ -32,21 +34,26 @@ final class Progress implements AutoCloseable {
         last = p;
         if (bar != null) {
             bar.stepTo(p.done());
-            bar.setExtraMessage(String.format(" %.0f/s escapes %d unexpected %d", p.trialsPerSecond(), p.escapes(), p.unexpected()));
+            bar.setExtraMessage(String.format(" %.0f/s escapes %d " + (task.equals("trials") ? "unexpected" : "failing") + " %d", p.trialsPerSecond(), p.escapes(), p.unexpected()));
             return;
         }
         long now = System.nanoTime();
         if (now - lastLine >= LINE_EVERY_NANOS) {
             lastLine = now;
-            out.println(line(p));
+            out.println(line(p, task));
         }
     }
 
     static String line(Campaign.Progress p) {
+        return line(p, "trials");
+    }
+
+    /** One plain progress line; {@code task} names what is counted ("trials", "programs"). */
+    static String line(Campaign.Progress p, String task) {
         StringBuilder s = new StringBuilder();
-        s.append(p.total() > 0 ? p.done() + "/" + p.total() : Long.toString(p.done())).append(" trials, ")
-                .append(String.format("%.0f", p.trialsPerSecond())).append(" trials/s, escapes ").append(p.escapes())
-                .append(", unexpected ").append(p.unexpected()).append(", left ").append(human(p.remaining())).append(" |");
+        s.append(p.total() > 0 ? p.done() + "/" + p.total() : Long.toString(p.done())).append(' ').append(task).append(", ")
+                .append(String.format("%.0f", p.trialsPerSecond())).append(' ').append(task).append("/s, escapes ").append(p.escapes())
+                .append(task.equals("trials") ? ", unexpected " : ", failing ").append(p.unexpected()).append(", left ").append(human(p.remaining())).append(" |");
         for (Outcome o : Outcome.values()) {
             long n = p.outcomes().getOrDefault(o, 0L);
             if (n > 0) {
@@ -67,7 +74,7 @@ final class Progress implements AutoCloseable {
             bar.close();
         }
         if (last != null) {
-            out.println(line(last));
+            out.println(line(last, task));
         }
     }
 }

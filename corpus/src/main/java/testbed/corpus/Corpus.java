@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -23,6 +24,9 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
+import testbed.corpus.program.MalformedProgramException;
+import testbed.corpus.program.ProgramCompiler;
+import testbed.corpus.program.Reproducer;
 import testbed.kernel.api.EventHandler;
 import testbed.kernel.api.EvictionPolicy;
 import testbed.kernel.api.LibraryOs;
@@ -30,8 +34,8 @@ import testbed.kernel.api.PacketFilter;
 import testbed.kernel.api.ReadFilter;
 
 /**
- * A set of corpus entries discovered by scanning compiled classes: there is no list of entries
- * anywhere, so adding an entry is adding one file.
+ * A set of corpus entries discovered by scanning compiled classes and reproducer files: there is
+ * no list of entries anywhere, so adding an entry is adding one file.
  *
  * <p>Discovery reads each class file with ASM and never loads it. A class in the
  * {@value #ENTRIES_PACKAGE} package tree must be an entry: if it is not (no {@link Entry}
@@ -40,13 +44,28 @@ import testbed.kernel.api.ReadFilter;
  * would-be entry if it carries {@link Entry} or implements a hook interface; other classes are
  * support code and ignored.
  *
- * <p>Scanning reads every class file, so keep the result rather than scanning per trial.
+ * <p>A reproducer ({@code <Name>.program}, a {@link Reproducer}) is the text of a generated
+ * program with its metadata; discovery compiles it with {@link ProgramCompiler} into class
+ * {@value ProgramCompiler#PACKAGE}{@code .<Name>} and makes it entry {@code generated/<Name>} of
+ * family {@link Family#GENERATED}. A reproducer that does not parse is a defect, like a class
+ * without metadata.
+ *
+ * <p>Scanning reads every class file and compiles every reproducer, so keep the result rather than
+ * scanning per trial.
  */
 public final class Corpus {
     /** The package under which bundled entries live, one sub-package per {@link Family#directory()}. */
     public static final String ENTRIES_PACKAGE = "testbed.corpus.entries";
 
+    /**
+     * The resource directory of bundled reproducers, next to the entries' classes (in the sources,
+     * under {@code src/main/resources}).
+     */
+    public static final String REPRODUCERS = "testbed/corpus/reproducers";
+
     private static final String ENTRIES_PREFIX = ENTRIES_PACKAGE.replace('.', '/') + '/';
+    private static final String REPRODUCERS_PREFIX = REPRODUCERS + '/';
+    private static final String OWN_PREFIX = Corpus.class.getPackageName().replace('.', '/') + '/';
     private static final Map<String, Class<?>> HOOKS = hooks(
             PacketFilter.class, ReadFilter.class, EventHandler.class, EvictionPolicy.class, LibraryOs.class);
     private static final Pattern NAME = Pattern.compile("([a-z_]+)/([A-Za-z_$][A-Za-z0-9_$]*)");
@@ -62,8 +81,8 @@ public final class Corpus {
     }
 
     /**
-     * The entries bundled with this module: the classes under {@value #ENTRIES_PACKAGE} in the jar
-     * or class directory this class was loaded from.
+     * The entries bundled with this module: the classes under {@value #ENTRIES_PACKAGE} and the
+     * reproducers under {@value #REPRODUCERS} in the jar or class directory this class was loaded from.
      *
      * @throws CorpusException if that location cannot be found or read
      */
@@ -80,32 +99,35 @@ public final class Corpus {
             throw new CorpusException(CorpusException.Kind.UNREADABLE,
                     "cannot locate the bundled corpus at " + code.getLocation() + ": " + e.getMessage(), e);
         }
-        return Files.isDirectory(location) ? scanDirectory(location, ENTRIES_PREFIX) : scanJar(location, ENTRIES_PREFIX);
+        return Files.isDirectory(location)
+                ? scanDirectory(location, ENTRIES_PREFIX, REPRODUCERS_PREFIX)
+                : scanJar(location, ENTRIES_PREFIX, REPRODUCERS_PREFIX);
     }
 
     /**
-     * The entries among the compiled {@code .class} files under {@code directory}, recursively; the
-     * directory is a class-path root (packages are sub-directories).
+     * The entries among the compiled {@code .class} files and the {@code .program} reproducers
+     * under {@code directory}, recursively; the directory is a class-path root (packages are
+     * sub-directories).
      *
-     * @throws CorpusException if the directory or a class file in it cannot be read or parsed
+     * @throws CorpusException if the directory or a file in it cannot be read, or a class file cannot be parsed
      */
     public static Corpus fromDirectory(Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new CorpusException(CorpusException.Kind.UNREADABLE, "not a directory: " + directory);
         }
-        return scanDirectory(directory, "");
+        return scanDirectory(directory, "", "");
     }
 
     /**
-     * The entries among the class files in a jar.
+     * The entries among the class files and {@code .program} reproducers in a jar.
      *
-     * @throws CorpusException if the jar or a class file in it cannot be read or parsed
+     * @throws CorpusException if the jar or a file in it cannot be read, or a class file cannot be parsed
      */
     public static Corpus fromJar(Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new CorpusException(CorpusException.Kind.UNREADABLE, "no such jar file: " + jar);
         }
-        return scanJar(jar, "");
+        return scanJar(jar, "", "");
     }
 
     /** Where the entries were found: a directory or a jar. */
@@ -162,12 +184,13 @@ public final class Corpus {
 
     // ---- scanning ----
 
-    private static Corpus scanDirectory(Path root, String prefix) {
+    private static Corpus scanDirectory(Path root, String classPrefix, String reproducerPrefix) {
         Map<String, CorpusEntry> entries = new TreeMap<>();
         List<EntryDefect> defects = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(p -> p.toString().endsWith(".class") && Files.isRegularFile(p))
+            files = walk.filter(p -> (p.toString().endsWith(".class") || p.toString().endsWith(Reproducer.EXTENSION))
+                            && Files.isRegularFile(p))
                     .sorted(Comparator.comparing(Path::toString))
                     .toList();
         } catch (IOException | UncheckedIOException e) {
@@ -175,7 +198,8 @@ public final class Corpus {
         }
         for (Path file : files) {
             String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-            if (!relevant(relative, prefix)) {
+            boolean reproducer = isReproducer(relative, reproducerPrefix);
+            if (!reproducer && !relevant(relative, classPrefix)) {
                 continue;
             }
             byte[] bytes;
@@ -184,29 +208,37 @@ public final class Corpus {
             } catch (IOException e) {
                 throw new CorpusException(CorpusException.Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage(), e);
             }
-            classify(bytes, file.toString(), entries, defects);
+            if (reproducer) {
+                compile(bytes, relative, file.toString(), entries, defects);
+            } else {
+                classify(bytes, file.toString(), entries, defects);
+            }
         }
         return new Corpus(root.toString(), entries, defects);
     }
 
-    private static Corpus scanJar(Path jar, String prefix) {
+    private static Corpus scanJar(Path jar, String classPrefix, String reproducerPrefix) {
         Map<String, CorpusEntry> entries = new TreeMap<>();
         List<EntryDefect> defects = new ArrayList<>();
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            List<ZipEntry> classes = new ArrayList<>();
+            List<ZipEntry> files = new ArrayList<>();
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
                 ZipEntry z = e.nextElement();
-                if (!z.isDirectory() && relevant(z.getName(), prefix)) {
-                    classes.add(z);
+                if (!z.isDirectory() && (relevant(z.getName(), classPrefix) || isReproducer(z.getName(), reproducerPrefix))) {
+                    files.add(z);
                 }
             }
-            classes.sort(Comparator.comparing(ZipEntry::getName));
-            for (ZipEntry z : classes) {
+            files.sort(Comparator.comparing(ZipEntry::getName));
+            for (ZipEntry z : files) {
                 byte[] bytes;
                 try (InputStream in = zip.getInputStream(z)) {
                     bytes = in.readAllBytes();
                 }
-                classify(bytes, jar + "!/" + z.getName(), entries, defects);
+                if (isReproducer(z.getName(), reproducerPrefix)) {
+                    compile(bytes, z.getName(), jar + "!/" + z.getName(), entries, defects);
+                } else {
+                    classify(bytes, jar + "!/" + z.getName(), entries, defects);
+                }
             }
         } catch (ZipException e) {
             throw new CorpusException(CorpusException.Kind.UNREADABLE, jar + " is not a jar: " + e.getMessage(), e);
@@ -214,6 +246,44 @@ public final class Corpus {
             throw new CorpusException(CorpusException.Kind.UNREADABLE, "cannot read " + jar + ": " + e.getMessage(), e);
         }
         return new Corpus(jar.toString(), entries, defects);
+    }
+
+    private static boolean isReproducer(String path, String prefix) {
+        return path.endsWith(Reproducer.EXTENSION) && path.startsWith(prefix) && !path.startsWith("META-INF/");
+    }
+
+    /**
+     * Makes reproducer {@code path} (relative to the scanned root) an entry of family
+     * {@link Family#GENERATED}, or a defect if it does not parse or its program is not named after
+     * the file.
+     */
+    private static void compile(byte[] bytes, String path, String source, Map<String, CorpusEntry> entries,
+            List<EntryDefect> defects) {
+        String fileName = path.substring(path.lastIndexOf('/') + 1);
+        String simpleName = fileName.substring(0, fileName.length() - Reproducer.EXTENSION.length());
+        String className = ProgramCompiler.PACKAGE + '.' + simpleName;
+        Reproducer reproducer;
+        try {
+            reproducer = Reproducer.parse(new String(bytes, StandardCharsets.UTF_8));
+        } catch (MalformedProgramException e) {
+            defects.add(new EntryDefect(className, source, EntryDefect.Kind.MALFORMED_REPRODUCER, e.getMessage()));
+            return;
+        }
+        if (!reproducer.program().name().equals(simpleName)) {
+            defects.add(new EntryDefect(className, source, EntryDefect.Kind.MALFORMED_REPRODUCER, "the program is called "
+                    + reproducer.program().name() + " but the file " + fileName + "; a reproducer is named after its program"));
+            return;
+        }
+        String name = Family.GENERATED.directory() + '/' + simpleName;
+        CorpusEntry previous = entries.get(name);
+        if (previous != null) {
+            defects.add(new EntryDefect(className, source, EntryDefect.Kind.DUPLICATE_NAME,
+                    "entry name " + name + " is already taken by " + previous.className() + " (" + previous.source() + ")"));
+            return;
+        }
+        entries.put(name, new CorpusEntry(name, Family.GENERATED, reproducer.threat(), reproducer.reference(), className,
+                PacketFilter.class, reproducer.expectations(), reproducer.otherwise(),
+                ProgramCompiler.compile(reproducer.program(), className), source));
     }
 
     private static boolean relevant(String path, String prefix) {
@@ -239,6 +309,9 @@ public final class Corpus {
         }
         if (!mustBeEntry && facts.metadata == null && hooks.isEmpty()) {
             return; // support code in a user's directory or jar
+        }
+        if (!mustBeEntry && facts.internalName.startsWith(OWN_PREFIX)) {
+            return; // this module's own machinery, such as the interpreter's host-side filter, when its jar is scanned
         }
         String className = facts.className();
         if (facts.enclosing != null) {

@@ -1,11 +1,11 @@
 package testbed.corpus;
 
 /**
- * A class file discovery found where an entry should be, but that is not a usable entry. Discovery
- * reports these instead of skipping them, so a forgotten annotation is a failing test, not a
- * silently smaller corpus.
+ * A class file (or reproducer file) discovery found where an entry should be, but that is not a
+ * usable entry. Discovery reports these instead of skipping them, so a forgotten annotation is a
+ * failing test, not a silently smaller corpus.
  *
- * @param className binary name of the class
+ * @param className binary name of the class (of a reproducer: the class it would compile to)
  * @param source where the class file was found
  * @param kind what is wrong
  * @param detail the specifics, one line
@@ -23,7 +23,9 @@ public record EntryDefect(String className, String source, Kind kind, String det
         /** In the entries package but not in the package of its family. */
         MISPLACED,
         /** Another class already has this entry name. */
-        DUPLICATE_NAME
+        DUPLICATE_NAME,
+        /** A reproducer file whose header or program is malformed, or whose program is not named after the file. */
+        MALFORMED_REPRODUCER
     }
 
     /** One line: {@code class (source): kind: detail}. */

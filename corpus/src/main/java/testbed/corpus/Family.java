@@ -19,7 +19,13 @@ public enum Family {
     /** Routes out of the language sandbox that the verifier must refuse: reflection, threads, native code. */
     JVM_ESCAPE,
     /** Well-behaved controls: OK in every mode, so any other outcome is a false alarm. */
-    BENIGN;
+    BENIGN,
+    /**
+     * Programs the fuzzer generated and shrank, kept as regression cases: text reproducers
+     * ({@code .program} files, see {@link testbed.corpus.program.Reproducer}) compiled into
+     * classes of this family's package when the corpus is scanned.
+     */
+    GENERATED;
 
     /** The package (and directory) of this family's entries, and the first part of their names. */
     public String directory() {

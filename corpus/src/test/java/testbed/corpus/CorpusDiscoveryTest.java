@@ -27,10 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import testbed.corpus.program.Reproducer;
 import testbed.kernel.api.PacketFilter;
 
 class CorpusDiscoveryTest {
     static final Path ENTRY_SOURCES = Path.of(System.getProperty("basedir", "."), "src/main/java/testbed/corpus/entries");
+    static final Path REPRODUCER_SOURCES = Path.of(System.getProperty("basedir", "."), "src/main/resources", Corpus.REPRODUCERS);
 
     /** Classes compiled from {@link #FIXTURES}: one of each kind of mistake, and a user's own entries. */
     @TempDir
@@ -112,6 +114,11 @@ class CorpusDiscoveryTest {
                     .collect(Collectors.toCollection(TreeSet::new));
         }
         assertThat(sourceNames).as("entry sources under %s", ENTRY_SOURCES).isNotEmpty();
+        try (Stream<Path> walk = Files.walk(REPRODUCER_SOURCES)) {
+            walk.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(Reproducer.EXTENSION))
+                    .map(f -> Family.GENERATED.directory() + "/" + f.substring(0, f.length() - Reproducer.EXTENSION.length()))
+                    .forEach(sourceNames::add);
+        }
         assertThat(BUNDLED.defects()).as("defective entries").isEmpty();
         assertThat(names(BUNDLED)).containsExactlyElementsOf(sourceNames);
     }

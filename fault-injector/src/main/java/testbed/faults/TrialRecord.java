@@ -47,6 +47,7 @@ public record TrialRecord(
 
     /** The one command that reruns this trial. */
     public String replayCommand() {
-        return "./testbed replay " + id;
+        // Generated programs are regenerated from their seed rather than looked up in a corpus.
+        return "generated".equals(fault) ? "./testbed fuzz --replay " + seed : "./testbed replay " + id;
     }
 }

@@ -159,8 +159,8 @@ public sealed interface Op {
 
     /**
      * Exception kinds a program throws or catches. {@code THROWABLE} as a caught kind is a
-     * handler the load-time verifier refuses (it could swallow the kernel's abort); as a thrown
-     * kind it throws {@link RuntimeException}.
+     * handler that would swallow the kernel's abort if the isolation rewrite did not make it
+     * rethrow traps; as a thrown kind it throws {@link RuntimeException}.
      */
     enum Thrown { ARITHMETIC, ILLEGAL_STATE, RUNTIME, THROWABLE }
 

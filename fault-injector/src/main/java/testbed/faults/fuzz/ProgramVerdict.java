@@ -1,0 +1,42 @@
+package testbed.faults.fuzz;
+
+import java.util.List;
+import java.util.Map;
+import testbed.corpus.program.Program;
+
+/**
+ * Everything the fuzzer learned about one generated program.
+ *
+ * @param program the program
+ * @param seed the seed it was generated from ({@code -1} for one that was not generated, e.g. a shrink candidate)
+ * @param reference the trusted interpreter's run: where the program's addresses went
+ * @param runs each mode's run, in the order run
+ * @param failures the properties the program broke, empty when it broke none
+ */
+public record ProgramVerdict(Program program, long seed, Reference reference, Map<String, ModeRun> runs,
+        List<PropertyFailure> failures) {
+
+    public ProgramVerdict {
+        runs = Map.copyOf(runs);
+        failures = List.copyOf(failures);
+    }
+
+    /**
+     * What the reference interpreter saw, unprotected.
+     *
+     * @param withinLimits whether it finished within the step, depth and copy limits (else it was stopped)
+     * @param leftSegment whether an access that completed touched a byte outside the segment
+     * @param triedOutside whether any access, completed or not, named a byte outside the segment
+     * @param accesses how many accesses the trace holds
+     * @param threw the exception the program let out of the filter, or {@code null}
+     * @param run the reference run as a mode run (outcome, digest, violations)
+     */
+    public record Reference(boolean withinLimits, boolean leftSegment, boolean triedOutside, int accesses, String threw,
+            ModeRun run) {
+    }
+
+    /** Whether the program broke any property. */
+    public boolean failed() {
+        return !failures.isEmpty();
+    }
+}

@@ -1,0 +1,25 @@
+package testbed.faults.fuzz;
+
+/** What must hold for every generated program; each is checked by {@link ProgramTrials} on every program. */
+public enum Property {
+    /** In every protected mode, no program yields {@code ESCAPED}, {@code HUNG} or {@code CRASHED}. */
+    CONTAINMENT,
+    /**
+     * A program whose accesses all stay in its segment and that terminates within budget gives
+     * the same answer and the same segment image in every mode as unprotected; the compiled
+     * program also matches the reference interpreter.
+     */
+    TRANSPARENCY,
+    /**
+     * Unprotected, the oracle reports a wild load or store exactly when the program's own trace
+     * of addresses (recorded by the reference interpreter) left its segment.
+     */
+    ORACLE_SENSITIVITY,
+    /**
+     * {@code SFI_CHECK} and {@code BOUNDS} trap on an address exactly when the trace leaves the
+     * segment; {@code SFI_MASK} never traps on an address and never escapes.
+     */
+    MODES_AGREE,
+    /** A program stopped at any fuel point leaves the kernel's structures as they were before the call. */
+    ABORT_RESTORES
+}

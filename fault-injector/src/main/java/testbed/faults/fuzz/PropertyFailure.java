@@ -1,0 +1,23 @@
+package testbed.faults.fuzz;
+
+/**
+ * One property a program broke.
+ *
+ * @param property the property
+ * @param mode the protection mode it broke in
+ * @param detail what was seen, one line
+ * @param site where, without messages: the deduplication key's tail (trap kind and location,
+ *     violation kind and region, or the disagreement)
+ */
+public record PropertyFailure(Property property, String mode, String detail, String site) {
+
+    /** The deduplication key: the same property broken the same way in the same mode is one finding. */
+    public String signature() {
+        return property + "|" + mode + "|" + site;
+    }
+
+    @Override
+    public String toString() {
+        return property + " in " + mode + ": " + detail;
+    }
+}
