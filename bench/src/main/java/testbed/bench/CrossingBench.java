@@ -36,7 +36,11 @@ import testbed.sfi.ProtectionMode;
  *       commit, disarm; {@link #transactionalCrossingActAs} adds the {@code actAs} pair;</li>
  *   <li>{@link #receiveDirect} and {@link #receiveTransactional}: {@code kernel.receive} of a
  *       64-byte packet with that filter attached (ring push, copy to the window, hook counters,
- *       crossing, drop), each kernel with one filter.</li>
+ *       crossing, drop), each kernel with one filter;</li>
+ *   <li>{@link #processCrossing}: the same filter loaded in {@code PROCESS} mode, in a separate JVM
+ *       reached over a pipe (the hardware-protection baseline), entered through its crossing with
+ *       the {@code actAs} pair. Only when the build's {@code ProtectionMode} has {@code PROCESS}:
+ *       otherwise its setup fails with a message saying so and JMH moves on.</li>
  * </ul>
  * The calls are built once, in setup, so no benchmark allocates a lambda (the kernel's own
  * {@code receive} does, which is part of its cost). Subtract {@link #plainCall} from a crossing
@@ -117,6 +121,56 @@ public class CrossingBench {
         guardedSandbox.close();
     }
 
+    /** The trivial filter in a separate JVM, when this build has the {@code PROCESS} mode. */
+    @State(Scope.Thread)
+    public static class ProcessDomain {
+        Kernel kernel;
+        Sandbox sandbox;
+        FaultDomain faultDomain;
+        Domain domain;
+        Crossing crossing;
+        DomainCall call;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Rejection {
+            ProtectionMode mode = Suite.processMode().orElseThrow(() -> new IllegalStateException(
+                    "skipped: this build's ProtectionMode has no PROCESS constant, so there is no process crossing to measure"));
+            kernel = Rig.boot();
+            sandbox = Sandbox.on(kernel, mode, Budget.standard());
+            faultDomain = sandbox.load("trivial", Rig.classBytes("TrivialFilter"), Rig.spec()).attach();
+            domain = faultDomain.domain();
+            crossing = faultDomain.crossing();
+            PacketFilter filter = (PacketFilter) faultDomain.extension();
+            Context ctx = domain.context();
+            long window = domain.window();
+            call = () -> filter.filter(ctx, window, PACKET);
+            if (enter() != 0 || !kernel.aborts().isEmpty()) {
+                throw new IllegalStateException("the trivial filter in a separate process should answer 0 without a trap: "
+                        + kernel.aborts());
+            }
+        }
+
+        long enter() {
+            PhysicalMemory m = kernel.memory();
+            int prev = m.actAs(domain.id());
+            try {
+                return crossing.enter(domain, call);
+            } finally {
+                m.actAs(prev);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            if (faultDomain != null) {
+                faultDomain.unload();
+            }
+            if (sandbox != null) {
+                sandbox.close();
+            }
+        }
+    }
+
     @Benchmark
     public int plainCall() {
         return plainFilter.filter(plainContext, window, length);
@@ -162,5 +216,10 @@ public class CrossingBench {
     @Benchmark
     public int receiveTransactional() {
         return guardedKernel.receive(packet);
+    }
+
+    @Benchmark
+    public long processCrossing(ProcessDomain p) {
+        return p.enter();
     }
 }

@@ -22,8 +22,11 @@ import testbed.sfi.ProtectionMode;
 import testbed.sfi.Rewrite;
 
 /**
- * What loading one small extension costs ({@code ChecksumFilter}: one loop, two memory accesses;
- * its class-file size and rewritten size are printed at setup):
+ * What getting an extension in costs, for extensions of different sizes ({@code extension}:
+ * {@code TrivialFilter}, the smallest; {@code ChecksumFilter}, one loop; {@code HeaderFilter}, many
+ * branches; {@code HashTableFilter}, three loops and a helper method. Their class-file sizes and
+ * rewritten sizes are printed at setup, in lines starting with {@code #}, and by
+ * {@link Suite#extensionSizes()}):
  * <ul>
  *   <li>{@link #load}: {@code sandbox.load} then {@code unload}: create the domain (a zeroed 64 KiB
  *       segment), verify (inspect only under {@code NONE}), rewrite (not under {@code NONE}),
@@ -42,13 +45,14 @@ import testbed.sfi.Rewrite;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class LoadBench {
-    static final String EXTENSION = "ChecksumFilter";
-
     /** The whole pipeline, per protection mode. */
     @State(Scope.Thread)
     public static class Pipeline {
         @Param({"NONE", "SFI_MASK"})
         public String mode;
+
+        @Param({"TrivialFilter", "ChecksumFilter", "HeaderFilter", "HashTableFilter"})
+        public String extension;
 
         Kernel kernel;
         Sandbox sandbox;
@@ -58,7 +62,7 @@ public class LoadBench {
         public void setUp() {
             kernel = Rig.boot();
             sandbox = Sandbox.on(kernel, ProtectionMode.valueOf(mode));
-            bytes = Rig.classBytes(EXTENSION);
+            bytes = Rig.classBytes(extension);
         }
 
         @TearDown(Level.Trial)
@@ -73,6 +77,9 @@ public class LoadBench {
     /** The stages alone, in the protected pipeline's configuration (SFI_MASK, metered). */
     @State(Scope.Thread)
     public static class Stages {
+        @Param({"TrivialFilter", "ChecksumFilter", "HeaderFilter", "HashTableFilter"})
+        public String extension;
+
         byte[] bytes;
         VerifiedClass verified;
         Rewrite rewrite;
@@ -80,13 +87,13 @@ public class LoadBench {
 
         @Setup(Level.Trial)
         public void setUp() throws Rejection {
-            bytes = Rig.classBytes(EXTENSION);
+            bytes = Rig.classBytes(extension);
             verified = Verifier.standard().verify(bytes);
             Kernel kernel = Rig.boot();
             Domain domain = kernel.createDomain("stages", Rig.spec());
             rewrite = Rewrite.of(ProtectionMode.SFI_MASK).segment(domain.segment()).metered(true);
             rewritten = rewrite.apply(verified.bytes());
-            System.out.println("# " + EXTENSION + ": class file " + bytes.length + " bytes, rewritten (SFI_MASK, metered) "
+            System.out.println("# " + extension + ": class file " + bytes.length + " bytes, rewritten (SFI_MASK, metered) "
                     + rewritten.length + " bytes");
         }
     }
@@ -104,14 +111,14 @@ public class LoadBench {
 
     @Benchmark
     public FaultDomain load(Pipeline p) throws Rejection {
-        FaultDomain fd = p.sandbox.load(EXTENSION, p.bytes, Rig.spec());
+        FaultDomain fd = p.sandbox.load(p.extension, p.bytes, Rig.spec());
         fd.unload();
         return fd;
     }
 
     @Benchmark
     public Domain domainOnly(Bare b) {
-        Domain d = b.kernel.createDomain(EXTENSION, Rig.spec());
+        Domain d = b.kernel.createDomain("bare", Rig.spec());
         b.kernel.destroyDomain(d);
         return d;
     }

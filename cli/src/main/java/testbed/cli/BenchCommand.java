@@ -1,0 +1,231 @@
+package testbed.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import testbed.bench.Suite;
+import testbed.reports.OverheadReport;
+
+/**
+ * {@code testbed bench}: the overhead experiment. Runs the JMH suite of the bench module in this
+ * JVM's JMH runner (the benchmarks are in this jar; every configuration runs in forked JVMs) and
+ * writes the overhead report.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Runs the overhead benchmarks (JMH) and writes the overhead report.",
+                "Every workload in every protection mode with and without fuel metering, domain crossings, transactions,",
+                "extension loading and the WebAssembly (Chicory) baseline. Writes bench.json (JMH's results and the ratios),",
+                "overhead.md and overhead.html, and JMH's own output to jmh.log, into the output directory;",
+                "reports/latest points at the newest. Measure on a quiet machine: other load skews the ratios.",
+                "",
+                "Default run: " + BenchCommand.THOROUGH_TEXT + ", about 35 minutes on a 2-core machine.",
+                "--quick:     " + BenchCommand.QUICK_TEXT + ", about 4 minutes: to check that everything runs."})
+final class BenchCommand implements Callable<Integer> {
+    static final String QUICK_TEXT = "1 fork, 2 x 250 ms warm-up, 3 x 250 ms measurement";
+    static final String THOROUGH_TEXT = "2 forks, 3 x 1 s warm-up, 5 x 1 s measurement";
+    /** JMH's human-readable output, beside the report. */
+    static final String JMH_LOG = "jmh.log";
+    /** JMH's JSON results as JMH wrote them (also embedded in bench.json). */
+    static final String JMH_JSON = "jmh.json";
+    /** Starting a fork and running setup, per configuration and fork: for the estimate only. */
+    private static final Duration FORK_OVERHEAD = Duration.ofMillis(800);
+
+    /** How long and how often each configuration is measured. */
+    record Plan(String name, int forks, int warmupIterations, Duration warmup, int iterations, Duration measurement) {
+        Duration perConfiguration() {
+            return warmup.multipliedBy(warmupIterations).plus(measurement.multipliedBy(iterations)).plus(FORK_OVERHEAD)
+                    .multipliedBy(forks);
+        }
+    }
+
+    static final Plan QUICK = new Plan("quick", 1, 2, Duration.ofMillis(250), 3, Duration.ofMillis(250));
+    static final Plan THOROUGH = new Plan("thorough", 2, 3, Duration.ofSeconds(1), 5, Duration.ofSeconds(1));
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "A short run (" + QUICK_TEXT + "): every benchmark, rough numbers.")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: reports/<timestamp>).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException, RunnerException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        Path dir = out != null ? out : CampaignCommand.REPORTS.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new Testbed.UserError("--out " + dir + " is a file, not a directory");
+        }
+        Files.createDirectories(dir);
+        linkLatest(dir);
+        Plan plan = quick ? QUICK : THOROUGH;
+
+        List<String> notes = new ArrayList<>();
+        List<String> excludes = new ArrayList<>();
+        if (Suite.processMode().isEmpty()) {
+            excludes.add("^" + Pattern.quote(Suite.PROCESS_CROSSING) + "$");
+            notes.add("The PROCESS crossing was not measured: this build's ProtectionMode has no PROCESS constant.");
+        }
+        notes.add("(NONE, metered) is not a configuration: NONE is never rewritten, so never metered; JMH skips it.");
+
+        Path log = dir.resolve(JMH_LOG);
+        Path results = dir.resolve(JMH_JSON);
+        Files.deleteIfExists(results);
+        LocalDateTime started = LocalDateTime.now().withNano(0);
+        long t0 = System.nanoTime();
+        int configurations = measure(plan, log, results, excludes, stdout);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+        JsonNode jmh = Files.isRegularFile(results) ? JsonMapper.builder().build().readTree(results.toFile()) : null;
+        if (jmh == null || !jmh.isArray() || jmh.isEmpty()) {
+            spec.commandLine().getErr().println("testbed: no benchmark finished; see " + log);
+            return Testbed.INTERNAL;
+        }
+
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("run", plan.name() + (quick ? " (--quick)" : ""));
+        settings.put("forks", Integer.toString(plan.forks()));
+        settings.put("warm-up", plan.warmupIterations() + " x " + plan.warmup().toMillis() + " ms");
+        settings.put("measurement", plan.iterations() + " x " + plan.measurement().toMillis() + " ms");
+        settings.put("configurations", jmh.size() + " measured of " + configurations);
+        settings.put("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        settings.put("processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        settings.put("started", started.toString());
+        settings.put("elapsed", Progress.human(elapsed));
+        settings.put("JMH output", JMH_LOG + ", " + JMH_JSON);
+
+        Map<String, OverheadReport.ExtensionSize> sizes = new LinkedHashMap<>();
+        Suite.extensionSizes().forEach((name, s) -> sizes.put(name, new OverheadReport.ExtensionSize(s.classFile(), s.rewritten())));
+        OverheadReport report = OverheadReport.of(jmh, sizes, settings, notes);
+        report.writeTo(dir);
+        summarise(stdout, report, dir, elapsed);
+        return 0;
+    }
+
+    /**
+     * Runs every pass of the suite, JMH's text output to {@code log} and a line per configuration to
+     * {@code stdout}, and writes all passes' results to {@code results} in JMH's JSON format.
+     *
+     * @return the number of configurations planned
+     */
+    private int measure(Plan plan, Path log, Path results, List<String> excludes, PrintWriter stdout)
+            throws IOException, RunnerException {
+        try (PrintStream logStream = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
+            OutputFormat jmhLog = OutputFormatFactory.createFormatInstance(logStream, VerboseMode.NORMAL);
+            List<Suite.Pass> passes = Suite.passes();
+            int configurations = 0;
+            for (Suite.Pass pass : passes) {
+                configurations += configurations(jmhLog, pass, excludes);
+            }
+            stdout.println("bench: " + configurations + " configurations, " + plan.name() + " (" + (quick ? QUICK_TEXT : THOROUGH_TEXT)
+                    + "), about " + Progress.human(plan.perConfiguration().multipliedBy(configurations)) + " -> " + log.getParent());
+            stdout.println("JMH's own output: " + log);
+            BenchProgress progress = new BenchProgress(jmhLog, stdout, configurations);
+            List<RunResult> all = new ArrayList<>();
+            // JMH's host copies what a forked benchmark prints (setup notes, stack traces) to its
+            // own System.out and System.err, past the output format: send those to the log too.
+            PrintStream systemOut = System.out;
+            PrintStream systemErr = System.err;
+            System.setOut(logStream);
+            System.setErr(logStream);
+            try {
+                for (Suite.Pass pass : passes) {
+                    ChainedOptionsBuilder options = new OptionsBuilder()
+                            .forks(plan.forks())
+                            .warmupIterations(plan.warmupIterations()).warmupTime(TimeValue.milliseconds(plan.warmup().toMillis()))
+                            .measurementIterations(plan.iterations()).measurementTime(TimeValue.milliseconds(plan.measurement().toMillis()))
+                            .shouldFailOnError(false);
+                    pass.includes().forEach(options::include);
+                    excludes.forEach(options::exclude);
+                    pass.params().forEach((name, value) -> options.param(name, value));
+                    all.addAll(new Runner(options.build(), progress).run());
+                }
+            } finally {
+                System.setOut(systemOut);
+                System.setErr(systemErr);
+            }
+            if (!all.isEmpty()) {
+                ResultFormatFactory.getInstance(ResultFormatType.JSON, results.toString()).writeOut(all);
+            }
+            return configurations;
+        }
+    }
+
+    /**
+     * Configurations JMH will run in {@code pass}: each matching benchmark times the product of its
+     * parameters' value counts, a parameter the pass fixes counting once.
+     */
+    static int configurations(OutputFormat format, Suite.Pass pass, List<String> excludes) {
+        int n = 0;
+        for (BenchmarkListEntry e : BenchmarkList.defaultList().find(format, pass.includes(), excludes)) {
+            int product = 1;
+            if (e.getParams().hasValue()) {
+                for (Map.Entry<String, String[]> p : e.getParams().get().entrySet()) {
+                    product *= pass.params().containsKey(p.getKey()) ? 1 : p.getValue().length;
+                }
+            }
+            n += product;
+        }
+        return n;
+    }
+
+    private static void summarise(PrintWriter out, OverheadReport report, Path dir, Duration elapsed) {
+        out.println("finished in " + Progress.human(elapsed) + "; goals:");
+        for (OverheadReport.Goal g : report.goals()) {
+            String verdict = switch (g.verdict()) {
+                case MET -> "met    ";
+                case MISSED -> "MISSED ";
+                case NOT_MEASURED -> "-      ";
+            };
+            out.println("  " + verdict + g.quantity() + " " + g.target() + ": " + g.measured());
+        }
+        report.warnings().forEach(w -> out.println("warning: " + w));
+        out.println("report: " + dir.resolve(OverheadReport.HTML) + " (and " + OverheadReport.MARKDOWN + ", " + OverheadReport.BENCH_JSON + ")");
+    }
+
+    /** Points {@code reports/latest} at {@code dir} when it lives under {@code reports/}, as {@code campaign} does. */
+    private static void linkLatest(Path dir) {
+        Path parent = dir.toAbsolutePath().normalize().getParent();
+        if (parent == null || !parent.equals(CampaignCommand.REPORTS.toAbsolutePath().normalize())) {
+            return;
+        }
+        Path link = parent.resolve(CampaignCommand.LATEST);
+        try {
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, dir.getFileName());
+        } catch (IOException | UnsupportedOperationException e) {
+            // A file system without links just has no shortcut.
+        }
+    }
+}
