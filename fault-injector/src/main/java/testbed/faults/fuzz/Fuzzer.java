@@ -244,7 +244,7 @@ public final class Fuzzer {
             long t2 = System.nanoTime();
             phases.merge("generate", t1 - t0, Long::sum);
             phases.merge("check", t2 - t1, Long::sum);
-            verdict.runs().values().forEach(r -> phases.merge(phaseOf(r.mode()), r.micros() * 1000, Long::sum));
+            verdict.runs().forEach((key, r) -> phases.merge(phaseOf(key), r.micros() * 1000, Long::sum));
             List<TrialRecord> mine = records(verdict);
             for (TrialRecord r : mine) {
                 outcomes.get(r.outcome()).incrementAndGet();
@@ -265,9 +265,8 @@ public final class Fuzzer {
             records.put(index, mine);
         }
 
-        private String phaseOf(String mode) {
-            int at = mode.indexOf('@');
-            return at < 0 ? "run " + mode : "abort run";
+        private String phaseOf(String run) {
+            return run.indexOf('@') < 0 ? "run " + run : "abort run";
         }
 
         private FuzzFinding finding(ProgramVerdict verdict, PropertyFailure failure) {

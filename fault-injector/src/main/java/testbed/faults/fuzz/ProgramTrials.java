@@ -16,6 +16,7 @@ import testbed.kernel.Domain;
 import testbed.kernel.DomainSpec;
 import testbed.kernel.Kernel;
 import testbed.kernel.KernelConfig;
+import testbed.kernel.PhysicalMemory;
 import testbed.kernel.Region;
 import testbed.kernel.Trap;
 import testbed.kernel.oracle.Oracle;
@@ -262,8 +263,8 @@ public final class ProgramTrials implements AutoCloseable {
             tried |= outside;
             left |= outside && a.performed();
         }
-        Verdict verdict = judge();
         long digest = segmentDigest(domain);
+        Verdict verdict = judge();
         kernel.destroyDomain(domain);
         boolean within = run != null && run.withinLimits();
         Throwable thrown = run == null ? failure : run.thrown();
@@ -295,12 +296,12 @@ public final class ProgramTrials implements AutoCloseable {
             rethrowFatal(t);
             failure = t;
         }
+        long digest = domain == null ? 0 : segmentDigest(domain.domain());
         Verdict verdict = rejection == null ? judge() : null;
         Trap trap = failure instanceof Trap t ? t : domain == null ? null : trapOf(domain.domain());
         if (before != null && trap != null && !kernelState().equals(before)) {
             aborted.add("the kernel's structures differ from before the call: " + describe(before, kernelState()));
         }
-        long digest = domain == null ? 0 : segmentDigest(domain.domain());
         if (domain != null) {
             try {
                 domain.unload();
@@ -403,8 +404,26 @@ public final class ProgramTrials implements AutoCloseable {
         return null;
     }
 
+    /**
+     * A digest of the segment's image that costs O(pages touched): every run starts from the same
+     * restored memory, so only pages that now differ from the clean snapshot can tell two images
+     * apart, and a page can only differ if the write monitor saw it touched.
+     */
     private long segmentDigest(Domain domain) {
-        return kernel.memory().checksum(domain.segment().base(), (int) domain.segment().size());
+        int first = (int) (domain.segment().base() >>> PhysicalMemory.PAGE_SHIFT);
+        int end = (int) (domain.segment().end() >>> PhysicalMemory.PAGE_SHIFT);
+        PhysicalMemory memory = kernel.memory();
+        long digest = 0;
+        for (int k = 0; k < memory.touchedCount(); k++) {
+            int page = memory.touchedPage(k);
+            if (page >= first && page < end) {
+                long sum = memory.pageChecksum(page);
+                if (sum != clean.pageChecksum(page)) {
+                    digest += (sum ^ page) * 0x9E3779B97F4A7C15L; // order-free: the touched list is in first-touch order
+                }
+            }
+        }
+        return digest;
     }
 
     private Sandbox sandbox(ProtectionMode mode) {
