@@ -25,7 +25,12 @@ class BadInputTest {
             "campaign --corpus /no/such/place      | no such corpus: /no/such/place",
             "replay nonsense                       | not a trial id: 'nonsense'",
             "replay memory/Nope~none~NONE~1        | unknown corpus entry",
-            "corpus add /no/such/File.java         | not a readable .java file"})
+            "corpus add /no/such/File.java         | not a readable .java file",
+            "fuzz --modes NONE                     | NONE always runs",
+            "fuzz --modes FOO                      | unknown protection mode 'FOO'",
+            "fuzz --max-ops 1                      | --max-ops must be between",
+            "fuzz --replay twelve                  | Invalid value",
+            "fuzz --time never                     | bad duration 'never'"})
     void badInputIsOneLineAndExitTwo(String args, String message) {
         Cli cli = Cli.run(args.trim().split("\\s+"));
         assertThat(cli.exit).as(cli.toString()).isEqualTo(Testbed.USAGE);
