@@ -44,13 +44,17 @@ import testbed.reports.OverheadReport;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Runs the overhead benchmarks (JMH) and writes the overhead report.",
-                "Every workload in every protection mode with and without fuel metering, domain crossings, transactions,",
-                "extension loading and the WebAssembly (Chicory) baseline. Writes bench.json (JMH's results and the ratios),",
-                "overhead.md and overhead.html, and JMH's own output to jmh.log, into the output directory;",
-                "reports/latest points at the newest. Measure on a quiet machine: other load skews the ratios.",
+                "Every workload in every protection mode with and without fuel metering,",
+                "domain crossings, transactions, extension loading and the WebAssembly",
+                "(Chicory) baseline. Writes bench.json (JMH's results and the ratios),",
+                "overhead.md, overhead.html and JMH's own output (jmh.log) into the output",
+                "directory; reports/latest points at the newest. Measure on a quiet",
+                "machine: other load skews the ratios.",
                 "",
-                "Default run: " + BenchCommand.THOROUGH_TEXT + ", about 35 minutes on a 2-core machine.",
-                "--quick:     " + BenchCommand.QUICK_TEXT + ", about 4 minutes: to check that everything runs."})
+                "Default run: " + BenchCommand.THOROUGH_TEXT + ",",
+                "             about 30 minutes on a 2-core machine.",
+                "--quick:     " + BenchCommand.QUICK_TEXT + ",",
+                "             about 4 minutes: to check that everything runs."})
 final class BenchCommand implements Callable<Integer> {
     static final String QUICK_TEXT = "1 fork, 2 x 250 ms warm-up, 3 x 250 ms measurement";
     static final String THOROUGH_TEXT = "2 forks, 3 x 1 s warm-up, 5 x 1 s measurement";

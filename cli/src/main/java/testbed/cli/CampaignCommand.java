@@ -22,6 +22,7 @@ import testbed.corpus.Corpus;
 import testbed.corpus.Outcome;
 import testbed.faults.Campaign;
 import testbed.faults.CampaignSettings;
+import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
 import testbed.reports.ContainmentReport;
 
@@ -88,6 +89,10 @@ final class CampaignCommand implements Callable<Integer> {
                 throw new Testbed.UserError("--workers must be between 1 and 64, got " + workers);
             }
             settings = new CampaignSettings(corpus, Modes.modes(modes), Modes.faults(faults), trials, duration(time), seed, workers);
+            if (Files.exists(dir.resolve(TrialLog.FILE_NAME))) {
+                // Its trials would count as done for this campaign, whatever settings produced them.
+                throw new Testbed.UserError(dir + " already holds a campaign; continue it with --resume " + dir + " or choose another --out");
+            }
         }
         Corpus entries = Modes.corpus(settings.corpus());
         Files.createDirectories(dir);

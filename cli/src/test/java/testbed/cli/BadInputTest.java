@@ -38,6 +38,14 @@ class BadInputTest {
     }
 
     @Test
+    void aNewCampaignIntoAnOldOneIsRefused() throws IOException {
+        Files.writeString(dir.resolve("trials.jsonl"), "");
+        Cli cli = Cli.run("campaign", "--out", dir.toString());
+        assertThat(cli.exit).as(cli.toString()).isEqualTo(Testbed.USAGE);
+        assertThat(cli.err).contains("already holds a campaign");
+    }
+
+    @Test
     void aResumeOfSomethingThatIsNoCampaignIsRefused() {
         Cli cli = Cli.run("campaign", "--resume", dir.toString());
         assertThat(cli.exit).isEqualTo(Testbed.USAGE);
