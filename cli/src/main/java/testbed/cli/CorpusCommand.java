@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import testbed.corpus.Corpus;
 import testbed.corpus.CorpusEntry;
 import testbed.corpus.CorpusException;
+import testbed.corpus.program.Reproducer;
 import testbed.faults.Campaign;
 import testbed.faults.TrialId;
 import testbed.faults.TrialRecord;
@@ -31,6 +32,8 @@ import testbed.faults.TrialRecord;
 final class CorpusCommand {
     /** Where bundled entries' sources live, relative to a checkout. */
     static final Path SOURCES = Path.of("corpus", "src", "main", "java");
+    /** Where bundled reproducers live, below {@link Corpus#REPRODUCERS}. */
+    static final Path RESOURCES = Path.of("corpus", "src", "main", "resources");
 
     static void requireEntry(Corpus corpus, String name) {
         try {
@@ -120,16 +123,20 @@ final class CorpusCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Compiles an extension against the API, runs it in every mode, shows the table, and saves it",
-                    "into the corpus sources (under its family's package) if every outcome meets its expectation."})
+                    "into the corpus sources (under its family's package) if every outcome meets its expectation.",
+                    "A reproducer of a fuzz finding (FILE.program, from findings/) is checked the same way and saved",
+                    "among the corpus's reproducers (" + "corpus/src/main/resources/" + Corpus.REPRODUCERS + ")."})
     static final class Add implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "FILE.java", description = "One extension: a class with an @Entry annotation.")
+        @Parameters(paramLabel = "FILE.java|FILE.program",
+                description = "One extension: a class with an @Entry annotation, or a reproducer written by ./testbed fuzz.")
         Path source;
 
-        @Option(names = "--into", paramLabel = "DIR", description = "Source root to save into (default: corpus/src/main/java of this checkout).")
-        Path into = SOURCES;
+        @Option(names = "--into", paramLabel = "DIR",
+                description = "Source root to save into (default: corpus/src/main/java of this checkout; corpus/src/main/resources for a reproducer).")
+        Path into;
 
         @Option(names = "--force", description = "Save even if an outcome differs from the entry's expectation.")
         boolean force;
@@ -137,11 +144,17 @@ final class CorpusCommand {
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
-            if (!Files.isRegularFile(source) || !source.toString().endsWith(".java")) {
-                throw new Testbed.UserError("not a readable .java file: " + source);
+            boolean reproducer = source.toString().endsWith(Reproducer.EXTENSION);
+            if (!Files.isRegularFile(source) || !(source.toString().endsWith(".java") || reproducer)) {
+                throw new Testbed.UserError("not a readable .java or " + Reproducer.EXTENSION + " file: " + source);
             }
             Path classes = Files.createTempDirectory("testbed-corpus-add");
-            compile(source, classes);
+            if (reproducer) {
+                // A reproducer is its own source: the corpus compiles it when it scans the directory.
+                Files.copy(source, classes.resolve(source.getFileName()));
+            } else {
+                compile(source, classes);
+            }
             Corpus candidate;
             try {
                 candidate = Corpus.fromDirectory(classes);
@@ -162,7 +175,9 @@ final class CorpusCommand {
                         + " outcome(s) differ from the entry's expectations (fix the entry or its @Expect, or use --force)");
                 return Testbed.UNEXPECTED;
             }
-            Path target = into.resolve(entry.className().replace('.', '/') + ".java");
+            Path target = reproducer
+                    ? (into != null ? into : RESOURCES).resolve(Corpus.REPRODUCERS).resolve(source.getFileName().toString())
+                    : (into != null ? into : SOURCES).resolve(entry.className().replace('.', '/') + ".java");
             Files.createDirectories(target.getParent());
             Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
             out.println("saved " + target + " (rebuild to bundle it: mvn -B -ntp -q -DskipTests install)");

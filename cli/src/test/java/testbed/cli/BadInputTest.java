@@ -25,7 +25,7 @@ class BadInputTest {
             "campaign --corpus /no/such/place      | no such corpus: /no/such/place",
             "replay nonsense                       | not a trial id: 'nonsense'",
             "replay memory/Nope~none~NONE~1        | unknown corpus entry",
-            "corpus add /no/such/File.java         | not a readable .java file",
+            "corpus add /no/such/File.java         | not a readable .java or .program file",
             "fuzz --modes NONE                     | NONE always runs",
             "fuzz --modes FOO                      | unknown protection mode 'FOO'",
             "fuzz --max-ops 1                      | --max-ops must be between",

@@ -53,4 +53,28 @@ class CorpusAddTest {
         assertThat(cli.out).contains("OK != ESCAPED");
         assertThat(dir.resolve("src")).doesNotExist();
     }
+
+    @Test
+    void aFuzzReproducerIsCheckedAndSavedAmongTheReproducers() throws IOException {
+        Path source = dir.resolve("EdgeStore.program");
+        Files.writeString(source, """
+                # threat: a 2-byte store at the last byte of the segment
+                # seed: 7
+                # verdict: CONTAINMENT broken in SFI_MASK (example)
+                # expect: NONE=ESCAPED SFI_MASK=OK
+                # otherwise: CONTAINED
+                program EdgeStore
+                r2 = segment.base
+                r3 = segment.size
+                r2 = r2 add r3
+                r3 = 1
+                r2 = r2 sub r3
+                store16 [r2] = r3
+                r0 = 0
+                """);
+        Cli cli = Cli.run("corpus", "add", source.toString(), "--into", dir.resolve("res").toString());
+        assertThat(cli.exit).as(cli.toString()).isZero();
+        assertThat(cli.out).contains("generated/EdgeStore", "0 mismatches");
+        assertThat(dir.resolve("res/testbed/corpus/reproducers/EdgeStore.program")).hasSameTextualContentAs(source);
+    }
 }

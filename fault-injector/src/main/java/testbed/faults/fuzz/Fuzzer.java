@@ -385,7 +385,8 @@ public final class Fuzzer {
             verdict.put("reference", f.first().reference());
             Files.writeString(dir.resolve("verdict.json"), JSON.writeValueAsString(verdict) + "\n");
             Files.writeString(dir.resolve("replay.txt"), f.replayCommand() + "\n"
-                    + "# the shrunk reproducer, as a corpus entry:\n./testbed corpus check --corpus " + dir + "\n");
+                    + "# the shrunk reproducer, as a corpus entry:\n./testbed corpus check --corpus " + dir + "\n"
+                    + "# keep it in the corpus:\n./testbed corpus add " + dir.resolve(f.reproducer().fileName()) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write finding " + dir + ": " + e.getMessage(), e);
         }
