@@ -38,6 +38,8 @@ public final class Fuzzer {
     public static final String GENERATED = "generated";
     /** The folder under the output directory where findings go. */
     public static final String FINDINGS = "findings";
+    /** The entry name runs that broke no property share in the report. */
+    static final String PASSING_ENTRY = GENERATED + "/programs";
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final int SHRINK_TESTS = 2_000;
 
@@ -392,21 +394,28 @@ public final class Fuzzer {
         }
     }
 
-    /** The verdict's runs as trial records, one per mode, for the containment report. */
+    /**
+     * The verdict's runs as trial records, one per mode, for the containment report. A run that
+     * broke nothing is kept in brief, under one shared entry name and without its detail: a fuzz
+     * run makes thousands of them a second, and only their counts are reported.
+     */
     public static List<TrialRecord> records(ProgramVerdict v) {
         List<TrialRecord> out = new ArrayList<>();
-        String entry = GENERATED + "/" + v.program().name();
         v.runs().forEach((mode, r) -> {
             if (mode.equals(ProgramTrials.REFERENCE) || mode.indexOf('@') >= 0) {
                 return;
             }
             List<PropertyFailure> mine = v.failures().stream().filter(f -> f.mode().equals(mode) || f.mode().contains(mode + "+")
                     || f.mode().endsWith("+" + mode)).toList();
-            String signature = mine.isEmpty() ? r.outcome() + "|" + mode + "|" + GENERATED : mine.get(0).signature();
-            String detail = mine.isEmpty() ? r.detail() : mine.get(0).toString();
-            out.add(new TrialRecord(v.program().name() + "~" + GENERATED + "~" + mode + "~" + v.seed(), entry, GENERATED,
-                    GENERATED, GENERATED, mode, v.seed(), r.outcome(), null, !mine.isEmpty(), r.trapKind(), detail,
-                    r.violations(), signature, r.micros()));
+            String id = v.program().name() + "~" + GENERATED + "~" + mode + "~" + v.seed();
+            if (mine.isEmpty()) {
+                out.add(new TrialRecord(id, PASSING_ENTRY, GENERATED, GENERATED, GENERATED, mode, v.seed(), r.outcome(), null, false,
+                        r.trapKind(), "", List.of(), r.outcome() + "|" + mode + "|" + GENERATED, r.micros()));
+            } else {
+                out.add(new TrialRecord(id, GENERATED + "/" + v.program().name(), GENERATED, GENERATED, GENERATED, mode, v.seed(),
+                        r.outcome(), null, true, r.trapKind(), mine.get(0).toString(), r.violations(), mine.get(0).signature(),
+                        r.micros()));
+            }
         });
         return out;
     }
