@@ -35,8 +35,10 @@ import testbed.sfi.runtime.Meter;
  * rethrown abort cannot be caught again by the handler it came through, even where a handler's
  * range covers the handler itself.
  *
- * <p>Metered methods get one new local, the depth the method was entered at, in the first slot
- * after the arguments; every later local moves up one slot (frames included).
+ * <p>Metered methods get two new locals in the first slots after the arguments: the depth the
+ * method was entered at, and its back-edge credit (fuel prepaid in batches by
+ * {@link Meter#prepay}, given back by {@link Meter#refund} before the method calls out, returns or
+ * throws). Every later local moves up two slots (frames included).
  */
 final class MethodRewriter extends MethodVisitor {
     private static final String GUARD = Type.getInternalName(Guard.class);
@@ -56,8 +58,9 @@ final class MethodRewriter extends MethodVisitor {
     private final long base;
     private final long size;
     private final boolean staticInitializer;
-    /** Slots of the receiver and the arguments; the depth local goes right after them. */
+    /** Slots of the receiver and the arguments; the depth local goes right after them, then the credit local. */
     private final int argumentSlots;
+    private final int creditSlot;
 
     /** Index of the next original instruction (labels, frames and line numbers not counted). */
     private int index;
@@ -94,6 +97,7 @@ final class MethodRewriter extends MethodVisitor {
         this.staticInitializer = staticInitializer;
         int slotsWithReceiver = Type.getArgumentsAndReturnSizes(descriptor) >> 2;
         this.argumentSlots = (access & Opcodes.ACC_STATIC) != 0 ? slotsWithReceiver - 1 : slotsWithReceiver;
+        this.creditSlot = argumentSlots + 1;
     }
 
     // ---- structure ----
@@ -109,6 +113,8 @@ final class MethodRewriter extends MethodVisitor {
             mv.visitLdcInsn(location(0));
             callMeter("enter", "(" + STRING + ")I");
             mv.visitVarInsn(Opcodes.ISTORE, argumentSlots);
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitVarInsn(Opcodes.ISTORE, creditSlot);
         }
     }
 
@@ -182,9 +188,12 @@ final class MethodRewriter extends MethodVisitor {
                     + " (a trap inside one could not unwind as a trap); use a synchronized method or Context.lock");
         }
         if (metered && opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            refundCredit();
             meter();
             mv.visitVarInsn(Opcodes.ILOAD, argumentSlots);
             mv.visitFieldInsn(Opcodes.PUTFIELD, METER, "callDepth", "I");
+        } else if (metered && opcode == Opcodes.ATHROW) {
+            refundCredit();
         }
         mv.visitInsn(opcode);
         after();
@@ -253,6 +262,9 @@ final class MethodRewriter extends MethodVisitor {
         if (access != null && confined && (access.store || !storesOnly)) {
             confine(access);
         } else {
+            if (metered && access == null) {
+                refundCredit(); // the callee may be metered code, or charge fuel, on the same counter
+            }
             mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
         }
         after();
@@ -420,20 +432,28 @@ final class MethodRewriter extends MethodVisitor {
 
     // ---- metering ----
 
-    /** Inline fuel check of a back-edge to {@code target}: decrement, and refuel below zero. */
+    /**
+     * Inline fuel check of a back-edge to {@code target}: spend one unit of the method's credit,
+     * a register decrement; when it runs out, prepay the next batch.
+     */
     private void meterBackEdge(Label target, String where) {
-        meter();
-        mv.visitInsn(Opcodes.DUP);
-        mv.visitFieldInsn(Opcodes.GETFIELD, METER, "fuelSlice", "I");
-        mv.visitInsn(Opcodes.ICONST_1);
-        mv.visitInsn(Opcodes.ISUB);
-        mv.visitInsn(Opcodes.DUP_X1);
-        mv.visitFieldInsn(Opcodes.PUTFIELD, METER, "fuelSlice", "I");
+        mv.visitIincInsn(creditSlot, -1);
+        mv.visitVarInsn(Opcodes.ILOAD, creditSlot);
         mv.visitJumpInsn(Opcodes.IFGE, target);
         meter();
         mv.visitLdcInsn(where);
-        callMeter("refuel", "(" + STRING + ")V");
+        callMeter("prepay", "(" + STRING + ")I");
+        mv.visitVarInsn(Opcodes.ISTORE, creditSlot);
         mv.visitJumpInsn(Opcodes.GOTO, target);
+    }
+
+    /** Gives back the method's unused back-edge credit and clears it. */
+    private void refundCredit() {
+        meter();
+        mv.visitVarInsn(Opcodes.ILOAD, creditSlot);
+        callMeter("refund", "(I)V");
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitVarInsn(Opcodes.ISTORE, creditSlot);
     }
 
     private Label forwardOrTrampoline(Label target, Map<Label, Label> redirected) {
@@ -531,6 +551,7 @@ final class MethodRewriter extends MethodVisitor {
             out.add(Opcodes.TOP);
         }
         out.add(Opcodes.INTEGER);
+        out.add(Opcodes.INTEGER);
         while (i < locals.length) {
             out.add(locals[i++]);
         }
@@ -538,7 +559,7 @@ final class MethodRewriter extends MethodVisitor {
     }
 
     private int shifted(int slot) {
-        return metered && slot >= argumentSlots ? slot + 1 : slot;
+        return metered && slot >= argumentSlots ? slot + 2 : slot;
     }
 
     private RewriteException straddle() {

@@ -48,6 +48,11 @@ public final class Meter {
     public static final int REFERENCE_BYTES = 4;
     /** Fuel units handed to the inline counter at a time. */
     public static final int SLICE = 1 << 14;
+    /**
+     * Back-edge fuel a method takes at a time into a local of its own ({@link #prepay}), so that
+     * a loop's fuel check is a register decrement instead of a store to this object per iteration.
+     */
+    public static final int BATCH = 16;
 
     private static final ClassValue<Binding> BINDINGS = new ClassValue<>() {
         @Override
@@ -200,6 +205,33 @@ public final class Meter {
         long slice = Math.min(fuelReserve, SLICE);
         fuelReserve -= slice;
         fuelSlice = (int) slice - 1;
+    }
+
+    /**
+     * Called by rewritten code when a method's back-edge credit ran out: charges up to
+     * {@link #BATCH} units and returns the credit left after paying for the back-edge at hand.
+     * Fewer units are granted when fewer are left, so the budget traps at exactly the back-edge it
+     * would trap at with one charge per back-edge; the unused credit comes back through
+     * {@link #refund} when the method calls out, returns or throws.
+     */
+    public int prepay(String location) {
+        long left = fuelReserve + Math.max(fuelSlice, 0);
+        if (left == 0 || stopKind != null) {
+            refuel(location); // traps: nothing left, or stopped
+        }
+        int grant = (int) Math.min(BATCH, left);
+        spend(grant, location);
+        return grant - 1;
+    }
+
+    /**
+     * Called by rewritten code before a method calls out, returns or throws: gives back back-edge
+     * credit it prepaid and did not use. A stop in the meantime keeps the counter exhausted.
+     */
+    public void refund(int credit) {
+        if (credit > 0 && stopKind == null) {
+            fuelSlice += credit;
+        }
     }
 
     /**
