@@ -37,8 +37,9 @@ import testbed.sfi.runtime.Meter;
  *
  * <p>Metered methods get two new locals in the first slots after the arguments: the depth the
  * method was entered at, and its back-edge credit (fuel prepaid in batches by
- * {@link Meter#prepay}, given back by {@link Meter#refund} before the method calls out, returns or
- * throws). Every later local moves up two slots (frames included).
+ * {@link Meter#prepay}, given back by {@link Meter#refund} before the method returns or throws;
+ * a call keeps it, so a loop that calls a method still checks fuel in a register). Every later
+ * local moves up two slots (frames included).
  */
 final class MethodRewriter extends MethodVisitor {
     private static final String GUARD = Type.getInternalName(Guard.class);
@@ -262,9 +263,6 @@ final class MethodRewriter extends MethodVisitor {
         if (access != null && confined && (access.store || !storesOnly)) {
             confine(access);
         } else {
-            if (metered && access == null) {
-                refundCredit(); // the callee may be metered code, or charge fuel, on the same counter
-            }
             mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
         }
         after();

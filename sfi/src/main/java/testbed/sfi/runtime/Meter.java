@@ -10,9 +10,12 @@ import testbed.kernel.Trap;
  *
  * <p><b>Fuel.</b> Every method entry, every back-edge (a jump or switch to a lower offset) and every
  * exception-handler entry costs one unit; every cycle of a method's control flow passes through one
- * of them. Rewritten code decrements {@link #fuelSlice} inline and calls {@link #refuel} only when
- * the slice runs out, which is where the budget is enforced exactly: after {@code fuel} units the
- * next metered point traps with {@link Trap.Kind#FUEL_EXHAUSTED}.
+ * of them. A back-edge spends a credit the method holds in a local, prepaid in batches of up to
+ * {@value #BATCH} units ({@link #prepay}) and given back when the method returns or throws
+ * ({@link #refund}); {@link #fuelSlice} is decremented by method entries and prepayments,
+ * and {@link #refuel} is called only when the slice runs out, which is where the budget is
+ * enforced exactly: after {@code fuel} units the next metered point traps with
+ * {@link Trap.Kind#FUEL_EXHAUSTED}.
  *
  * <p><b>Allocation.</b> {@code new}, {@code newarray}, {@code anewarray} and
  * {@code multianewarray} are charged {@value #OBJECT_HEADER_BYTES} bytes per object or array plus
@@ -52,7 +55,7 @@ public final class Meter {
      * Back-edge fuel a method takes at a time into a local of its own ({@link #prepay}), so that
      * a loop's fuel check is a register decrement instead of a store to this object per iteration.
      */
-    public static final int BATCH = 16;
+    public static final int BATCH = 64;
 
     private static final ClassValue<Binding> BINDINGS = new ClassValue<>() {
         @Override
@@ -62,8 +65,8 @@ public final class Meter {
     };
 
     /**
-     * Called by rewritten code: fuel left in the current slice. Decremented inline at every metered
-     * point; a negative value sends the next point to {@link #refuel}.
+     * Called by rewritten code: fuel left in the current slice. Decremented at every method entry
+     * and prepayment; a negative value sends the next one to {@link #refuel}.
      */
     public int fuelSlice;
     /** Called by rewritten code: the current call depth, restored inline at every return. */
@@ -212,7 +215,9 @@ public final class Meter {
      * {@link #BATCH} units and returns the credit left after paying for the back-edge at hand.
      * Fewer units are granted when fewer are left, so the budget traps at exactly the back-edge it
      * would trap at with one charge per back-edge; the unused credit comes back through
-     * {@link #refund} when the method calls out, returns or throws.
+     * {@link #refund} when the method returns or throws. A method keeps its credit across the
+     * calls it makes, so while callers hold credit a callee can trap up to that much early: the
+     * budget is never exceeded, and a run is still a function of its budget.
      */
     public int prepay(String location) {
         long left = fuelReserve + Math.max(fuelSlice, 0);
@@ -225,8 +230,8 @@ public final class Meter {
     }
 
     /**
-     * Called by rewritten code before a method calls out, returns or throws: gives back back-edge
-     * credit it prepaid and did not use. A stop in the meantime keeps the counter exhausted.
+     * Called by rewritten code before a method returns or throws: gives back back-edge credit it
+     * prepaid and did not use. A stop in the meantime keeps the counter exhausted.
      */
     public void refund(int credit) {
         if (credit > 0 && stopKind == null) {
