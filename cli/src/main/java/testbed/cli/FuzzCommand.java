@@ -114,7 +114,7 @@ final class FuzzCommand implements Callable<Integer> {
                 names(ProtectionMode.NONE, checked), List.of(Fuzzer.GENERATED), programs, limit, seed, threads);
         List<Finding> findings = new ArrayList<>();
         for (FuzzFinding f : result.findings()) {
-            TrialRecord first = Fuzzer.records(f.first()).stream().filter(r -> f.failure().mode().contains(r.mode()))
+            TrialRecord first = Fuzzer.records(f.first()).stream().filter(r -> f.failure().concerns(r.mode()))
                     .findFirst().orElse(Fuzzer.records(f.first()).get(0));
             findings.add(new Finding(f.failure().signature(), withReplay(first, f), (int) Math.min(Integer.MAX_VALUE, f.count()), f.folder()));
         }

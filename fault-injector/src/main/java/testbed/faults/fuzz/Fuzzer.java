@@ -352,8 +352,8 @@ public final class Fuzzer {
     private static Outcome predicted(String mode, ProgramVerdict v) {
         ModeRun check = v.runs().get(ProtectionMode.SFI_CHECK.name());
         ModeRun bounds = v.runs().get(ProtectionMode.BOUNDS.name());
-        boolean checkBroken = v.failures().stream().anyMatch(f -> f.mode().equals(ProtectionMode.SFI_CHECK.name()));
-        boolean boundsBroken = v.failures().stream().anyMatch(f -> f.mode().equals(ProtectionMode.BOUNDS.name()));
+        boolean checkBroken = v.failures().stream().anyMatch(f -> f.concerns(ProtectionMode.SFI_CHECK.name()));
+        boolean boundsBroken = v.failures().stream().anyMatch(f -> f.concerns(ProtectionMode.BOUNDS.name()));
         ModeRun sibling = mode.equals(ProtectionMode.BOUNDS.name()) ? (checkBroken ? null : check)
                 : mode.equals(ProtectionMode.SFI_CHECK.name()) ? (boundsBroken ? null : bounds)
                 : !checkBroken ? check : !boundsBroken ? bounds : null;
@@ -405,8 +405,7 @@ public final class Fuzzer {
             if (mode.equals(ProgramTrials.REFERENCE) || mode.indexOf('@') >= 0) {
                 return;
             }
-            List<PropertyFailure> mine = v.failures().stream().filter(f -> f.mode().equals(mode) || f.mode().contains(mode + "+")
-                    || f.mode().endsWith("+" + mode)).toList();
+            List<PropertyFailure> mine = v.failures().stream().filter(f -> f.concerns(mode)).toList();
             String id = v.program().name() + "~" + GENERATED + "~" + mode + "~" + v.seed();
             if (mine.isEmpty()) {
                 out.add(new TrialRecord(id, PASSING_ENTRY, GENERATED, GENERATED, GENERATED, mode, v.seed(), r.outcome(), null, false,

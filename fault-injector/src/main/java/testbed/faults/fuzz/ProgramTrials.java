@@ -268,7 +268,7 @@ public final class ProgramTrials implements AutoCloseable {
         kernel.destroyDomain(domain);
         boolean within = run != null && run.withinLimits();
         Throwable thrown = run == null ? failure : run.thrown();
-        ModeRun r = modeRun(REFERENCE, failure, null, null, verdict, answer, digest, start);
+        ModeRun r = modeRun(REFERENCE, failure, null, verdict, answer, digest, start);
         return new ProgramVerdict.Reference(within, left, tried, trace.size(),
                 thrown == null ? null : thrown.getClass().getSimpleName(), r);
     }
@@ -312,7 +312,7 @@ public final class ProgramTrials implements AutoCloseable {
         if (rejection != null) {
             return new ModeRun(mode.name(), Outcome.REJECTED, null, "", rejection.getMessage(), 0, 0, List.of(), false, micros(start));
         }
-        return modeRun(mode.name(), failure instanceof Trap ? null : failure, trap, domain, verdict, answer, digest, start);
+        return modeRun(mode.name(), failure instanceof Trap ? null : failure, trap, verdict, answer, digest, start);
     }
 
     /**
@@ -345,7 +345,7 @@ public final class ProgramTrials implements AutoCloseable {
         return String.join(", ", changed);
     }
 
-    private ModeRun modeRun(String mode, Throwable hostFailure, Trap trap, FaultDomain domain, Verdict verdict, int answer,
+    private ModeRun modeRun(String mode, Throwable hostFailure, Trap trap, Verdict verdict, int answer,
             long digest, long start) {
         List<String> violations = new ArrayList<>();
         boolean wild = false;
