@@ -19,6 +19,7 @@ import testbed.kernel.DomainSpec;
 import testbed.kernel.Hook;
 import testbed.kernel.Kernel;
 import testbed.kernel.KernelConfig;
+import testbed.kernel.KernelPanic;
 import testbed.kernel.Trap;
 import testbed.kernel.oracle.Oracle;
 import testbed.kernel.oracle.Verdict;
@@ -225,7 +226,7 @@ public final class TrialRunner implements AutoCloseable {
             return Outcome.REJECTED;
         }
         if (x.hostFailure != null) {
-            return Outcome.CRASHED;
+            return x.hostFailure instanceof KernelPanic panic && panic.isHang() ? Outcome.HUNG : Outcome.CRASHED;
         }
         if (!x.verdict.violations().isEmpty()) {
             return Outcome.ESCAPED;
@@ -271,12 +272,19 @@ public final class TrialRunner implements AutoCloseable {
     }
 
     private Sandbox sandbox(ProtectionMode mode) {
-        return sandboxes.computeIfAbsent(mode, m -> Sandbox.on(kernel, m, Budget.standard()));
+        // Unprotected, the standard budget is the simulated machine's: what would stop a protected
+        // extension hangs or crashes the unprotected kernel, judged from the same counts.
+        return sandboxes.computeIfAbsent(mode, m -> m == ProtectionMode.NONE
+                ? Sandbox.unprotected(kernel, Budget.standard())
+                : Sandbox.on(kernel, m, Budget.standard()));
     }
 
     private static String detail(Execution x, List<String> violations) {
         if (x.rejection != null) {
             return x.rejection.getMessage();
+        }
+        if (x.hostFailure instanceof KernelPanic panic) {
+            return panic.getMessage();
         }
         if (x.hostFailure != null) {
             return "host failure: " + x.hostFailure;
@@ -296,6 +304,8 @@ public final class TrialRunner implements AutoCloseable {
         String site;
         if (x.rejection != null) {
             site = x.rejection.rule().name();
+        } else if (x.hostFailure instanceof KernelPanic panic) {
+            site = "panic@" + panic.reason().name();
         } else if (x.hostFailure != null) {
             StackTraceElement[] frames = x.hostFailure.getStackTrace();
             site = x.hostFailure.getClass().getName() + (frames.length > 0 ? "@" + frames[0].getClassName() + "." + frames[0].getMethodName() : "");

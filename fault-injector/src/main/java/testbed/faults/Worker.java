@@ -90,14 +90,16 @@ public final class Worker {
     }
 
     /**
-     * The thread trials run on, watched by the worker's main thread. An unprotected trial hangs
-     * when its thread has spent {@value #CPU_LIMIT_MILLIS} ms of CPU (a loop that never ends
-     * burns it; a trial that merely waits on a cold JVM does not) or {@value #WALL_LIMIT_MILLIS}
-     * ms of wall time (a trial blocked forever burns none). A protected trial stops itself (fuel,
+     * The thread trials run on, watched by the worker's main thread. An unprotected trial is
+     * judged hung by the simulated machine's lockup detector, from a count of its work (see
+     * {@code Sandbox.unprotected}), which is deterministic; these limits are the backstop for
+     * what the count cannot see (a class the metering rewrite refused, a thread blocked forever,
+     * a JDK call that runs for seconds): {@value #CPU_LIMIT_MILLIS} ms of the thread's CPU or
+     * {@value #WALL_LIMIT_MILLIS} ms of wall time. A protected trial stops itself (fuel,
      * watchdog), so its limits only catch a failure of the host and sit above the watchdog's.
      */
     private static final class TrialThread {
-        static final long CPU_LIMIT_MILLIS = 100;
+        static final long CPU_LIMIT_MILLIS = 1_000;
         static final long WALL_LIMIT_MILLIS = 4_000;
         static final long PROTECTED_LIMIT_MILLIS = 10_000;
         private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();

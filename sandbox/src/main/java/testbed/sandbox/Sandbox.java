@@ -42,15 +42,20 @@ public final class Sandbox implements AutoCloseable {
     private final Verifier verifier;
     private final Watchdog watchdog;
     private final Rewriter rewriter;
+    /** Under {@code NONE}: count the extension's work against the budget as the simulated machine's limits. */
+    private final boolean machineLimits;
+    private final LoadCache cache = new LoadCache();
     /** The child JVM of {@code PROCESS} mode, made on the first load; null in other modes. */
     private ExtensionProcess process;
 
-    private Sandbox(Kernel kernel, ProtectionMode mode, Budget budget, Verifier verifier, Rewriter rewriter) {
+    private Sandbox(Kernel kernel, ProtectionMode mode, Budget budget, Verifier verifier, Rewriter rewriter,
+            boolean machineLimits) {
         this.kernel = kernel;
         this.rewriter = rewriter;
         this.mode = mode;
         this.budget = budget;
         this.verifier = verifier;
+        this.machineLimits = machineLimits;
         this.watchdog = new Watchdog(mode.name(), 20, failure -> { });
     }
 
@@ -69,7 +74,19 @@ public final class Sandbox implements AutoCloseable {
      * campaigns, fuzzers and oracle as the built-in modes.
      */
     public static Sandbox on(Kernel kernel, ProtectionMode mode, Budget budget, Rewriter rewriter) {
-        return new Sandbox(kernel, mode, budget, Verifier.standard(), rewriter);
+        return new Sandbox(kernel, mode, budget, Verifier.standard(), rewriter, false);
+    }
+
+    /**
+     * An unprotected ({@code NONE}) sandbox on a simulated machine with limits: the extension is
+     * neither verified nor confined, and what it throws reaches the kernel, but its work is
+     * counted (the rewrite meters it and confines nothing) against {@code machine}'s fuel and
+     * bytes. Past them the simulated kernel hangs or crashes with a {@link testbed.kernel.KernelPanic}
+     * instead of taking the host JVM with it, and the same run always ends the same way. A class
+     * the metering rewrite cannot handle runs uncounted, as under {@link #on(Kernel, ProtectionMode)}.
+     */
+    public static Sandbox unprotected(Kernel kernel, Budget machine) {
+        return new Sandbox(kernel, ProtectionMode.NONE, machine, Verifier.standard(), Rewriter.STANDARD, true);
     }
 
     /** The rewrite stage of the pipeline: verified class bytes in, the bytes to define for one domain out. */
@@ -102,11 +119,11 @@ public final class Sandbox implements AutoCloseable {
      * @throws Trap if the extension's initialiser or constructor had to be stopped (protected modes)
      */
     public FaultDomain load(String name, byte[] classBytes, DomainSpec spec) throws Rejection {
-        VerifiedClass verified = mode == ProtectionMode.NONE ? verifier.inspect(classBytes) : verifier.verify(classBytes);
+        VerifiedClass verified = cache.verified(classBytes, mode == ProtectionMode.NONE ? verifier::inspect : verifier::verify);
         Domain domain = kernel.createDomain(name, spec);
         boolean done = false;
         try {
-            byte[] rewritten = rewriter.rewrite(verified.bytes(), domain.segment(), mode, true);
+            byte[] rewritten = rewrite(verified, domain.segment());
             FaultDomain loaded = mode == ProtectionMode.PROCESS
                     ? loadInProcess(domain, rewritten, verified)
                     : loadHere(domain, rewritten, verified);
@@ -119,16 +136,56 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * The rewrite stage. Whatever goes wrong in it (the rewriter is code the sandbox runs on the
+     * extension's behalf, and may be a user's) is a rejection, never a failure of the host; only an
+     * unprotected sandbox falls back to the bytes as they are, since it confines nothing anyway.
+     */
+    private byte[] rewrite(VerifiedClass verified, Segment segment) throws Rejection {
+        byte[] bytes = verified.bytes();
+        if (mode == ProtectionMode.NONE && !machineLimits) {
+            return bytes;
+        }
+        try {
+            return cache.rewritten(bytes, segment, () -> rewriter.rewrite(bytes, segment, mode, true));
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            if (mode == ProtectionMode.NONE) {
+                return bytes;
+            }
+            throw Rejection.rewrite(verified.className(), e);
+        }
+    }
+
+    /**
+     * Defines the class in a loader of its own, or, in a protected mode, takes the one defined
+     * for the same bytes before if no live domain uses it (see {@link LoadCache}).
+     */
     private FaultDomain loadHere(Domain domain, byte[] rewritten, VerifiedClass verified) throws Rejection {
-        DomainClassLoader loader = new DomainClassLoader(verified.className(), Sandbox.class.getClassLoader(),
-                mode == ProtectionMode.NONE);
-        Class<?> type = define(loader, rewritten, verified);
-        Meter meter = new Meter();
-        Crossing crossing = mode == ProtectionMode.NONE
-                ? Crossing.DIRECT
-                : new TransactionalCrossing(kernel, meter, budget, watchdog);
-        Object extension = construct(type, meter, domain, crossing, verified);
-        return new FaultDomain(kernel, domain, mode, extension, crossing, verified.hook(), () -> { });
+        boolean shared = mode != ProtectionMode.NONE;
+        LoadCache.Defined defined = shared ? cache.take(rewritten) : null;
+        if (defined == null) {
+            DomainClassLoader loader = new DomainClassLoader(verified.className(), Sandbox.class.getClassLoader(),
+                    mode == ProtectionMode.NONE);
+            Class<?> type = define(loader, rewritten, verified);
+            Meter meter = new Meter();
+            defined = new LoadCache.Defined(type, meter, link(type, meter, verified));
+            if (shared) {
+                cache.put(rewritten, defined);
+            }
+        }
+        Crossing crossing = mode != ProtectionMode.NONE
+                ? new TransactionalCrossing(kernel, defined.meter, budget, watchdog)
+                : machineLimits ? new MachineLimitCrossing(defined.meter, budget) : Crossing.DIRECT;
+        LoadCache.Defined taken = defined;
+        Runnable release = shared ? taken::release : () -> { };
+        Object extension;
+        try {
+            extension = construct(taken.constructor, domain, crossing);
+        } catch (RuntimeException | Error e) {
+            release.run();
+            throw e;
+        }
+        return new FaultDomain(kernel, domain, mode, extension, crossing, verified.hook(), release);
     }
 
     /**
@@ -168,22 +225,22 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Links and initialises the class, then constructs the extension inside the domain, so a
-     * constructor that loops or throws is stopped like any other invocation. Linking first
-     * separates the JVM's own verification errors (a rejection: nothing ran) from faults of
+     * Binds the meter, then links and initialises the class and finds its constructor. Linking
+     * first separates the JVM's own verification errors (a rejection: nothing ran) from faults of
      * code that ran. In protected modes the only static initialiser is the one the rewrite adds
      * (the verifier refuses the extension's own), and it only fetches the bound meter.
      */
-    private Object construct(Class<?> type, Meter meter, Domain domain, Crossing crossing, VerifiedClass verified)
-            throws Rejection {
+    private MethodHandle link(Class<?> type, Meter meter, VerifiedClass verified) throws Rejection {
         Meter.bind(type, meter);
-        meter.refill(budget.fuel(), budget.bytes(), budget.depth());
-        MethodHandle constructor;
+        meter.refill(budget.fuel(), budget.bytes(), machineLimits ? Integer.MAX_VALUE : budget.depth());
         try {
             Class.forName(type.getName(), true, type.getClassLoader());
-            constructor = MethodHandles.publicLookup().findConstructor(type, NO_ARG_CONSTRUCTOR);
+            return MethodHandles.publicLookup().findConstructor(type, NO_ARG_CONSTRUCTOR);
         } catch (ExceptionInInitializerError e) {
             // Only an unverified (NONE) extension has an initialiser of its own: its failure is the kernel's.
+            if (machineLimits) {
+                throw MachineLimitCrossing.panicIfStopped(meter, e.getCause() == null ? e : e.getCause());
+            }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -193,6 +250,10 @@ public final class Sandbox implements AutoCloseable {
         } catch (ReflectiveOperationException e) {
             throw Rejection.shape(verified.className(), "no public no-argument constructor");
         }
+    }
+
+    /** Constructs the extension inside the domain, so a constructor that loops or throws is stopped like any other invocation. */
+    private Object construct(MethodHandle constructor, Domain domain, Crossing crossing) {
         Object[] made = new Object[1];
         int previous = kernel.memory().actAs(domain.id());
         try {

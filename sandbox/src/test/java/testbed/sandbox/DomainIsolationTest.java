@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.util.Arrays;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 import testbed.kernel.Kernel;
 import testbed.kernel.api.PacketFilter;
@@ -58,11 +62,15 @@ class DomainIsolationTest {
         }
     }
 
-    /** Metaspace must saw-tooth, not climb: unloaded domains' classes are collected. */
+    /**
+     * Metaspace must saw-tooth, not climb: unloaded domains' classes are collected, also those the
+     * sandbox's load cache kept for a while. Every load is of different bytes (the same class with
+     * another source-file name), so none is served from the cache.
+     */
     @Test
     void unloadingDomainsFreesTheirClassesOver100000Loads() throws Exception {
         Kernel kernel = SandboxFixture.boot();
-        byte[] bytes = SandboxFixture.bytesOf(Samples.Counter.class);
+        byte[] original = SandboxFixture.bytesOf(Samples.Counter.class);
         MemoryPoolMXBean metaspace = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getName().equals("Metaspace")).findFirst().orElseThrow();
         long unloadedBefore = ManagementFactory.getClassLoadingMXBean().getUnloadedClassCount();
@@ -70,7 +78,7 @@ class DomainIsolationTest {
         int loads = 100_000;
         try (Sandbox sandbox = Sandbox.on(kernel, ProtectionMode.SFI_MASK)) {
             for (int i = 0; i < loads; i++) {
-                sandbox.load("d" + i, bytes, SandboxFixture.spec()).unload();
+                sandbox.load("d" + i, withSourceName(original, "d" + i), SandboxFixture.spec()).unload();
                 if ((i + 1) % (loads / usedAfterGc.length) == 0) {
                     System.gc();
                     usedAfterGc[(i + 1) / (loads / usedAfterGc.length) - 1] = metaspace.getUsage().getUsed();
@@ -84,6 +92,26 @@ class DomainIsolationTest {
         assertThat(last).as("Metaspace after GC, sampled every %d loads: %s", loads / usedAfterGc.length, Arrays.toString(usedAfterGc))
                 .isLessThan(first + (16L << 20));
         assertThat(kernel.domains()).hasSize(1);
+    }
+
+    @Test
+    void loadingTheSameBytesAgainReusesTheClassButNeverTheInstance() throws Exception {
+        Kernel kernel = SandboxFixture.boot();
+        byte[] bytes = SandboxFixture.bytesOf(Samples.Counter.class);
+        try (Sandbox sandbox = Sandbox.on(kernel, ProtectionMode.SFI_MASK)) {
+            FaultDomain first = sandbox.load("first", bytes, SandboxFixture.spec());
+            FaultDomain whileFirstLives = sandbox.load("second", bytes, SandboxFixture.spec());
+            assertThat(whileFirstLives.extension().getClass()).as("a live domain's class is its own")
+                    .isNotSameAs(first.extension().getClass());
+            Class<?> firstClass = first.extension().getClass();
+            Object firstInstance = first.extension();
+            first.unload();
+            whileFirstLives.unload();
+            FaultDomain again = sandbox.load("third", bytes, SandboxFixture.spec());
+            assertThat(again.extension().getClass()).as("the class is reused once its domain is gone").isSameAs(firstClass);
+            assertThat(again.extension()).isNotSameAs(firstInstance);
+            again.unload();
+        }
     }
 
     @Test
@@ -126,5 +154,17 @@ class DomainIsolationTest {
             }
         }
         assertThat(kernel.domains()).hasSize(1);
+    }
+
+    private static byte[] withSourceName(byte[] classBytes, String sourceName) {
+        ClassReader reader = new ClassReader(classBytes);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public void visitSource(String source, String debug) {
+                super.visitSource(sourceName, debug);
+            }
+        }, 0);
+        return writer.toByteArray();
     }
 }

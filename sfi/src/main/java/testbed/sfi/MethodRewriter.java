@@ -53,7 +53,10 @@ final class MethodRewriter extends MethodVisitor {
     private final String methodName;
     private final ProtectionMode mode;
     private final boolean metered;
-    /** False under PROCESS: the extension's address space confines its accesses, not the rewrite. */
+    /**
+     * False under PROCESS (the extension's address space confines its accesses, not the rewrite)
+     * and under NONE, whose metered rewrite only counts work.
+     */
     private final boolean confined;
     private final boolean storesOnly;
     private final long base;
@@ -91,7 +94,7 @@ final class MethodRewriter extends MethodVisitor {
         Rewrite rewrite = owner.rewrite;
         this.mode = rewrite.mode();
         this.metered = rewrite.isMetered();
-        this.confined = mode != ProtectionMode.PROCESS;
+        this.confined = mode != ProtectionMode.PROCESS && mode != ProtectionMode.NONE;
         this.storesOnly = rewrite.isStoresOnly();
         this.base = rewrite.segment().base();
         this.size = rewrite.segment().size();
@@ -181,8 +184,8 @@ final class MethodRewriter extends MethodVisitor {
     @Override
     public void visitInsn(int opcode) {
         before();
-        if (opcode == Opcodes.MONITORENTER || opcode == Opcodes.MONITOREXIT) {
-            // HotSpot replaces an exception that leaves a frame still holding a monitor with an
+        if ((opcode == Opcodes.MONITORENTER || opcode == Opcodes.MONITOREXIT) && mode != ProtectionMode.NONE) {
+            // Under NONE a machine limit may surface so; its crossing asks the meter instead. HotSpot replaces an exception that leaves a frame still holding a monitor with an
             // IllegalMonitorStateException, which the caller could catch: an abort rethrown by a
             // handler guard before the block's own monitorexit would arrive as a plain exception.
             throw new RewriteException(location(index) + ": synchronized blocks are not allowed in extensions"
@@ -476,7 +479,8 @@ final class MethodRewriter extends MethodVisitor {
             mv.visitInsn(Opcodes.SWAP);
             mv.visitVarInsn(Opcodes.ILOAD, argumentSlots);
             mv.visitLdcInsn(where);
-            callMeter("caught", "(Ljava/lang/Throwable;I" + STRING + ")V");
+            // An unprotected handler may catch whatever it likes; only the machine's own stop gets through.
+            callMeter(mode == ProtectionMode.NONE ? "caughtUnprotected" : "caught", "(Ljava/lang/Throwable;I" + STRING + ")V");
         } else {
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "caught", "(Ljava/lang/Throwable;)V", false);
         }

@@ -58,8 +58,9 @@ public final class Rewrite {
     /**
      * The same rewrite, with or without metering: fuel (method entries, back-edges and handler
      * entries), allocation bytes and call depth, counted against a
-     * {@link testbed.sfi.runtime.Meter}, and each exception handler's depth put back. Ignored by
-     * {@link ProtectionMode#NONE}, which never rewrites.
+     * {@link testbed.sfi.runtime.Meter}, and each exception handler's depth put back. Under
+     * {@link ProtectionMode#NONE} this is the only change: the work is counted (the simulated
+     * machine's lockup detector, memory and stack limits) while every access stays unconfined.
      */
     public Rewrite metered(boolean metered) {
         return new Rewrite(mode, segment, metered, storesOnly);
@@ -79,13 +80,13 @@ public final class Rewrite {
      * Rewrites one class.
      *
      * @param classBytes a class file; not modified
-     * @return the rewritten class file, or {@code classBytes} itself under {@link ProtectionMode#NONE}
+     * @return the rewritten class file, or {@code classBytes} itself under {@link ProtectionMode#NONE} unmetered
      * @throws RewriteException if the bytes are malformed or the class cannot be confined; the
      *     message says why and where
      */
     public byte[] apply(byte[] classBytes) {
         Objects.requireNonNull(classBytes, "classBytes");
-        if (mode == ProtectionMode.NONE) {
+        if (mode == ProtectionMode.NONE && !metered) {
             return classBytes;
         }
         return ClassRewriter.rewrite(classBytes, this);

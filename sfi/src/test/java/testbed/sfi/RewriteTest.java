@@ -11,7 +11,9 @@ import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import testbed.kernel.PhysicalMemory;
 import testbed.kernel.Segment;
+import testbed.kernel.Trap;
 import testbed.kernel.api.Memory;
 import testbed.sfi.runtime.Meter;
 
@@ -55,10 +57,41 @@ class RewriteTest {
     }
 
     @Test
-    void noneReturnsTheBytesUnchanged() {
+    void unmeteredNoneReturnsTheBytesUnchanged() {
         byte[] bytes = SampleLoader.bytesOf(Plain.class);
 
-        assertThat(Rewrite.of(ProtectionMode.NONE).segment(SEGMENT).metered(true).storesOnly().apply(bytes)).isSameAs(bytes);
+        assertThat(Rewrite.of(ProtectionMode.NONE).segment(SEGMENT).storesOnly().apply(bytes)).isSameAs(bytes);
+    }
+
+    /** Loops over the segment's first bytes for as long as it is asked to, then stores far outside it. */
+    public static final class CountsAndEscapes implements Sample {
+        @Override
+        public long run(Memory memory, long address, long value, long length) {
+            long sum = 0;
+            for (long i = 0; i < length; i++) {
+                sum += memory.load8(address + (i & 7));
+            }
+            memory.store8(value, (byte) 1);
+            return sum;
+        }
+    }
+
+    @Test
+    void meteredNoneCountsWorkButConfinesNothing() {
+        PhysicalMemory memory = SampleLoader.memory();
+        Meter meter = new Meter();
+        meter.refill(1_000, 1 << 20, 64);
+        Sample sample = SampleLoader.load(CountsAndEscapes.class, Rewrite.of(ProtectionMode.NONE).segment(SEGMENT).metered(true), meter);
+        long outside = SEGMENT.base() + SEGMENT.size() + 128;
+
+        meter.refill(1_000, 1 << 20, 64);
+        sample.run(memory, SEGMENT.base(), outside, 10);
+        assertThat(memory.load8(outside)).as("the store outside the segment landed where it was aimed").isEqualTo((byte) 1);
+        assertThat(meter.fuelLeft()).as("the loop's work was counted").isLessThan(1_000);
+
+        meter.refill(1_000, 1 << 20, 64);
+        assertThatThrownBy(() -> sample.run(memory, SEGMENT.base(), outside, 1_000_000))
+                .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(Trap.Kind.FUEL_EXHAUSTED));
     }
 
     @ParameterizedTest

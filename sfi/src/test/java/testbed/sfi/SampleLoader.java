@@ -84,7 +84,7 @@ final class SampleLoader {
 
     /** Binds {@code type} to {@code meter} if {@code rewrite} metered it. */
     static Class<?> bind(Class<?> type, Rewrite rewrite, Meter meter) {
-        if (rewrite.isMetered() && rewrite.mode() != ProtectionMode.NONE) {
+        if (rewrite.isMetered()) {
             Meter.bind(type, meter);
         }
         return type;

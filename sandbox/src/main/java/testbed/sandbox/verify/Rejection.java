@@ -61,6 +61,12 @@ public final class Rejection extends Exception {
         return new Rejection(Rule.JVM_VERIFICATION, className, null, null, -1, detail, cause);
     }
 
+    /** A {@link Rule#REWRITE} rejection: the rewrite stage refused the verified class. */
+    public static Rejection rewrite(String className, Throwable cause) {
+        String detail = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+        return new Rejection(Rule.REWRITE, className, null, null, -1, detail, cause);
+    }
+
     /** The rule the extension broke. */
     public Rule rule() {
         return rule;

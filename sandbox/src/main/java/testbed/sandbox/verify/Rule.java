@@ -165,7 +165,15 @@ public enum Rule {
      * This verifier does not re-implement the JVM's type checking; it relies on it, so every
      * class is defined with verification on.
      */
-    JVM_VERIFICATION("refused by the JVM");
+    JVM_VERIFICATION("refused by the JVM"),
+
+    /**
+     * The isolation rewrite could not confine or meter the class the verifier passed (a method
+     * too large once guarded, a construct the rewrite does not support). The load stops before
+     * anything is defined, so a rewrite's refusal is a rejection like any other, never a failure
+     * of the host.
+     */
+    REWRITE("refused by the isolation rewrite");
 
     private final String reason;
     private final List<String> diagnoses;

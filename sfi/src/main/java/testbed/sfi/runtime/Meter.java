@@ -275,6 +275,15 @@ public final class Meter {
      */
     public void caught(Throwable caught, int depth, String location) {
         Guard.caught(caught);
+        caughtUnprotected(caught, depth, location);
+    }
+
+    /**
+     * Called by code rewritten for {@code NONE} at the entry of every exception handler: like
+     * {@link #caught}, but only a stop of the meter itself is rethrown; the unprotected handler
+     * keeps whatever else it caught, a {@link Trap} or a {@link VirtualMachineError} included.
+     */
+    public void caughtUnprotected(Throwable caught, int depth, String location) {
         Trap.Kind kind = stopKind;
         if (kind != null) {
             throw stoppedAt(kind, location);
