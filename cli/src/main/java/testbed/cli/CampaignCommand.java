@@ -22,6 +22,7 @@ import testbed.corpus.Corpus;
 import testbed.corpus.Outcome;
 import testbed.faults.Campaign;
 import testbed.faults.CampaignSettings;
+import testbed.faults.RateBound;
 import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
 import testbed.reports.ContainmentReport;
@@ -131,6 +132,12 @@ final class CampaignCommand implements Callable<Integer> {
         double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
         out.printf("%d trials in %.1f s (%.0f trials/s)%n", result.records().size(), seconds, result.records().size() / seconds);
         byMode.forEach((mode, counts) -> out.println("  " + String.format("%-10s", mode) + " " + counts));
+        byMode.forEach((mode, counts) -> {
+            if (!mode.equals("NONE")) {
+                int trials = counts.values().stream().mapToInt(Integer::intValue).sum();
+                out.println("  " + RateBound.sentence(counts.getOrDefault(Outcome.ESCAPED, 0), trials, "escapes", mode));
+            }
+        });
         out.println("findings: " + result.findings().size() + (result.findings().isEmpty() ? "" : " (unexpected outcomes; see the report)"));
         out.println("report: " + dir.resolve(ContainmentReport.INDEX_HTML));
     }

@@ -2,6 +2,7 @@ package testbed.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -34,7 +35,8 @@ final class Progress implements AutoCloseable {
         last = p;
         if (bar != null) {
             bar.stepTo(p.done());
-            bar.setExtraMessage(String.format(" %.0f/s escapes %d " + (task.equals("trials") ? "unexpected" : "failing") + " %d", p.trialsPerSecond(), p.escapes(), p.unexpected()));
+            bar.setExtraMessage(String.format(" %.0f/s escapes %d " + (task.equals("trials") ? "unexpected" : "failing") + " %d", p.trialsPerSecond(), p.escapes(), p.unexpected())
+                    + bound(p));
             return;
         }
         long now = System.nanoTime();
@@ -53,7 +55,8 @@ final class Progress implements AutoCloseable {
         StringBuilder s = new StringBuilder();
         s.append(p.total() > 0 ? p.done() + "/" + p.total() : Long.toString(p.done())).append(' ').append(task).append(", ")
                 .append(String.format("%.0f", p.trialsPerSecond())).append(' ').append(task).append("/s, escapes ").append(p.escapes())
-                .append(task.equals("trials") ? ", unexpected " : ", failing ").append(p.unexpected()).append(", left ").append(human(p.remaining())).append(" |");
+                .append(task.equals("trials") ? ", unexpected " : ", failing ").append(p.unexpected()).append(bound(p))
+                .append(", left ").append(human(p.remaining())).append(" |");
         for (Outcome o : Outcome.values()) {
             long n = p.outcomes().getOrDefault(o, 0L);
             if (n > 0) {
@@ -61,6 +64,13 @@ final class Progress implements AutoCloseable {
             }
         }
         return s.toString();
+    }
+
+    /** The protected modes' escapes and what they bound the rate to, once there are protected trials. */
+    private static String bound(Campaign.Progress p) {
+        return p.protectedTrials() == 0 ? ""
+                : String.format(Locale.ROOT, ", protected escapes %d in %d (rate < %.2g)", p.protectedEscapes(), p.protectedTrials(),
+                        p.protectedEscapeBound());
     }
 
     static String human(Duration d) {

@@ -50,12 +50,22 @@ public final class Campaign {
     public static final String FINDINGS = "findings";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    /** How far a campaign has got, as shown while it runs. */
+    /**
+     * How far a campaign has got, as shown while it runs.
+     *
+     * @param protectedTrials trials so far in protected modes (every mode but {@code NONE})
+     * @param protectedEscapes those of them that came out {@code ESCAPED}
+     */
     public record Progress(long done, long total, double trialsPerSecond, Map<Outcome, Long> outcomes, long unexpected,
-                           Duration remaining) {
+                           Duration remaining, long protectedTrials, long protectedEscapes) {
         /** Escapes so far: trials the oracle found damage after, in any mode. */
         public long escapes() {
             return outcomes.getOrDefault(Outcome.ESCAPED, 0L);
+        }
+
+        /** The 95% upper bound on the protected modes' escape rate that the trials so far support. */
+        public double protectedEscapeBound() {
+            return RateBound.upper95(protectedEscapes, protectedTrials);
         }
     }
 
@@ -170,9 +180,11 @@ public final class Campaign {
         Map<String, List<TrialRecord>> bySignature = new LinkedHashMap<>();
         Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
         long[] unexpected = {0};
+        long[] protectedCounts = {0, 0};
         for (TrialRecord r : records) {
             done.add(r.id());
             tally(r, outcomes, unexpected, bySignature);
+            countProtected(r, protectedCounts);
         }
         long total = settings.trials() > 0 ? settings.trials() : Long.MAX_VALUE;
         long deadline = settings.timeLimit() == null ? Long.MAX_VALUE : System.nanoTime() + settings.timeLimit().toNanos();
@@ -191,6 +203,7 @@ public final class Campaign {
                     if (tally(record, outcomes, unexpected, bySignature)) {
                         writeFinding(record);
                     }
+                    countProtected(record, protectedCounts);
                     long doneNow = records.size();
                     double elapsed = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
                     double rate = (doneNow - alreadyDone) / elapsed;
@@ -198,7 +211,7 @@ public final class Campaign {
                     Duration remaining = left >= 0 && rate > 0 ? Duration.ofMillis((long) (left / rate * 1000))
                             : deadline == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
                     progress.accept(new Progress(doneNow, settings.trials() > 0 ? settings.trials() : -1, rate,
-                            new EnumMap<>(outcomes), unexpected[0], remaining));
+                            new EnumMap<>(outcomes), unexpected[0], remaining, protectedCounts[0], protectedCounts[1]));
                 }
             };
             List<Thread> supervisors = new ArrayList<>();
@@ -221,6 +234,15 @@ public final class Campaign {
             findings.add(new Finding(same.get(0).signature(), same.get(0), same.size(), FINDINGS + "/" + folderName(same.get(0))));
         }
         return new Result(List.copyOf(records), findings, Duration.ofNanos(System.nanoTime() - start), stopping);
+    }
+
+    private static void countProtected(TrialRecord r, long[] counts) {
+        if (!r.mode().equals("NONE")) {
+            counts[0]++;
+            if (r.outcome() == Outcome.ESCAPED) {
+                counts[1]++;
+            }
+        }
     }
 
     /** Counts a record; true if it is the first of a new finding. */

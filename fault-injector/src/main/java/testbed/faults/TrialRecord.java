@@ -1,6 +1,9 @@
 package testbed.faults;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import testbed.corpus.Outcome;
 
 /**
@@ -23,6 +26,8 @@ import testbed.corpus.Outcome;
  * @param signature deduplication key of a finding: outcome plus trap site or violation site,
  *     never a message
  * @param micros wall time of the trial in microseconds
+ * @param phases where that time went, in microseconds per phase of the trial ({@link #PHASES}, in
+ *     that order); empty for a trial that gave no answer of its own (its worker died or hung)
  */
 public record TrialRecord(
         String id,
@@ -39,10 +44,28 @@ public record TrialRecord(
         String detail,
         List<String> violations,
         String signature,
-        long micros) {
+        long micros,
+        Map<String, Long> phases) {
+
+    /**
+     * The phases of a trial: restoring the kernel and taking the oracle's baseline, applying the
+     * fault (mutating the class or arming the environment), loading through the sandbox,
+     * running the workload, the oracle's judgement, unloading, and the one-off reference run
+     * of an unfaulted entry whose digest later trials compare with.
+     */
+    public static final List<String> PHASES = List.of("restore", "fault", "load", "run", "judge", "unload", "reference");
 
     public TrialRecord {
         violations = List.copyOf(violations);
+        phases = phases == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(phases));
+    }
+
+    /** A record without a breakdown of its time. */
+    public TrialRecord(String id, String entry, String family, String fault, String faultFamily, String mode, long seed,
+            Outcome outcome, Outcome expected, boolean unexpected, String trapKind, String detail, List<String> violations,
+            String signature, long micros) {
+        this(id, entry, family, fault, faultFamily, mode, seed, outcome, expected, unexpected, trapKind, detail, violations,
+                signature, micros, Map.of());
     }
 
     /** The one command that reruns this trial. */

@@ -3,6 +3,7 @@ package testbed.faults;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,7 +108,10 @@ public final class TrialRunner implements AutoCloseable {
         Execution x = execute(entry, fault, mode, id.seed());
         boolean faulted = x.faultApplied;
         Outcome expected = faulted ? null : entry.expected(mode.name());
-        Outcome outcome = classify(x, reference(entry, mode));
+        long r0 = System.nanoTime();
+        Optional<Long> reference = reference(entry, mode);
+        x.phases[REFERENCE] += System.nanoTime() - r0;
+        Outcome outcome = classify(x, reference);
         boolean unexpected = unexpected(faulted, mode, outcome, expected);
         List<String> violations = new ArrayList<>();
         if (x.verdict != null) {
@@ -119,7 +123,7 @@ public final class TrialRunner implements AutoCloseable {
         return new TrialRecord(id.toString(), entry.name(), entry.family().directory(), fault.name(), fault.family().id(),
                 mode.name(), id.seed(), outcome, expected, unexpected, x.trap == null ? null : x.trap.kind().name(),
                 (x.faultSite.isEmpty() ? "" : "[" + x.faultSite + "] ") + detail, violations,
-                signature(entry, mode, outcome, x), (System.nanoTime() - start) / 1000);
+                signature(entry, mode, outcome, x), (System.nanoTime() - start) / 1000, x.phaseMicros());
     }
 
     private static ProtectionMode mode(String name) {
@@ -131,8 +135,35 @@ public final class TrialRunner implements AutoCloseable {
         throw new IllegalArgumentException("unknown protection mode '" + name + "'; known: " + java.util.Arrays.toString(MODES));
     }
 
+    private static final int RESTORE = 0;
+    private static final int FAULT = 1;
+    private static final int LOAD = 2;
+    private static final int RUN = 3;
+    private static final int JUDGE = 4;
+    private static final int UNLOAD = 5;
+    private static final int REFERENCE = 6;
+
     /** What happened in one trial, before it is classified. */
     private static final class Execution {
+        /** Nanoseconds per phase, indexed as {@link TrialRecord#PHASES}. */
+        final long[] phases = new long[TrialRecord.PHASES.size()];
+        private long mark = System.nanoTime();
+
+        /** Ends the current phase, charging its time to {@code phase}. */
+        void lap(int phase) {
+            long now = System.nanoTime();
+            phases[phase] += now - mark;
+            mark = now;
+        }
+
+        Map<String, Long> phaseMicros() {
+            Map<String, Long> out = new LinkedHashMap<>();
+            for (int i = 0; i < phases.length; i++) {
+                out.put(TrialRecord.PHASES.get(i), phases[i] / 1000);
+            }
+            return out;
+        }
+
         Rejection rejection;
         Throwable hostFailure;
         Trap trap;
@@ -151,6 +182,7 @@ public final class TrialRunner implements AutoCloseable {
         } else {
             kernel.restore(clean);
         }
+        x.lap(RESTORE);
         byte[] bytes = entry.classBytes();
         if (fault instanceof BytecodeFault bytecode) {
             Mutant mutant = bytecode.mutate(bytes, seed);
@@ -158,19 +190,23 @@ public final class TrialRunner implements AutoCloseable {
             x.faultApplied = mutant.mutated();
             x.faultSite = mutant.site().map(Mutant.Site::toString).orElse("no site");
         }
+        x.lap(FAULT);
         oracle.baseline();
+        x.lap(RESTORE);
         Hook hook = hookOf(entry);
         long badAnswersBefore = kernel.hookTable().badAnswers(hook);
         FaultDomain domain = null;
         try {
             domain = sandbox(mode).load(entry.name(), bytes, SPEC);
             domain.attach();
+            x.lap(LOAD);
             Environment env = new Environment(bytes, domain, hook);
             if (fault instanceof EnvironmentFault environmental) {
                 Arming arming = environmental.arm(env, seed);
                 x.faultApplied = arming.armed();
                 x.faultSite = arming.description();
             }
+            x.lap(FAULT);
             x.digest = env.workload.drive(kernel, domain.domain(), hook, env.revokeAt, env.revokeFrames);
         } catch (Rejection r) {
             x.rejection = r;
@@ -182,6 +218,7 @@ public final class TrialRunner implements AutoCloseable {
             }
             x.hostFailure = t;
         }
+        x.lap(domain == null ? LOAD : RUN);
         if (x.rejection == null) {
             x.verdict = judge();
             x.badAnswer = kernel.hookTable().badAnswers(hook) != badAnswersBefore;
@@ -189,6 +226,7 @@ public final class TrialRunner implements AutoCloseable {
                 x.trap = trapOf(domain);
             }
         }
+        x.lap(JUDGE);
         if (domain != null) {
             try {
                 domain.unload();
@@ -199,6 +237,7 @@ public final class TrialRunner implements AutoCloseable {
         if (x.verdict != null && x.verdict.has(Violation.Kind.CORRUPTED_PAGE)) {
             restoreFully = true;
         }
+        x.lap(UNLOAD);
         return x;
     }
 

@@ -3,7 +3,7 @@ package testbed.kernel;
 /**
  * The simulated machine gave up on an unprotected extension: its lockup detector saw the kernel
  * run an extension's code for longer than any invocation may, or the extension exhausted the
- * machine's memory. Protected modes stop the extension long before; under
+ * machine's memory, or switched the machine off. Protected modes stop the extension long before; under
  * {@code NONE} nothing does, so in a real kernel this would be a hang or a panic, and the trial
  * records it as one ({@code HUNG} or {@code CRASHED}) without the host JVM having to die for it.
  *
@@ -16,7 +16,9 @@ public final class KernelPanic extends RuntimeException {
         /** The lockup detector fired: the extension kept the kernel busy past the machine's work limit. */
         LOCKUP("lockup detected"),
         /** The extension allocated more than the simulated machine's memory. */
-        OUT_OF_MEMORY("out of memory");
+        OUT_OF_MEMORY("out of memory"),
+        /** The extension switched the machine off ({@code System.exit} and its kin). */
+        POWER_OFF("machine switched off");
 
         private final String text;
 

@@ -6,14 +6,20 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import testbed.corpus.Outcome;
 import testbed.faults.CampaignSettings;
+import testbed.faults.RateBound;
+import testbed.faults.TrialRecord;
 
 /**
  * {@code summary.json}: the counts as data. Keys, in order: {@code trials}, {@code elapsedSeconds},
  * {@code trialsPerSecond}, {@code unexpected}, {@code findings}, {@code settings},
  * {@code outcomes} (all trials), {@code byMode} (mode → outcome → count), {@code byFault}
- * (fault → mode → outcome → count), {@code byFaultFamily} (family → outcome → count). Every
- * outcome map has all seven outcomes as keys.
+ * (fault → mode → outcome → count), {@code byFaultFamily} (family → outcome → count),
+ * {@code escapeBounds} (mode → escapes, trials, the 95% upper bound on the escape rate and the
+ * sentence that states it), {@code phaseMicros} (mode → mean microseconds of a trial and of
+ * each of its phases, over the trials that timed them). Every outcome map has all seven
+ * outcomes as keys.
  */
 final class SummaryJson {
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -44,7 +50,54 @@ final class SummaryJson {
         Map<String, Object> byFamily = new LinkedHashMap<>();
         tally.byFaultFamily.forEach((family, counts) -> byFamily.put(family, counts.asMap()));
         root.put("byFaultFamily", byFamily);
+        root.put("escapeBounds", escapeBounds(report));
+        root.put("phaseMicros", phaseMicros(report));
         return JSON.writeValueAsString(root) + "\n";
+    }
+
+    /** Per mode: escapes, trials, and the 95% upper bound on the escape rate they support. */
+    private static Map<String, Object> escapeBounds(ContainmentReport report) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        report.tally.byMode.forEach((mode, counts) -> {
+            long escapes = counts.asMap().getOrDefault(Outcome.ESCAPED.name(), 0);
+            long trials = counts.total();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("escapes", escapes);
+            m.put("trials", trials);
+            m.put("upper95", RateBound.upper95(escapes, trials));
+            m.put("statement", RateBound.sentence(escapes, trials, "escapes", mode));
+            out.put(mode, m);
+        });
+        return out;
+    }
+
+    /** Per mode: mean microseconds of a trial and of each of its phases, over the trials that report phases. */
+    private static Map<String, Object> phaseMicros(ContainmentReport report) {
+        Map<String, long[]> sums = new LinkedHashMap<>();
+        report.tally.modes.forEach(m -> sums.put(m, new long[TrialRecord.PHASES.size() + 2]));
+        for (TrialRecord r : report.records) {
+            if (r.phases().isEmpty()) {
+                continue;
+            }
+            long[] s = sums.computeIfAbsent(r.mode(), m -> new long[TrialRecord.PHASES.size() + 2]);
+            for (int i = 0; i < TrialRecord.PHASES.size(); i++) {
+                s[i] += r.phases().getOrDefault(TrialRecord.PHASES.get(i), 0L);
+            }
+            s[s.length - 2] += r.micros();
+            s[s.length - 1]++;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        sums.forEach((mode, s) -> {
+            long n = s[s.length - 1];
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("trials", n);
+            m.put("trial", n == 0 ? 0 : Figures.round((double) s[s.length - 2] / n, 1));
+            for (int i = 0; i < TrialRecord.PHASES.size(); i++) {
+                m.put(TrialRecord.PHASES.get(i), n == 0 ? 0 : Figures.round((double) s[i] / n, 1));
+            }
+            out.put(mode, m);
+        });
+        return out;
     }
 
     /** The settings; {@code timeLimit} in ISO-8601 ({@code PT10M}, what {@code Duration.parse} reads) or null. */

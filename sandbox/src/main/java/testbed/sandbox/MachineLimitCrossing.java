@@ -12,7 +12,8 @@ import testbed.sfi.runtime.Meter;
  * abort, no watchdog, and whatever the extension throws reaches the kernel as it would from
  * trusted code. Only the simulated machine's own limits are enforced, from the meter's counts:
  * past the budget's fuel the machine's lockup detector fires, past its bytes the machine is out of
- * memory. Each becomes a {@link KernelPanic}, which the kernel does not catch: the simulated kernel
+ * memory, and a call of {@code System.exit} (which the rewrite diverts) switches it off. Each
+ * becomes a {@link KernelPanic}, which the kernel does not catch: the simulated kernel
  * hangs or crashes, the host JVM does not. The kernel stack is the JVM's own (its
  * {@link StackOverflowError} is recoverable, and an unprotected extension may catch it and go on,
  * as the corpus's trap-swallowing entries do), so the budget's depth is not applied.
@@ -48,6 +49,9 @@ final class MachineLimitCrossing implements Crossing {
      * {@link Error}) when the meter did not stop.
      */
     static RuntimeException panicIfStopped(Meter meter, Throwable thrown) {
+        if (meter.panic() != null) {
+            return meter.panic();
+        }
         Trap.Kind kind = meter.stopped();
         if (kind == null) {
             if (thrown instanceof Error e) {

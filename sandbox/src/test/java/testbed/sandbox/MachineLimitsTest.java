@@ -56,6 +56,19 @@ class MachineLimitsTest {
     }
 
     @Test
+    void anExitSwitchesTheSimulatedMachineOffAndTheHostStaysUp() throws Exception {
+        Kernel kernel = SandboxFixture.boot();
+        try (Sandbox sandbox = Sandbox.unprotected(kernel, Budget.standard())) {
+            sandbox.load("exiter", SandboxFixture.bytesOf(Samples.Exiter.class), SandboxFixture.spec()).attach();
+            assertThatThrownBy(() -> kernel.receive(new byte[100]))
+                    .isInstanceOfSatisfying(KernelPanic.class, p -> {
+                        assertThat(p.reason()).isEqualTo(KernelPanic.Cause.POWER_OFF);
+                        assertThat(p.getMessage()).contains("exit(3)");
+                    });
+        }
+    }
+
+    @Test
     void recursionStillOverflowsTheJvmStackAsAnUnprotectedKernelWould() throws Exception {
         Kernel kernel = SandboxFixture.boot();
         try (Sandbox sandbox = Sandbox.unprotected(kernel, Budget.standard().withFuel(Long.MAX_VALUE))) {

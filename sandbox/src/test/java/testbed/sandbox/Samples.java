@@ -144,6 +144,19 @@ public final class Samples {
         }
     }
 
+    /** Switches the machine off, and tries again through the runtime if that returned. */
+    public static final class Exiter implements PacketFilter {
+        @Override
+        public int filter(Context ctx, long packet, int length) {
+            try {
+                System.exit(3);
+            } catch (Throwable ignored) {
+                Runtime.getRuntime().halt(4);
+            }
+            return length;
+        }
+    }
+
     /** Divides by zero. */
     public static final class Thrower implements PacketFilter {
         @Override

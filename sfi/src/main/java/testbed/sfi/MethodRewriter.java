@@ -265,10 +265,36 @@ final class MethodRewriter extends MethodVisitor {
         MemoryAccess access = opcode == Opcodes.INVOKEINTERFACE ? MemoryAccess.of(methodOwner, name, descriptor) : null;
         if (access != null && confined && (access.store || !storesOnly)) {
             confine(access);
+        } else if (metered && mode == ProtectionMode.NONE && isExit(opcode, methodOwner, name, descriptor)) {
+            powerOff(opcode);
         } else {
             mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
         }
         after();
+    }
+
+    /** {@code System.exit(int)}, {@code Runtime.exit(int)}, {@code Runtime.halt(int)}. */
+    private static boolean isExit(int opcode, String methodOwner, String name, String descriptor) {
+        if (!descriptor.equals("(I)V")) {
+            return false;
+        }
+        return opcode == Opcodes.INVOKESTATIC && methodOwner.equals("java/lang/System") && name.equals("exit")
+                || opcode == Opcodes.INVOKEVIRTUAL && methodOwner.equals("java/lang/Runtime") && (name.equals("exit") || name.equals("halt"));
+    }
+
+    /**
+     * Under counted {@code NONE}: the extension switches the simulated machine off instead of
+     * ending the host JVM. The status is on the stack (above the {@code Runtime} for its methods).
+     */
+    private void powerOff(int opcode) {
+        if (opcode == Opcodes.INVOKEVIRTUAL) {
+            mv.visitInsn(Opcodes.SWAP);
+            mv.visitInsn(Opcodes.POP);
+        }
+        meter();
+        mv.visitInsn(Opcodes.SWAP);
+        mv.visitLdcInsn(location(index));
+        callMeter("powerOff", "(I" + STRING + ")V");
     }
 
     @Override

@@ -182,7 +182,7 @@ public final class Fuzzer {
             Duration toDeadline = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             left = settings.programs() > 0 && left.compareTo(toDeadline) < 0 ? left : toDeadline;
         }
-        return new Campaign.Progress(done, settings.programs(), rate, counts, failed, left);
+        return new Campaign.Progress(done, settings.programs(), rate, counts, failed, left, 0, 0);
     }
 
     /** A finding while the run goes on: the first failure of a signature, shrunk once by the thread that found it. */

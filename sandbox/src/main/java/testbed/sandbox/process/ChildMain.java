@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import testbed.kernel.Trap;
 import testbed.kernel.api.EventHandler;
@@ -36,18 +38,61 @@ public final class ChildMain {
     private final DataInputStream in;
     private final DataOutputStream out;
     private final Map<Integer, Instance> instances = new HashMap<>();
+    /**
+     * Classes defined before, by their bytes, for a DEFINE of the same bytes once the instance
+     * that used one is dropped: the sandbox's own load cache, on this side of the pipe (sound for
+     * the same reason: a verified, rewritten class has no static state).
+     */
+    private final Map<ClassKey, Defined> defined = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ClassKey, Defined> eldest) {
+            return size() > DEFINED_CAPACITY;
+        }
+    };
+    private static final int DEFINED_CAPACITY = 256;
+
+    /** A defined, linked class with its meter, and whether a live instance uses it. */
+    private static final class Defined {
+        final MethodHandle constructor;
+        final Meter meter;
+        boolean inUse;
+
+        Defined(MethodHandle constructor, Meter meter) {
+            this.constructor = constructor;
+            this.meter = meter;
+        }
+    }
+
+    /** Class bytes and segment, compared by content. */
+    private record ClassKey(int hash, byte[] bytes, long base, long size) {
+        ClassKey(byte[] bytes, long base, long size) {
+            this(Arrays.hashCode(bytes), bytes, base, size);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ClassKey k && k.hash == hash && k.base == base && k.size == size && Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
 
     /** One extension instance: its class's constructor, meter and address space. */
     private static final class Instance {
+        final Defined type;
         final MethodHandle constructor;
         final Meter meter;
         final ChildMemory memory;
         final ChildContext context;
         Object extension;
 
-        Instance(MethodHandle constructor, Meter meter, ChildMemory memory, ChildContext context) {
-            this.constructor = constructor;
-            this.meter = meter;
+        Instance(Defined type, ChildMemory memory, ChildContext context) {
+            this.type = type;
+            this.constructor = type.constructor;
+            this.meter = type.meter;
             this.memory = memory;
             this.context = context;
         }
@@ -89,7 +134,10 @@ public final class ChildMain {
                     call();
                     break;
                 case Protocol.DROP:
-                    instances.remove(in.readInt());
+                    Instance dropped = instances.remove(in.readInt());
+                    if (dropped != null) {
+                        dropped.type.inUse = false;
+                    }
                     break;
                 default:
                     throw new IOException("protocol violation: message " + message);
@@ -107,34 +155,45 @@ public final class ChildMain {
         long fuel = in.readLong();
         long allocation = in.readLong();
         int depth = in.readInt();
+        ClassKey key = new ClassKey(bytes, base, size);
+        Defined type = defined.get(key);
+        if (type == null || type.inUse) {
+            type = define(name, bytes, fuel, allocation, depth);
+            if (type == null) {
+                return;
+            }
+            defined.putIfAbsent(key, type);
+        }
+        type.inUse = true;
+        ChildMemory memory = new ChildMemory(base, size);
+        instances.put(handle, new Instance(type, memory, new ChildContext(this, memory, type.meter, base, size)));
+        out.writeByte(Protocol.DEFINED);
+        out.flush();
+    }
+
+    /** Defines and links a class in a loader of its own; null once the refusal or trap is answered. */
+    private Defined define(String name, byte[] bytes, long fuel, long allocation, int depth) throws IOException {
         DomainClassLoader loader = new DomainClassLoader(name, ChildMain.class.getClassLoader(), false);
         Meter meter = new Meter();
-        MethodHandle constructor;
         try {
             Class<?> type = loader.define(bytes);
             Meter.bind(type, meter);
             meter.refill(fuel, allocation, depth);
             // Linking first tells the JVM's own verification errors (nothing ran) from faults of code that ran.
             Class.forName(name, true, loader);
-            constructor = MethodHandles.publicLookup().findConstructor(type, NO_ARG_CONSTRUCTOR);
+            return new Defined(MethodHandles.publicLookup().findConstructor(type, NO_ARG_CONSTRUCTOR), meter);
         } catch (Trap stopped) {
             out.writeByte(Protocol.TRAP);
             writeTrap(stopped);
             out.writeLong(meter.fuelLeft());
             out.writeInt(0);
             out.flush();
-            return;
         } catch (LinkageError e) {
             refuse(Protocol.LINKAGE, e);
-            return;
         } catch (ReflectiveOperationException e) {
             refuse(Protocol.NO_CONSTRUCTOR, e);
-            return;
         }
-        ChildMemory memory = new ChildMemory(base, size);
-        instances.put(handle, new Instance(constructor, meter, memory, new ChildContext(this, memory, meter, base, size)));
-        out.writeByte(Protocol.DEFINED);
-        out.flush();
+        return null;
     }
 
     private void refuse(int reason, Throwable e) throws IOException {

@@ -38,10 +38,12 @@ public final class ExtensionProcess implements AutoCloseable {
     /** Where the child's standard error goes (appended), in the temporary directory. */
     public static final String LOG_FILE = "testbed-extension-process.log";
     /**
-     * The child JVM's options: a small heap, a single-threaded collector, and the JVM's own
-     * warnings kept off the protocol stream.
+     * The child JVM's options: a small heap, a single-threaded collector, the client compiler
+     * only (the child runs short-lived extension classes, whose C2 compilations would cost the
+     * host's cores more than they save), and the JVM's own warnings kept off the protocol stream.
      */
-    static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+DisplayVMOutputToStderr");
+    static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:+DisplayVMOutputToStderr");
     private static final int BUFFER = 1 << 16;
 
     private volatile Process process;

@@ -1,6 +1,7 @@
 package testbed.sfi.runtime;
 
 import java.util.Objects;
+import testbed.kernel.KernelPanic;
 import testbed.kernel.Trap;
 
 /**
@@ -78,6 +79,8 @@ public final class Meter {
     private long bytesLeft;
     private int maxDepth;
     private volatile Trap.Kind stopKind;
+    /** Set when code rewritten for {@code NONE} switched the simulated machine off; kept until the next refill. */
+    private KernelPanic panic;
     private volatile String stopDetail;
 
     /** An empty meter: until the first {@link #refill}, the first metered point traps. */
@@ -132,6 +135,7 @@ public final class Meter {
         }
         stopKind = null;
         stopDetail = null;
+        panic = null;
         fuelBudget = fuel;
         int slice = (int) Math.min(fuel, SLICE);
         fuelReserve = fuel - slice;
@@ -156,6 +160,11 @@ public final class Meter {
     /** Why the domain is stopped, or null while it may run. */
     public Trap.Kind stopped() {
         return stopKind;
+    }
+
+    /** The panic an unprotected extension caused since the last refill by switching the machine off, or null. */
+    public KernelPanic panic() {
+        return panic;
     }
 
     /** Fuel units left of the last refill. */
@@ -292,6 +301,17 @@ public final class Meter {
         if (--fuelSlice < 0) {
             refuel(location);
         }
+    }
+
+    /**
+     * Called by code rewritten for {@code NONE} in place of {@code System.exit}, {@code Runtime.exit}
+     * and {@code Runtime.halt}: the unprotected extension switches the simulated machine off. The
+     * host JVM stays up; the domain is stopped, so no handler of the extension can carry on.
+     */
+    public void powerOff(int status, String location) {
+        panic = new KernelPanic(KernelPanic.Cause.POWER_OFF, "the extension called exit(" + status + ") at " + location);
+        stop(Trap.Kind.UNCAUGHT_EXCEPTION, panic.getMessage());
+        throw panic;
     }
 
     /** Called by rewritten code right after {@code new}: charges an object of {@code bytes}. */
