@@ -181,10 +181,14 @@ public final class Campaign {
         Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
         long[] unexpected = {0};
         long[] protectedCounts = {0, 0};
-        for (TrialRecord r : records) {
+        for (int i = 0; i < records.size(); i++) {
+            TrialRecord r = records.get(i);
             done.add(r.id());
             tally(r, outcomes, unexpected, bySignature);
             countProtected(r, protectedCounts);
+            if (plan == null && !r.unexpected()) {
+                records.set(i, r.brief());
+            }
         }
         long total = settings.trials() > 0 ? settings.trials() : Long.MAX_VALUE;
         long deadline = settings.timeLimit() == null ? Long.MAX_VALUE : System.nanoTime() + settings.timeLimit().toNanos();
@@ -199,8 +203,10 @@ public final class Campaign {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                    records.add(record);
-                    if (tally(record, outcomes, unexpected, bySignature)) {
+                    boolean first = tally(record, outcomes, unexpected, bySignature);
+                    // A million-trial campaign keeps its records in brief; the log holds them whole.
+                    records.add(plan == null && !record.unexpected() ? record.brief() : record);
+                    if (first) {
                         writeFinding(record);
                     }
                     countProtected(record, protectedCounts);
@@ -280,7 +286,9 @@ public final class Campaign {
             }
             while (next < total) {
                 TrialId id = trial(next++);
-                if (done.add(id.toString())) {
+                // Positions of the cross product are distinct trials, so only those already logged
+                // need remembering; an explicit plan may name a trial twice.
+                if (plan == null ? !done.contains(id.toString()) : done.add(id.toString())) {
                     return id;
                 }
             }

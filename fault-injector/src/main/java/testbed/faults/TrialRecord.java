@@ -68,6 +68,16 @@ public record TrialRecord(
                 signature, micros, Map.of());
     }
 
+    /**
+     * The record as a long campaign keeps it in memory once it is in the trial log: the counts'
+     * fields, with the detail, the violations and the signature dropped (the log has them) and the
+     * names shared between records. A finding's record is kept whole.
+     */
+    public TrialRecord brief() {
+        return new TrialRecord(id, entry.intern(), family.intern(), fault.intern(), faultFamily.intern(), mode.intern(), seed,
+                outcome, expected, unexpected, trapKind == null ? null : trapKind.intern(), "", List.of(), "", micros, phases);
+    }
+
     /** The one command that reruns this trial. */
     public String replayCommand() {
         // Generated programs are regenerated from their seed rather than looked up in a corpus.

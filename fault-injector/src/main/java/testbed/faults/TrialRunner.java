@@ -2,11 +2,13 @@ package testbed.faults;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import testbed.corpus.Corpus;
 import testbed.corpus.CorpusEntry;
 import testbed.corpus.Outcome;
@@ -43,6 +45,8 @@ public final class TrialRunner implements AutoCloseable {
     /** What every trial's domain gets: a 64 KiB segment and every helper, so attacks are not stopped by a missing capability. */
     static final DomainSpec SPEC = DomainSpec.segment(64 << 10).allowAll();
     private static final ProtectionMode[] MODES = ProtectionMode.values();
+    /** Violations of accesses the write monitor recorded, which the restore of touched pages undoes. */
+    private static final Set<Violation.Kind> MONITORED = EnumSet.of(Violation.Kind.WILD_STORE, Violation.Kind.WILD_LOAD);
 
     private final Corpus corpus;
     private final Kernel kernel = Kernel.boot(KernelConfig.defaults());
@@ -234,7 +238,10 @@ public final class TrialRunner implements AutoCloseable {
                 // A kernel the extension wrecked may refuse to destroy the domain; the restore before the next trial repairs it.
             }
         }
-        if (x.verdict != null && x.verdict.has(Violation.Kind.CORRUPTED_PAGE)) {
+        if (x.verdict != null && !MONITORED.containsAll(x.verdict.kinds())) {
+            // Damage the write monitor may not have seen (an unprotected extension that reached
+            // the array behind physical memory writes without being recorded): the restore of
+            // touched pages would leave it for the next trial, so copy all of memory back.
             restoreFully = true;
         }
         x.lap(UNLOAD);
