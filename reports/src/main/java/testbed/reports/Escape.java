@@ -17,17 +17,30 @@ final class Escape {
     }
 
     /**
-     * The trial's replay command as a reader can paste it into a shell: the id single-quoted
-     * when it holds anything the shell would interpret ({@code <}, {@code $}, {@code ;}, a
-     * quote), so an entry named like a command substitution replays instead of running.
+     * The trial's replay command as a reader can paste it into a shell in any directory: the
+     * campaign's {@link Provenance#launcher() launcher} (an absolute command) in place of
+     * {@code ./testbed}, the corpus named when it was not the bundled one, and the id
+     * single-quoted when it holds anything the shell would interpret ({@code <}, {@code $},
+     * {@code ;}, a quote), so an entry named like a command substitution replays instead of running.
      */
-    static String replayCommand(TrialRecord trial) {
+    static String replayCommand(TrialRecord trial, Provenance provenance) {
         String command = trial.replayCommand();
+        String local = "./testbed ";
+        String arguments = command.startsWith(local) ? command.substring(local.length()) : command;
         String id = trial.id();
-        if (SHELL_WORD.matcher(id).matches() || !command.endsWith(id)) {
-            return command;
+        if (arguments.endsWith(id)) {
+            arguments = arguments.substring(0, arguments.length() - id.length()) + shellWord(id);
         }
-        return command.substring(0, command.length() - id.length()) + "'" + id.replace("'", "'\\''") + "'";
+        String corpus = provenance.corpus();
+        if (arguments.startsWith("replay ") && !(corpus == null || corpus.equals("bundled"))) {
+            arguments = "replay --corpus " + shellWord(corpus) + arguments.substring("replay".length());
+        }
+        return provenance.launcher() + " " + arguments;
+    }
+
+    /** One shell word: as it is when the shell takes it literally, else single-quoted. */
+    static String shellWord(String word) {
+        return SHELL_WORD.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /**

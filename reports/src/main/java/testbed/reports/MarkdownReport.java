@@ -90,7 +90,7 @@ final class MarkdownReport {
                 TrialRecord t = f.first();
                 row(Integer.toString(n++), t.outcome().name(), t.expected() == null ? "any" : t.expected().name(),
                         Escape.markdown(t.entry()), Escape.markdown(t.fault()), Escape.markdown(t.mode()),
-                        Figures.count(f.count()), Escape.markdown(f.signature()), Escape.markdownCode(Escape.replayCommand(t)),
+                        Figures.count(f.count()), Escape.markdown(f.signature()), Escape.markdownCode(Escape.replayCommand(t, report.provenance)),
                         "[" + Escape.markdown(f.folder()) + "](" + Escape.relativeHref(f.folder()) + ")");
             }
         }

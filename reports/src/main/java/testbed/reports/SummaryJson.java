@@ -12,7 +12,9 @@ import testbed.faults.CampaignSettings;
  * {@code summary.json}: the counts as data. Keys, in order: {@code trials}, {@code elapsedSeconds},
  * {@code trialsPerSecond}, {@code unexpected}, {@code findings}, {@code settings},
  * {@code outcomes} (all trials), {@code byMode} (mode → outcome → count), {@code byFault}
- * (fault → mode → outcome → count), {@code byFaultFamily} (family → outcome → count). Every
+ * (fault → mode → outcome → count), {@code byFaultFamily} (family → outcome → count),
+ * {@code balance} (whether every (entry, fault) pair ran equally often in every mode) and
+ * {@code provenance} (tool, commit, JVM, host, date, command line, corpus digest). Every
  * outcome map has all seven outcomes as keys.
  */
 final class SummaryJson {
@@ -44,7 +46,40 @@ final class SummaryJson {
         Map<String, Object> byFamily = new LinkedHashMap<>();
         tally.byFaultFamily.forEach((family, counts) -> byFamily.put(family, counts.asMap()));
         root.put("byFaultFamily", byFamily);
+        Balance balance = Balance.of(tally.modes, report.records);
+        Map<String, Object> balanced = new LinkedHashMap<>();
+        balanced.put("balanced", balance.balanced());
+        balanced.put("pairs", balance.pairs());
+        balanced.put("unbalancedPairs", balance.unbalancedPairs());
+        balanced.put("trialsPerPairAndMode", minMax(balance));
+        balanced.put("trialsPerMode", balance.trialsPerMode());
+        root.put("balance", balanced);
+        root.put("provenance", provenance(report.provenance));
         return JSON.writeValueAsString(root) + "\n";
+    }
+
+    private static Map<String, Object> minMax(Balance balance) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("min", balance.perPairMin());
+        map.put("max", balance.perPairMax());
+        return map;
+    }
+
+    private static Map<String, Object> provenance(Provenance p) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("toolVersion", p.toolVersion());
+        map.put("gitCommit", p.gitCommit());
+        map.put("jdk", p.jdk());
+        map.put("jvmFlags", p.jvmFlags());
+        map.put("cores", p.cores());
+        map.put("memoryBytes", p.memoryBytes());
+        map.put("maxHeapBytes", p.maxHeapBytes());
+        map.put("date", p.date().toString());
+        map.put("commandLine", p.commandLine());
+        map.put("launcher", p.launcher());
+        map.put("corpus", p.corpus());
+        map.put("corpusDigest", p.corpusDigest());
+        return map;
     }
 
     /** The settings; {@code timeLimit} in ISO-8601 ({@code PT10M}, what {@code Duration.parse} reads) or null. */

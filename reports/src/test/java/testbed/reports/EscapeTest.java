@@ -37,11 +37,22 @@ class EscapeTest {
     }
 
     @Test
-    void replayCommandsQuoteIdsTheShellWouldInterpret() {
+    void replayCommandsStartWithTheAbsoluteLauncherAndQuoteIdsTheShellWouldInterpret() {
+        Provenance p = SampleCampaign.PROVENANCE;
         TrialRecord plain = SampleCampaign.trial("memory/WildStore", "bit-flip", "memory", "SFI_MASK", -3, Outcome.OK, null, "");
-        assertThat(Escape.replayCommand(plain)).isEqualTo("./testbed replay memory/WildStore~bit-flip~SFI_MASK~-3");
+        assertThat(Escape.replayCommand(plain, p)).isEqualTo("/opt/testbed/testbed replay memory/WildStore~bit-flip~SFI_MASK~-3");
         TrialRecord hostile = SampleCampaign.trial("x/$(rm)<a>'b'", "f", "memory", "NONE", 1, Outcome.OK, null, "");
-        assertThat(Escape.replayCommand(hostile)).isEqualTo("./testbed replay 'x/$(rm)<a>'\\''b'\\''~f~NONE~1'");
+        assertThat(Escape.replayCommand(hostile, p)).isEqualTo("/opt/testbed/testbed replay 'x/$(rm)<a>'\\''b'\\''~f~NONE~1'");
+    }
+
+    @Test
+    void replayCommandsNameACorpusThatIsNotTheBundledOne() {
+        Provenance p = SampleCampaign.PROVENANCE;
+        Provenance elsewhere = new Provenance(p.toolVersion(), p.gitCommit(), p.jdk(), p.jvmFlags(), p.cores(), p.memoryBytes(),
+                p.maxHeapBytes(), p.date(), "'/opt/my tools/testbed'", p.commandLine(), "/data/my corpus", p.corpusDigest());
+        TrialRecord plain = SampleCampaign.trial("memory/WildStore", "none", "none", "NONE", 1, Outcome.OK, null, "");
+        assertThat(Escape.replayCommand(plain, elsewhere))
+                .isEqualTo("'/opt/my tools/testbed' replay --corpus '/data/my corpus' memory/WildStore~none~NONE~1");
     }
 
     @Test
