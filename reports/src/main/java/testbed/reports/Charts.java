@@ -119,7 +119,7 @@ final class Charts {
                 .setAvailableSpaceFill(0.7)
                 .setYAxisMin(0.0).setYAxisMax(100.0)
                 .setYAxisDecimalPattern("0")
-                .setXAxisLabelRotation(labelsCollide(byCategory.keySet()) ? 30 : 0)
+                .setXAxisLabelRotation(labelsCollide(byCategory.keySet()) ? 45 : 0)
                 .setXAxisTickMarkSpacingHint(10) // label every bar: XChart's default skips some when bars are narrow
                 .setLegendPosition(Styler.LegendPosition.OutsideE)
                 .setLegendLayout(Styler.LegendLayout.Vertical)

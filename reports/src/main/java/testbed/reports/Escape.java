@@ -44,6 +44,30 @@ final class Escape {
     }
 
     /**
+     * The text with the characters XML 1.0 forbids even as references (C0 controls other than
+     * tab, line feed and carriage return; lone surrogates; U+FFFE, U+FFFF) replaced by U+FFFD,
+     * for a page whose template escapes markup itself: a terminal escape in a trap message
+     * shows as a replacement character instead of reaching the reader's copy and paste.
+     */
+    static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') {
+                out.append('\uFFFD');
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
      * Text for HTML or XML 1.0, safe both between tags and inside a double- or single-quoted
      * attribute. Characters that XML 1.0 forbids even as references (C0 controls other than tab,
      * line feed and carriage return; lone surrogates; U+FFFE, U+FFFF) become U+FFFD, so a
@@ -52,12 +76,10 @@ final class Escape {
      * keep them through attribute-value normalisation.
      */
     static String markup(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
+        String printable = printable(text);
+        StringBuilder out = new StringBuilder(printable.length() + 16);
+        for (int i = 0; i < printable.length(); i++) {
+            char c = printable.charAt(i);
             switch (c) {
                 case '&' -> out.append("&amp;");
                 case '<' -> out.append("&lt;");
@@ -67,15 +89,7 @@ final class Escape {
                 case '\t' -> out.append("&#9;");
                 case '\n' -> out.append("&#10;");
                 case '\r' -> out.append("&#13;");
-                default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                        out.append(c).append(text.charAt(++i));
-                    } else if (c < 0x20 || Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') {
-                        out.append('\uFFFD');
-                    } else {
-                        out.append(c);
-                    }
-                }
+                default -> out.append(c);
             }
         }
         return out.toString();

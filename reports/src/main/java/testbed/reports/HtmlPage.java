@@ -7,12 +7,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +37,7 @@ final class HtmlPage {
     /** Sorts a table by a clicked column; inline, so the page needs no other file. */
     static final String SCRIPT = resource("sort-tables.js");
     /** The script's CSP source expression: only this exact script may run. */
-    static final String SCRIPT_HASH = "'sha256-" + Base64.getEncoder().encodeToString(sha256(SCRIPT)) + "'";
+    static final String SCRIPT_HASH = "'sha256-" + Base64.getEncoder().encodeToString(Provenance.sha256().digest(SCRIPT.getBytes(StandardCharsets.UTF_8))) + "'";
 
     private HtmlPage() {
     }
@@ -126,7 +125,8 @@ final class HtmlPage {
                 charts, findings(report.findings, report.provenance), SCRIPT, SCRIPT_HASH);
     }
 
-    private static List<Param> provenance(Provenance p) {
+    /** The provenance as the page and {@code report.md} list it. */
+    static List<Param> provenance(Provenance p) {
         return List.of(new Param("tool", "testbed " + p.toolVersion()), new Param("git commit", p.gitCommit()),
                 new Param("JDK", p.jdk()), new Param("JVM flags", p.jvmFlags().isEmpty() ? "none" : String.join(" ", p.jvmFlags())),
                 new Param("host", p.cores() + (p.cores() == 1 ? " core, " : " cores, ")
@@ -150,7 +150,7 @@ final class HtmlPage {
             columns.add(new Column(mode, !Tally.isProtected(mode)));
         }
         List<Row> built = new ArrayList<>();
-        Map<String, OutcomeCounts> columnTotals = new java.util.LinkedHashMap<>();
+        Map<String, OutcomeCounts> columnTotals = new LinkedHashMap<>();
         tally.modes.forEach(m -> columnTotals.put(m, new OutcomeCounts()));
         rows.forEach((name, row) -> {
             List<Cell> cells = new ArrayList<>();
@@ -158,7 +158,8 @@ final class HtmlPage {
                 cells.add(cell(counts, Tally.isProtected(mode), intervals));
                 columnTotals.get(mode).addAll(counts);
             });
-            built.add(new Row(name, groupOf.getOrDefault(name, ""), cells, cell(Tally.pooled(row, tally.modes), false, intervals)));
+            built.add(new Row(Escape.printable(name), Escape.printable(groupOf.getOrDefault(name, "")), cells,
+                    cell(Tally.pooled(row, tally.modes), false, intervals)));
         });
         List<Cell> totals = new ArrayList<>();
         columnTotals.forEach((mode, counts) -> totals.add(cell(counts, Tally.isProtected(mode), intervals)));
@@ -183,7 +184,8 @@ final class HtmlPage {
         }
         String bound = "";
         if (intervals && protectedMode && counts.total() > 0 && !neverDamaged.isEmpty()) {
-            bound = "no " + String.join(", ", neverDamaged) + ": each " + new Share(0, counts.total()).bound();
+            String none = neverDamaged.size() == OutcomeCounts.DAMAGE.size() ? "damage" : String.join(", ", neverDamaged);
+            bound = "no " + none + ": " + (neverDamaged.size() == 1 ? "" : "each ") + new Share(0, counts.total()).bound();
         }
         String sortKey = String.format(Locale.ROOT, "%.6f", new Share(damage, counts.total()).value());
         return new Cell(counts.total(), shade, parts, bound, counts.unexpected(), sortKey);
@@ -201,10 +203,11 @@ final class HtmlPage {
             } else {
                 more.remove(detail);
             }
-            rows.add(new FindingRow(n++, t.outcome(), t.expected() == null ? "any" : t.expected().name(), t.entry(),
-                    t.fault() + " · " + t.mode() + " · seed " + t.seed(), Figures.count(f.count()),
-                    t.trapKind() == null ? "" : t.trapKind(), detail, more, f.signature(),
-                    Escape.replayCommand(t, provenance), f.folder(), Escape.relativeHref(f.folder())));
+            rows.add(new FindingRow(n++, t.outcome(), t.expected() == null ? "any" : t.expected().name(), Escape.printable(t.entry()),
+                    Escape.printable(t.fault() + " · " + t.mode() + " · seed " + t.seed()), Figures.count(f.count()),
+                    t.trapKind() == null ? "" : Escape.printable(t.trapKind()), Escape.printable(detail),
+                    more.stream().map(Escape::printable).toList(), Escape.printable(f.signature()),
+                    Escape.printable(Escape.replayCommand(t, provenance)), Escape.printable(f.folder()), Escape.relativeHref(f.folder())));
         }
         return rows;
     }
@@ -217,14 +220,6 @@ final class HtmlPage {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 

@@ -44,6 +44,15 @@ final class MarkdownReport {
         row("seed", Long.toString(s.seed()));
         row("workers", Integer.toString(s.workers()));
         line("");
+        line(Balance.of(tally.modes, report.records).statement());
+        line("");
+
+        line("## Provenance");
+        line("");
+        row("fact", "value");
+        rule("ll");
+        HtmlPage.provenance(report.provenance).forEach(p -> row(p.name(), Escape.markdown(p.value())));
+        line("");
 
         line("## Containment by fault and protection mode");
         line("");

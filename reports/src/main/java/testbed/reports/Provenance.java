@@ -83,12 +83,7 @@ public record Provenance(
 
     /** SHA-256, in hex, over each entry's name, a NUL, its class bytes' length and the bytes, entries in name order. */
     public static String digest(Corpus corpus) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        MessageDigest sha = sha256();
         for (CorpusEntry entry : corpus.entries()) {
             byte[] bytes = entry.classBytes();
             sha.update(entry.name().getBytes(StandardCharsets.UTF_8));
@@ -98,6 +93,14 @@ public record Provenance(
             sha.update(bytes);
         }
         return "sha256:" + HexFormat.of().formatHex(sha.digest());
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     private static long physicalMemory() {

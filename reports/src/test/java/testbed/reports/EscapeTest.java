@@ -29,6 +29,12 @@ class EscapeTest {
     }
 
     @Test
+    void printableTextKeepsLineBreaksAndReplacesControlsAndLoneSurrogates() {
+        assertThat(Escape.printable("a\u001b[31mb\tc\nd\uD800e\uD83D\uDCA5")).isEqualTo("a\uFFFD[31mb\tc\nd\uFFFDe\uD83D\uDCA5");
+        assertThat(Escape.printable(null)).isEmpty();
+    }
+
+    @Test
     void markdownCellsCannotSplitOrFormat() {
         assertThat(Escape.markdown("a|b")).isEqualTo("a\\|b");
         assertThat(Escape.markdown("<b>*x*</b> [l](u) `c` ~~s~~ \\")).isEqualTo("&lt;b&gt;\\*x\\*&lt;/b&gt; \\[l\\](u) \\`c\\` \\~\\~s\\~\\~ \\\\");
