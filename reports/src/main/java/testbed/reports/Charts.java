@@ -1,5 +1,8 @@
 package testbed.reports;
 
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -14,10 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.style.Styler;
 import testbed.corpus.Outcome;
 
@@ -142,22 +143,29 @@ final class Charts {
                 chart.addSeries(outcome.name(), categories, percents).setFillColor(Palette.colour(outcome));
             }
         }
-        ByteArrayOutputStream svg = new ByteArrayOutputStream();
-        VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        return new Image(name, alt + ": " + String.join(", ", categories), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG),
-                scaledPng(chart), svg.toByteArray());
+        return new Image(name, alt + ": " + String.join(", ", categories), png(chart, 1), png(chart, PRINT_SCALE), svg(chart));
     }
 
-    private static byte[] scaledPng(CategoryChart chart) throws IOException {
-        BufferedImage image = new BufferedImage(WIDTH * PRINT_SCALE, HEIGHT * PRINT_SCALE, BufferedImage.TYPE_INT_RGB);
+    /** The chart drawn at {@code scale} times its size, as PNG. */
+    private static byte[] png(CategoryChart chart, int scale) throws IOException {
+        BufferedImage image = new BufferedImage(WIDTH * scale, HEIGHT * scale, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.scale(PRINT_SCALE, PRINT_SCALE);
+        g.scale(scale, scale);
         chart.paint(g, WIDTH, HEIGHT);
         g.dispose();
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         return png.toByteArray();
+    }
+
+    /** The chart drawn on VectorGraphics2D's canvas, as SVG. */
+    private static byte[] svg(CategoryChart chart) throws IOException {
+        VectorGraphics2D g = new VectorGraphics2D();
+        chart.paint(g, WIDTH, HEIGHT);
+        ByteArrayOutputStream svg = new ByteArrayOutputStream();
+        new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, WIDTH, HEIGHT)).writeTo(svg);
+        return svg.toByteArray();
     }
 
     /** Whether the longest category name would run into its neighbours when written level. */
