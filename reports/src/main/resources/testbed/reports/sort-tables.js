@@ -1,18 +1,21 @@
 document.querySelectorAll("table.sortable").forEach(function (table) {
-  table.querySelectorAll("thead th").forEach(function (th, column) {
+  var headings = table.tHead.rows[0].cells;
+  Array.prototype.forEach.call(headings, function (th, column) {
     th.tabIndex = 0;
     th.title = "sort by this column";
     var sort = function () {
       var body = table.tBodies[0];
-      var descending = th.getAttribute("aria-sort") !== "descending";
-      table.querySelectorAll("thead th").forEach(function (other) { other.removeAttribute("aria-sort"); });
+      var rows = Array.prototype.slice.call(body.rows);
+      var numeric = rows.length > 0 && rows[0].cells[column].hasAttribute("data-sort");
+      var current = th.getAttribute("aria-sort");
+      // shares sort largest first, names A to Z; a second click reverses
+      var descending = current ? current === "ascending" : numeric;
+      Array.prototype.forEach.call(headings, function (other) { other.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", descending ? "descending" : "ascending");
       var key = function (row) {
         var cell = row.cells[column];
-        var value = cell.getAttribute("data-sort");
-        return value === null ? cell.textContent.trim().toLowerCase() : parseFloat(value);
+        return numeric ? parseFloat(cell.getAttribute("data-sort")) : cell.textContent.trim().toLowerCase();
       };
-      var rows = Array.prototype.slice.call(body.rows);
       rows.sort(function (a, b) {
         var x = key(a), y = key(b);
         var order = x < y ? -1 : x > y ? 1 : 0;
