@@ -26,6 +26,7 @@ import testbed.faults.RateBound;
 import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
 import testbed.reports.ContainmentReport;
+import testbed.reports.Provenance;
 
 /** {@code testbed campaign}: the main job. */
 @Command(name = "campaign", mixinStandardHelpOptions = true,
@@ -112,7 +113,8 @@ final class CampaignCommand implements Callable<Integer> {
         }
         Duration elapsed = before.plus(result.elapsed());
         writeSettings(dir, settings, elapsed);
-        ContainmentReport.of(settings, result.records(), result.findings(), elapsed).writeTo(dir);
+        Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries);
+        ContainmentReport.of(settings, result.records(), result.findings(), elapsed, provenance).writeTo(dir);
         summarise(stdout, settings, result, elapsed, dir);
         if (result.interrupted()) {
             spec.commandLine().getErr().println("testbed: interrupted after " + result.records().size()

@@ -35,6 +35,7 @@ import testbed.faults.fuzz.ProgramTrials;
 import testbed.faults.fuzz.ProgramVerdict;
 import testbed.faults.fuzz.PropertyFailure;
 import testbed.reports.ContainmentReport;
+import testbed.reports.Provenance;
 import testbed.sfi.ProtectionMode;
 
 /** {@code testbed fuzz}: machine-generated extensions against every property of the isolation. */
@@ -118,7 +119,8 @@ final class FuzzCommand implements Callable<Integer> {
                     .findFirst().orElse(Fuzzer.records(f.first()).get(0));
             findings.add(new Finding(f.failure().signature(), withReplay(first, f), (int) Math.min(Integer.MAX_VALUE, f.count()), f.folder()));
         }
-        ContainmentReport.of(asCampaign, result.records(), findings, result.elapsed()).writeTo(dir);
+        Provenance provenance = Launcher.provenance(Launcher.arguments(spec), "bundled", "none: generated programs");
+        ContainmentReport.of(asCampaign, result.records(), findings, result.elapsed(), provenance).writeTo(dir);
         writeSummary(dir, settings, result);
         summarise(stdout, result, dir);
         if (result.interrupted()) {

@@ -14,8 +14,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import testbed.corpus.Corpus;
 import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
+import testbed.reports.Provenance;
 
 /** A small campaign end to end: its report, its containment claim, resume and replay. */
 class CampaignTest {
@@ -41,6 +43,22 @@ class CampaignTest {
         assertThat(summary.get("trials").asLong()).isEqualTo(TRIALS);
         assertThat(summary.get("byMode").fieldNames()).toIterable().containsExactlyInAnyOrder("NONE", "SFI_MASK", "SFI_CHECK", "BOUNDS", "PROCESS");
         assertThat(summary.get("unexpected").asLong()).isZero();
+    }
+
+    @Test
+    void theReportRecordsTheRunsProvenanceAndItsBalance() throws IOException {
+        JsonNode summary = new ObjectMapper().readTree(campaign.resolve("summary.json").toFile());
+        JsonNode provenance = summary.get("provenance");
+        assertThat(provenance.get("commandLine").asText())
+                .startsWith(provenance.get("launcher").asText() + " ")
+                .endsWith(" campaign --trials " + TRIALS + " --seed 7 --out " + campaign);
+        assertThat(provenance.get("corpusDigest").asText()).isEqualTo(Provenance.digest(Corpus.bundled())).matches("sha256:[0-9a-f]{64}");
+        assertThat(provenance.get("gitCommit").asText()).matches("[0-9a-f]{40}|" + Provenance.UNKNOWN);
+        assertThat(provenance.get("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(provenance.get("jdk").asText()).contains(System.getProperty("java.runtime.version"));
+        assertThat(summary.get("balance").get("trialsPerMode").size()).isEqualTo(5);
+        assertThat(Files.readString(campaign.resolve("index.html"))).contains(provenance.get("corpusDigest").asText());
+        assertThat(campaign.resolve("charts/shares-per-mode.svg")).isNotEmptyFile();
     }
 
     @Test

@@ -17,23 +17,24 @@ import testbed.faults.TrialRecord;
  * The containment report of one campaign (experiment E3): what each protection mode made of
  * each fault kind. Built from the campaign's settings, its trial records (as finished, or as
  * read back with {@link TrialLog#read(Path)}), its deduplicated findings and its wall time; it
- * writes four files beside the campaign's {@value TrialLog#FILE_NAME} and finding folders:
+ * writes four files and the charts beside the campaign's {@value TrialLog#FILE_NAME} and finding folders:
  *
  * <ul>
  *   <li>{@value #SUMMARY_JSON}: the counts as data (per mode, per fault and mode, per fault
  *       family; all seven outcomes keyed, zeros included) with the settings;</li>
- *   <li>{@value #INDEX_HTML}: the page a person reads, self-contained and readable offline;</li>
+ *   <li>{@value #INDEX_HTML}: the page a person reads, self-contained and readable offline, with
+ *       its charts also written as SVG and PNG under {@code charts/} for a paper;</li>
  *   <li>{@value #REPORT_MD}: the same tables in Markdown, for a paper or a pull request;</li>
  *   <li>{@value #JUNIT_XML}: one test suite per mode, one failure per unexpected trial, for CI.</li>
  * </ul>
  *
  * <p>Every string that comes from an extension or a trial (entry names, messages, violations,
  * ids) is escaped for the format it lands in: it reads as text and never becomes markup. The
- * output depends only on the inputs (no clock, no host name), so re-rendering a campaign gives
- * the same files.
+ * output depends only on the inputs (the clock and the host enter only through the
+ * {@link Provenance} given), so re-rendering a campaign with the same provenance gives the same files.
  *
  * <pre>{@code
- * ContainmentReport.of(settings, TrialLog.read(dir.resolve(TrialLog.FILE_NAME)), findings, elapsed)
+ * ContainmentReport.of(settings, TrialLog.read(dir.resolve(TrialLog.FILE_NAME)), findings, elapsed, provenance)
  *         .writeTo(dir);
  * }</pre>
  */
@@ -51,13 +52,16 @@ public final class ContainmentReport {
     final List<TrialRecord> records;
     final List<Finding> findings;
     final Duration elapsed;
+    final Provenance provenance;
     final Tally tally;
 
-    private ContainmentReport(CampaignSettings settings, List<TrialRecord> records, List<Finding> findings, Duration elapsed) {
+    private ContainmentReport(CampaignSettings settings, List<TrialRecord> records, List<Finding> findings, Duration elapsed,
+            Provenance provenance) {
         this.settings = settings;
         this.records = records;
         this.findings = findings;
         this.elapsed = elapsed;
+        this.provenance = provenance;
         this.tally = new Tally(settings, records);
     }
 
@@ -69,15 +73,19 @@ public final class ContainmentReport {
      * @param records every finished trial, in any order
      * @param findings the deduplicated unexpected outcomes, in the order to list them
      * @param elapsed the campaign's wall time so far
+     * @param provenance where the figures came from (tool, commit, JVM, host, command, corpus);
+     *     its launcher starts every replay command in the report
      * @return the report, ready to write
      */
-    public static ContainmentReport of(CampaignSettings settings, List<TrialRecord> records, List<Finding> findings, Duration elapsed) {
+    public static ContainmentReport of(CampaignSettings settings, List<TrialRecord> records, List<Finding> findings, Duration elapsed,
+            Provenance provenance) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(elapsed, "elapsed");
+        Objects.requireNonNull(provenance, "provenance");
         if (elapsed.isNegative()) {
             throw new IllegalArgumentException("elapsed time is negative: " + elapsed);
         }
-        return new ContainmentReport(settings, List.copyOf(records), List.copyOf(findings), elapsed);
+        return new ContainmentReport(settings, List.copyOf(records), List.copyOf(findings), elapsed, provenance);
     }
 
     /**
@@ -91,8 +99,15 @@ public final class ContainmentReport {
      */
     public void writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
+        List<Charts.Image> charts = Charts.of(tally);
+        Path chartDir = dir.resolve(Charts.FOLDER);
+        Files.createDirectories(chartDir);
+        for (Charts.Image chart : charts) {
+            write(chartDir, chart.name() + ".svg", chart.svg());
+            write(chartDir, chart.name() + ".png", chart.printPng());
+        }
         write(dir, SUMMARY_JSON, SummaryJson.render(this));
-        write(dir, INDEX_HTML, HtmlPage.render(this));
+        write(dir, INDEX_HTML, HtmlPage.render(this, charts));
         write(dir, REPORT_MD, MarkdownReport.render(this));
         write(dir, JUNIT_XML, JunitXml.render(this));
     }
@@ -104,9 +119,13 @@ public final class ContainmentReport {
     }
 
     private static void write(Path dir, String name, String content) throws IOException {
+        write(dir, name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void write(Path dir, String name, byte[] content) throws IOException {
         Path target = dir.resolve(name);
         Path partial = dir.resolve(name + ".partial");
-        Files.writeString(partial, content, StandardCharsets.UTF_8);
+        Files.write(partial, content);
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -17,17 +17,54 @@ final class Escape {
     }
 
     /**
-     * The trial's replay command as a reader can paste it into a shell: the id single-quoted
-     * when it holds anything the shell would interpret ({@code <}, {@code $}, {@code ;}, a
-     * quote), so an entry named like a command substitution replays instead of running.
+     * The trial's replay command as a reader can paste it into a shell in any directory: the
+     * campaign's {@link Provenance#launcher() launcher} (an absolute command) in place of
+     * {@code ./testbed}, the corpus named when it was not the bundled one, and the id
+     * single-quoted when it holds anything the shell would interpret ({@code <}, {@code $},
+     * {@code ;}, a quote), so an entry named like a command substitution replays instead of running.
      */
-    static String replayCommand(TrialRecord trial) {
+    static String replayCommand(TrialRecord trial, Provenance provenance) {
         String command = trial.replayCommand();
+        String local = "./testbed ";
+        String arguments = command.startsWith(local) ? command.substring(local.length()) : command;
         String id = trial.id();
-        if (SHELL_WORD.matcher(id).matches() || !command.endsWith(id)) {
-            return command;
+        if (arguments.endsWith(id)) {
+            arguments = arguments.substring(0, arguments.length() - id.length()) + shellWord(id);
         }
-        return command.substring(0, command.length() - id.length()) + "'" + id.replace("'", "'\\''") + "'";
+        String corpus = provenance.corpus();
+        if (arguments.startsWith("replay ") && !(corpus == null || corpus.equals("bundled"))) {
+            arguments = "replay --corpus " + shellWord(corpus) + arguments.substring("replay".length());
+        }
+        return provenance.launcher() + " " + arguments;
+    }
+
+    /** One shell word: as it is when the shell takes it literally, else single-quoted. */
+    static String shellWord(String word) {
+        return SHELL_WORD.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * The text with the characters XML 1.0 forbids even as references (C0 controls other than
+     * tab, line feed and carriage return; lone surrogates; U+FFFE, U+FFFF) replaced by U+FFFD,
+     * for a page whose template escapes markup itself: a terminal escape in a trap message
+     * shows as a replacement character instead of reaching the reader's copy and paste.
+     */
+    static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') {
+                out.append('\uFFFD');
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /**
@@ -39,12 +76,10 @@ final class Escape {
      * keep them through attribute-value normalisation.
      */
     static String markup(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
+        String printable = printable(text);
+        StringBuilder out = new StringBuilder(printable.length() + 16);
+        for (int i = 0; i < printable.length(); i++) {
+            char c = printable.charAt(i);
             switch (c) {
                 case '&' -> out.append("&amp;");
                 case '<' -> out.append("&lt;");
@@ -54,15 +89,7 @@ final class Escape {
                 case '\t' -> out.append("&#9;");
                 case '\n' -> out.append("&#10;");
                 case '\r' -> out.append("&#13;");
-                default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                        out.append(c).append(text.charAt(++i));
-                    } else if (c < 0x20 || Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') {
-                        out.append('\uFFFD');
-                    } else {
-                        out.append(c);
-                    }
-                }
+                default -> out.append(c);
             }
         }
         return out.toString();

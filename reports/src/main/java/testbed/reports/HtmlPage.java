@@ -1,7 +1,19 @@
 package testbed.reports;
 
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import testbed.corpus.Outcome;
 import testbed.faults.CampaignSettings;
@@ -9,256 +21,216 @@ import testbed.faults.Finding;
 import testbed.faults.TrialRecord;
 
 /**
- * {@code index.html}: one self-contained page (inline CSS, charts as data URIs, no script) that
- * reads the same offline as online. Every string from a trial goes through {@link Escape#markup};
- * the Content-Security-Policy forbids scripts and any network fetch besides, so a string that
- * slipped past escaping still could neither run nor phone home.
+ * {@code index.html}: one self-contained page (inline CSS, charts as data URIs, one inline
+ * script that sorts the drill-down tables) that reads the same offline as online. The markup is
+ * the template {@code src/main/jte/containment.jte}, compiled into this package at build time;
+ * this class turns a report into the values the template prints. The template engine escapes
+ * every value for the context it lands in, so a string from a trial reads as text; the
+ * Content-Security-Policy allows only the page's own script (by its hash) and no network fetch,
+ * so a string that slipped past escaping still could neither run nor phone home.
  */
 final class HtmlPage {
-    private static final String HOW_TO_READ = """
-            Each trial runs one corpus entry, with one fault injected (or none), under one protection
-            mode; an oracle that does not trust the mode then judges the kernel. The containment table
-            counts trials by outcome for each fault kind (rows) and protection mode (columns).
-            <b>OK</b> and <b>REJECTED</b> mean the host was never at risk, <b>CONTAINED</b> that the
-            fault was caught and the domain aborted with the kernel intact, <b>WRONG_RESULT</b> that
-            only the extension's own answer suffered. Cells with <b>ESCAPED</b> (damage outside the
-            domain) or <b>CRASHED</b> (the host itself failed) are shaded red, <b>HUNG</b> (the watchdog
-            had to fire) orange. The <b>NONE</b> column is the unprotected baseline: damage there is
-            expected and proves the oracle sees what the faults do; damage in any other column is what
-            that mode failed to stop. A trial is <i>unexpected</i> when its outcome differs from what
-            its corpus entry expects under that mode; each distinct unexpected outcome is listed under
-            Findings with the command that replays it.""";
-
-    private final StringBuilder out = new StringBuilder(64 * 1024);
+    /** The template, as the jte compiler names it. */
+    private static final String TEMPLATE = "containment.jte";
+    private static final TemplateEngine ENGINE = TemplateEngine.createPrecompiled(null, ContentType.Html,
+            HtmlPage.class.getClassLoader(), HtmlPage.class.getPackageName());
+    /** Sorts a table by a clicked column; inline, so the page needs no other file. */
+    static final String SCRIPT = resource("sort-tables.js");
+    /** The script's CSP source expression: only this exact script may run. */
+    static final String SCRIPT_HASH = "'sha256-" + Base64.getEncoder().encodeToString(Provenance.sha256().digest(SCRIPT.getBytes(StandardCharsets.UTF_8))) + "'";
 
     private HtmlPage() {
     }
 
-    static String render(ContainmentReport report) throws IOException {
-        HtmlPage page = new HtmlPage();
-        page.write(report);
-        return page.out.toString();
+    // ---- what the template prints ----
+
+    /** The whole page. */
+    record Page(String corpus, boolean clean, String verdict, List<Param> tiles, List<Param> modesRun, boolean unprotectedRan,
+            List<Param> campaign, List<Param> provenance, boolean balanced, String balance, Grid containment, Grid threats,
+            Grid entries, List<Charts.Image> charts, List<FindingRow> findings, String script, String scriptHash) {
+        List<Outcome> outcomes() {
+            return List.of(Outcome.values());
+        }
     }
 
-    private void write(ContainmentReport report) throws IOException {
+    /** A name and its value, as text. */
+    record Param(String name, String value) {
+    }
+
+    /** A column of a grid: a protection mode, or the pooled total. */
+    record Column(String name, boolean unprotected) {
+    }
+
+    /** A table of outcome cells: one row per fault, threat class or entry, one column per mode, and the totals. */
+    record Grid(String what, List<Column> columns, List<Row> rows, Row totals) {
+    }
+
+    /** One row: its name, a second column (family, threat class), a cell per mode and the row total. */
+    record Row(String name, String group, List<Cell> cells, Cell total) {
+    }
+
+    /**
+     * One cell: its trials, each outcome that occurred with its share and interval, the bound on
+     * damage that never occurred (protected modes only), and a sort key (the damage share).
+     */
+    record Cell(int trials, String shade, List<Part> parts, String bound, int unexpected, String sortKey) {
+        /** {@code cell}, then {@code damage} or {@code hung} when shaded, then {@code total} for a pooled cell. */
+        String cssClass(boolean total) {
+            return "cell" + (shade.isEmpty() ? "" : " " + shade) + (total ? " total" : "");
+        }
+    }
+
+    /** One outcome of a cell. */
+    record Part(Outcome outcome, String count, String percent, String interval) {
+    }
+
+    /** One finding, with its decisive detail in view. */
+    record FindingRow(int number, Outcome outcome, String expected, String entry, String where, String trials, String trap,
+            String detail, List<String> more, String signature, String replay, String folder, String href) {
+    }
+
+    // ---- building it ----
+
+    static String render(ContainmentReport report, List<Charts.Image> charts) {
+        StringOutput out = new StringOutput(256 * 1024);
+        ENGINE.render(TEMPLATE, page(report, charts), out);
+        return out.toString();
+    }
+
+    static Page page(ContainmentReport report, List<Charts.Image> charts) {
         Tally tally = report.tally;
         CampaignSettings s = report.settings;
-        out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>Containment report: ").append(Escape.markup(s.corpus())).append("</title>\n")
-                .append("<style>\n").append(css()).append("</style>\n</head>\n<body>\n<main>\n");
-
-        out.append("<header>\n<h1>Containment report</h1>\n<p class=\"verdict ")
-                .append(tally.all.unexpected() == 0 ? "clean" : "dirty").append("\">")
-                .append(tally.all.unexpected() == 0
-                        ? "Every trial met its expectation."
-                        : Figures.count(tally.all.unexpected()) + " of " + Figures.count(report.records.size())
-                                + " trials ended unexpectedly (" + Figures.count(report.findings.size())
-                                + (report.findings.size() == 1 ? " finding" : " findings") + ").")
-                .append("</p>\n</header>\n");
-
-        out.append("<section class=\"tiles\">\n");
-        tile("trials", Figures.count(report.records.size()));
-        tile("elapsed", Figures.duration(report.elapsed));
-        tile("trials / s", Figures.rate(report.trialsPerSecond()));
-        tile("unexpected", Figures.count(tally.all.unexpected()));
-        tile("findings", Figures.count(report.findings.size()));
-        out.append("</section>\n");
-
-        out.append("<section>\n<h2>How to read this</h2>\n<p class=\"prose\">").append(HOW_TO_READ).append("</p>\n<p class=\"legend\">");
-        for (Outcome o : Outcome.values()) {
-            out.append(chip(o, o.name())).append(' ');
-        }
-        out.append("</p>\n</section>\n");
-
-        out.append("<section>\n<h2>Campaign</h2>\n<table class=\"params\">\n");
-        param("corpus", Escape.markup(s.corpus()));
-        param("modes", Escape.markup(String.join(", ", s.modes())));
-        param("faults", Escape.markup(String.join(", ", s.faults())));
-        param("trial budget", s.trials() == 0 ? "until the time limit" : Figures.count(s.trials()));
-        param("time limit", s.timeLimit() == null ? "none" : Figures.duration(s.timeLimit()));
-        param("seed", Long.toString(s.seed()));
-        param("workers", Integer.toString(s.workers()));
-        out.append("</table>\n</section>\n");
-
-        containmentTable(tally);
-
-        out.append("<section>\n<h2>Outcomes</h2>\n");
-        if (report.records.isEmpty()) {
-            out.append("<p>No trials recorded yet.</p>\n");
-        } else {
-            out.append("<div class=\"charts\">\n");
-            chart(Charts.stackedOutcomes("Outcomes per protection mode", "protection mode", tally.byMode),
-                    "Stacked bar chart of trial outcomes per protection mode");
-            chart(Charts.stackedOutcomes("Outcomes per fault family (all modes)", "fault family", tally.byFaultFamily),
-                    "Stacked bar chart of trial outcomes per fault family, all modes together");
-            out.append("</div>\n");
-            out.append("<h3>Trials per protection mode</h3>\n");
-            countsTable(tally.byMode);
-        }
-        out.append("</section>\n");
-
-        findings(report.findings);
-        out.append("</main>\n</body>\n</html>\n");
-    }
-
-    private void containmentTable(Tally tally) {
-        out.append("<section>\n<h2>Containment by fault and protection mode</h2>\n")
-                .append("<div class=\"scroll\"><table class=\"containment\">\n<thead><tr><th>fault</th><th>family</th>");
+        int unexpected = tally.all.unexpected();
+        String verdict = unexpected == 0 ? "Every trial met its expectation."
+                : Figures.count(unexpected) + " of " + Figures.count(report.records.size()) + " trials ended unexpectedly ("
+                        + Figures.count(report.findings.size()) + (report.findings.size() == 1 ? " finding" : " findings") + ").";
+        List<Param> tiles = List.of(new Param("trials", Figures.count(report.records.size())),
+                new Param("elapsed", Figures.duration(report.elapsed)), new Param("trials / s", Figures.rate(report.trialsPerSecond())),
+                new Param("unexpected", Figures.count(unexpected)), new Param("findings", Figures.count(report.findings.size())));
+        List<Param> modesRun = new ArrayList<>();
         for (String mode : tally.modes) {
-            boolean unprotected = mode.equals(Tally.UNPROTECTED);
-            out.append(unprotected ? "<th class=\"unprotected\">" : "<th>").append(Escape.markup(mode))
-                    .append(unprotected ? "<br><small>unprotected</small>" : "").append("</th>");
+            modesRun.add(new Param(mode, ModeNotes.of(mode)));
         }
-        out.append("</tr></thead>\n<tbody>\n");
-        for (Map.Entry<String, Map<String, OutcomeCounts>> row : tally.byFault.entrySet()) {
-            out.append("<tr><th class=\"fault\">").append(Escape.markup(row.getKey())).append("</th><td class=\"family\">")
-                    .append(Escape.markup(tally.familyOf.getOrDefault(row.getKey(), ""))).append("</td>");
-            for (OutcomeCounts counts : row.getValue().values()) {
-                cell(counts);
-            }
-            out.append("</tr>\n");
-        }
-        out.append("</tbody>\n</table></div>\n</section>\n");
+        List<Param> campaign = List.of(new Param("corpus", s.corpus()), new Param("modes", String.join(", ", s.modes())),
+                new Param("faults", String.join(", ", s.faults())),
+                new Param("trial budget", s.trials() == 0 ? "until the time limit" : Figures.count(s.trials())),
+                new Param("time limit", s.timeLimit() == null ? "none" : Figures.duration(s.timeLimit())),
+                new Param("seed", Long.toString(s.seed())), new Param("workers", Integer.toString(s.workers())));
+        Balance balance = Balance.of(tally.modes, report.records);
+        return new Page(s.corpus(), unexpected == 0, verdict, tiles, modesRun, tally.modes.contains(Tally.UNPROTECTED), campaign,
+                provenance(report.provenance), balance.balanced(), balance.statement(),
+                grid("fault", tally, tally.byFault, tally.familyOf, true),
+                grid("threat class", tally, tally.byThreat, Map.of(), true),
+                grid("entry", tally, tally.byEntry, tally.threatOf, false),
+                charts, findings(report.findings, report.provenance), SCRIPT, SCRIPT_HASH);
     }
 
-    private void cell(OutcomeCounts counts) {
-        String shade = counts.get(Outcome.ESCAPED) + counts.get(Outcome.CRASHED) > 0 ? " damage"
-                : counts.get(Outcome.HUNG) > 0 ? " hung" : "";
-        out.append("<td class=\"cell").append(shade).append("\">");
-        if (counts.total() == 0) {
-            out.append("<span class=\"none\">–</span>");
-        }
-        for (Outcome o : Outcome.values()) {
-            if (counts.get(o) > 0) {
-                out.append(chip(o, Figures.count(counts.get(o)) + " " + o.name()));
-            }
-        }
-        if (counts.unexpected() > 0) {
-            out.append("<div class=\"unexpected\">").append(Figures.count(counts.unexpected())).append(" unexpected</div>");
-        }
-        out.append("</td>");
+    /** The provenance as the page and {@code report.md} list it. */
+    static List<Param> provenance(Provenance p) {
+        return List.of(new Param("tool", "testbed " + p.toolVersion()), new Param("git commit", p.gitCommit()),
+                new Param("JDK", p.jdk()), new Param("JVM flags", p.jvmFlags().isEmpty() ? "none" : String.join(" ", p.jvmFlags())),
+                new Param("host", p.cores() + (p.cores() == 1 ? " core, " : " cores, ")
+                        + (p.memoryBytes() > 0 ? gib(p.memoryBytes()) + " memory, " : "") + gib(p.maxHeapBytes()) + " heap limit"),
+                new Param("date", DateTimeFormatter.ISO_INSTANT.format(p.date().atOffset(ZoneOffset.UTC))),
+                new Param("command", p.commandLine()), new Param("corpus digest", p.corpusDigest()));
     }
 
-    private void countsTable(Map<String, OutcomeCounts> byMode) {
-        out.append("<div class=\"scroll\"><table class=\"counts\">\n<thead><tr><th>mode</th>");
-        for (Outcome o : Outcome.values()) {
-            out.append("<th>").append(o.name()).append("</th>");
+    private static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+
+    /**
+     * The grid of one axis. With {@code intervals}, cells give each share's interval and the
+     * bound on damage that never occurred; without, only shares (the per-entry table is long).
+     */
+    private static Grid grid(String what, Tally tally, Map<String, Map<String, OutcomeCounts>> rows, Map<String, String> groupOf,
+            boolean intervals) {
+        List<Column> columns = new ArrayList<>();
+        for (String mode : tally.modes) {
+            columns.add(new Column(mode, !Tally.isProtected(mode)));
         }
-        out.append("<th>trials</th><th>unexpected</th></tr></thead>\n<tbody>\n");
-        byMode.forEach((mode, counts) -> {
-            out.append("<tr><th>").append(Escape.markup(mode)).append("</th>");
-            for (Outcome o : Outcome.values()) {
-                boolean bad = OutcomeCounts.DAMAGE.contains(o) && counts.get(o) > 0;
-                out.append(bad ? "<td class=\"bad\">" : "<td>").append(Figures.count(counts.get(o))).append("</td>");
-            }
-            out.append("<td>").append(Figures.count(counts.total())).append("</td><td")
-                    .append(counts.unexpected() > 0 ? " class=\"bad\">" : ">")
-                    .append(Figures.count(counts.unexpected())).append("</td></tr>\n");
+        List<Row> built = new ArrayList<>();
+        Map<String, OutcomeCounts> columnTotals = new LinkedHashMap<>();
+        tally.modes.forEach(m -> columnTotals.put(m, new OutcomeCounts()));
+        rows.forEach((name, row) -> {
+            List<Cell> cells = new ArrayList<>();
+            row.forEach((mode, counts) -> {
+                cells.add(cell(counts, Tally.isProtected(mode), intervals));
+                columnTotals.get(mode).addAll(counts);
+            });
+            built.add(new Row(Escape.printable(name), Escape.printable(groupOf.getOrDefault(name, "")), cells,
+                    cell(Tally.pooled(row, tally.modes), false, intervals)));
         });
-        out.append("</tbody>\n</table></div>\n");
+        List<Cell> totals = new ArrayList<>();
+        columnTotals.forEach((mode, counts) -> totals.add(cell(counts, Tally.isProtected(mode), intervals)));
+        Row totalRow = new Row("all", "", totals, cell(tally.all, false, intervals));
+        return new Grid(what, columns, built, totalRow);
     }
 
-    private void findings(List<Finding> findings) {
-        out.append("<section>\n<h2>Findings</h2>\n");
-        if (findings.isEmpty()) {
-            out.append("<p>No unexpected outcomes.</p>\n</section>\n");
-            return;
+    private static Cell cell(OutcomeCounts counts, boolean protectedMode, boolean intervals) {
+        String shade = counts.get(Outcome.ESCAPED) + counts.get(Outcome.CRASHED) > 0 ? "damage"
+                : counts.get(Outcome.HUNG) > 0 ? "hung" : "";
+        List<Part> parts = new ArrayList<>();
+        List<String> neverDamaged = new ArrayList<>();
+        int damage = 0;
+        for (Outcome o : Outcome.values()) {
+            Share share = counts.share(o);
+            if (counts.get(o) > 0) {
+                parts.add(new Part(o, Figures.count(counts.get(o)), share.percent(), intervals ? share.interval() : ""));
+            } else if (OutcomeCounts.DAMAGE.contains(o)) {
+                neverDamaged.add(o.name());
+            }
+            damage += OutcomeCounts.DAMAGE.contains(o) ? counts.get(o) : 0;
         }
-        out.append("<p>Each finding is one signature (outcome and site, messages ignored) with the first trial that showed it. "
-                + "Its folder holds the input, the seed, the verdict and the replay command.</p>\n");
-        out.append("<div class=\"scroll\"><table class=\"findings\">\n<thead><tr><th>#</th><th>outcome</th><th>trial</th>"
-                + "<th>trials</th><th>signature and detail</th><th>replay</th></tr></thead>\n<tbody>\n");
+        String bound = "";
+        if (intervals && protectedMode && counts.total() > 0 && !neverDamaged.isEmpty()) {
+            String none = neverDamaged.size() == OutcomeCounts.DAMAGE.size() ? "damage" : String.join(", ", neverDamaged);
+            bound = "no " + none + ": " + (neverDamaged.size() == 1 ? "" : "each ") + new Share(0, counts.total()).bound();
+        }
+        String sortKey = String.format(Locale.ROOT, "%.6f", new Share(damage, counts.total()).value());
+        return new Cell(counts.total(), shade, parts, bound, counts.unexpected(), sortKey);
+    }
+
+    private static List<FindingRow> findings(List<Finding> findings, Provenance provenance) {
+        List<FindingRow> rows = new ArrayList<>();
         int n = 1;
         for (Finding f : findings) {
             TrialRecord t = f.first();
-            out.append("<tr><td class=\"num\">").append(n++).append("</td><td>").append(chip(t.outcome(), t.outcome().name()))
-                    .append("<div class=\"expected\">expected ").append(t.expected() == null ? "any" : t.expected().name())
-                    .append("</div></td><td><div class=\"entry\">").append(Escape.markup(t.entry())).append("</div><div>")
-                    .append(Escape.markup(t.fault())).append(" · ").append(Escape.markup(t.mode())).append(" · seed ")
-                    .append(t.seed()).append("</div></td><td class=\"num\">").append(Figures.count(f.count()))
-                    .append("</td><td><code>").append(Escape.markup(f.signature())).append("</code>");
-            if (!(t.detail() == null || t.detail().isEmpty()) || !t.violations().isEmpty()) {
-                out.append("<details><summary>").append(t.trapKind() == null ? "detail" : "trap " + Escape.markup(t.trapKind()))
-                        .append("</summary><pre>").append(Escape.markup(t.detail()));
-                for (String v : t.violations()) {
-                    out.append("\n").append(Escape.markup(v));
-                }
-                out.append("</pre></details>");
+            List<String> more = new ArrayList<>(t.violations());
+            String detail = t.detail() == null ? "" : t.detail();
+            if (detail.isEmpty() && !more.isEmpty()) {
+                detail = more.remove(0);
+            } else {
+                more.remove(detail);
             }
-            out.append("</td><td><code class=\"replay\">").append(Escape.markup(Escape.replayCommand(t))).append("</code>")
-                    .append("<div><a href=\"").append(Escape.markup(Escape.relativeHref(f.folder()))).append("\">")
-                    .append(Escape.markup(f.folder())).append("</a></div></td></tr>\n");
+            rows.add(new FindingRow(n++, t.outcome(), t.expected() == null ? "any" : t.expected().name(), Escape.printable(t.entry()),
+                    Escape.printable(t.fault() + " · " + t.mode() + " · seed " + t.seed()), Figures.count(f.count()),
+                    t.trapKind() == null ? "" : Escape.printable(t.trapKind()), Escape.printable(detail),
+                    more.stream().map(Escape::printable).toList(), Escape.printable(f.signature()),
+                    Escape.printable(Escape.replayCommand(t, provenance)), Escape.printable(f.folder()), Escape.relativeHref(f.folder())));
         }
-        out.append("</tbody>\n</table></div>\n</section>\n");
+        return rows;
     }
 
-    private void tile(String label, String value) {
-        out.append("<div class=\"tile\"><div class=\"value\">").append(value).append("</div><div class=\"label\">")
-                .append(label).append("</div></div>\n");
+    private static String resource(String name) {
+        try (InputStream in = HtmlPage.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing beside " + HtmlPage.class.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    private void param(String name, String escapedValue) {
-        out.append("<tr><th>").append(name).append("</th><td>").append(escapedValue).append("</td></tr>\n");
+    /** A CSS class of the outcome's colours. */
+    static String chipClass(Outcome o) {
+        return "chip o-" + o.name();
     }
 
-    private void chart(String dataUri, String alt) {
-        out.append("<figure><img src=\"").append(dataUri).append("\" alt=\"").append(alt)
-                .append("\" width=\"").append(Charts.WIDTH).append("\" height=\"").append(Charts.HEIGHT).append("\"></figure>\n");
-    }
-
-    private static String chip(Outcome o, String text) {
-        return "<span class=\"chip o-" + o.name() + "\">" + Escape.markup(text) + "</span>";
-    }
-
-    private static String css() {
-        StringBuilder css = new StringBuilder("""
-                :root { color-scheme: light; }
-                body { margin: 0; background: #f6f7f9; color: #1f2328;
-                       font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
-                main { max-width: 1240px; margin: 0 auto; padding: 24px 28px 48px; }
-                h1 { margin: 0 0 4px; font-size: 28px; }
-                h3 { margin: 18px 0 8px; font-size: 16px; }
-                h2 { margin: 32px 0 10px; font-size: 20px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }
-                .verdict { display: inline-block; margin: 6px 0 0; padding: 4px 12px; border-radius: 6px; font-weight: 600; }
-                .verdict.clean { background: #e6f4ea; color: #1b5e20; }
-                .verdict.dirty { background: #fdecea; color: #b71c1c; }
-                .tiles { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 18px; }
-                .tile { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 18px; min-width: 120px; }
-                .tile .value { font-size: 22px; font-weight: 600; }
-                .tile .label { color: #57606a; font-size: 13px; }
-                .prose { max-width: 980px; }
-                table { border-collapse: collapse; background: #fff; }
-                th, td { border: 1px solid #d0d7de; padding: 6px 10px; text-align: left; vertical-align: top; }
-                thead th { background: #eef1f4; }
-                .scroll { overflow-x: auto; }
-                .params th { width: 130px; background: #eef1f4; font-weight: 600; }
-                .containment th.fault { white-space: nowrap; }
-                .containment .family { color: #57606a; white-space: nowrap; }
-                .containment td.cell { min-width: 120px; }
-                .containment td.damage { background: #fdecea; box-shadow: inset 4px 0 0 #d32f2f; }
-                .containment td.hung { background: #fff3e0; box-shadow: inset 4px 0 0 #f57c00; }
-                th.unprotected { background: #fbe3e4; }
-                th small { font-weight: normal; color: #8c1d18; }
-                .chip { display: inline-block; margin: 1px 4px 1px 0; padding: 0 7px; border-radius: 10px;
-                        font-size: 12.5px; font-weight: 600; white-space: nowrap; }
-                .unexpected { margin-top: 3px; font-size: 12.5px; font-weight: 600; color: #b71c1c; }
-                .none { color: #8c959f; }
-                .counts td { text-align: right; font-variant-numeric: tabular-nums; }
-                .counts td.bad { color: #b71c1c; font-weight: 700; }
-                .charts { display: flex; flex-wrap: wrap; gap: 16px; margin-bottom: 14px; }
-                figure { margin: 0; background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 6px; }
-                figure img { display: block; max-width: 100%; height: auto; }
-                .findings td.num { text-align: right; }
-                .findings .entry { font-weight: 600; overflow-wrap: anywhere; }
-                .findings .expected { font-size: 12.5px; color: #57606a; }
-                code { font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; background: #f0f2f4; padding: 1px 4px;
-                       border-radius: 4px; overflow-wrap: anywhere; }
-                code.replay { display: inline-block; }
-                pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12.5px; margin: 4px 0 0; }
-                details summary { cursor: pointer; color: #0969da; font-size: 13px; margin-top: 4px; }
-                """);
+    /** The outcome colour rules, from the {@link Palette}. */
+    static String outcomeCss() {
+        StringBuilder css = new StringBuilder();
         for (Outcome o : Outcome.values()) {
             boolean darkText = o == Outcome.OK || o == Outcome.WRONG_RESULT;
             css.append(".o-").append(o.name()).append(" { background: ").append(Palette.hex(o))

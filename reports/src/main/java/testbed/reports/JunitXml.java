@@ -63,7 +63,7 @@ final class JunitXml {
                 }
                 for (TrialRecord r : group) {
                     if (r.unexpected()) {
-                        cases.add(testcase(mode, r, r.fault() + " seed " + r.seed(), r.micros(), failure(r)));
+                        cases.add(testcase(mode, r, r.fault() + " seed " + r.seed(), r.micros(), failure(r, report.provenance)));
                         failures++;
                     }
                 }
@@ -86,9 +86,9 @@ final class JunitXml {
     }
 
     /** The failure: outcome and replay command in the message; detail and violations in the body. */
-    private static String failure(TrialRecord r) {
+    private static String failure(TrialRecord r, Provenance provenance) {
         String expected = r.expected() == null ? "any" : r.expected().name();
-        String message = r.outcome() + " (expected " + expected + "): " + Escape.replayCommand(r);
+        String message = r.outcome() + " (expected " + expected + "): " + Escape.replayCommand(r, provenance);
         StringBuilder body = new StringBuilder();
         body.append("trial ").append(r.id()).append('\n');
         if (r.trapKind() != null) {
@@ -100,7 +100,7 @@ final class JunitXml {
         for (String v : r.violations()) {
             body.append("violation: ").append(v).append('\n');
         }
-        body.append("replay: ").append(Escape.replayCommand(r));
+        body.append("replay: ").append(Escape.replayCommand(r, provenance));
         return "      <failure type=\"" + r.outcome() + "\" message=\"" + Escape.markup(message) + "\">"
                 + Escape.markup(body.toString()) + "</failure>\n";
     }

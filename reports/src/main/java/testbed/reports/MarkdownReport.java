@@ -44,6 +44,15 @@ final class MarkdownReport {
         row("seed", Long.toString(s.seed()));
         row("workers", Integer.toString(s.workers()));
         line("");
+        line(Balance.of(tally.modes, report.records).statement());
+        line("");
+
+        line("## Provenance");
+        line("");
+        row("fact", "value");
+        rule("ll");
+        HtmlPage.provenance(report.provenance).forEach(p -> row(p.name(), Escape.markdown(p.value())));
+        line("");
 
         line("## Containment by fault and protection mode");
         line("");
@@ -90,7 +99,7 @@ final class MarkdownReport {
                 TrialRecord t = f.first();
                 row(Integer.toString(n++), t.outcome().name(), t.expected() == null ? "any" : t.expected().name(),
                         Escape.markdown(t.entry()), Escape.markdown(t.fault()), Escape.markdown(t.mode()),
-                        Figures.count(f.count()), Escape.markdown(f.signature()), Escape.markdownCode(Escape.replayCommand(t)),
+                        Figures.count(f.count()), Escape.markdown(f.signature()), Escape.markdownCode(Escape.replayCommand(t, report.provenance)),
                         "[" + Escape.markdown(f.folder()) + "](" + Escape.relativeHref(f.folder()) + ")");
             }
         }

@@ -22,6 +22,19 @@ final class OutcomeCounts {
         }
     }
 
+    /** Adds every trial of {@code other} to this group. */
+    void addAll(OutcomeCounts other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        unexpected += other.unexpected;
+    }
+
+    /** The trials of this group that ended in {@code outcome}, as a share with its interval. */
+    Share share(Outcome outcome) {
+        return new Share(get(outcome), total());
+    }
+
     int get(Outcome outcome) {
         return counts[outcome.ordinal()];
     }

@@ -18,8 +18,9 @@ import testbed.faults.TrialRecord;
  * (fault → mode → outcome → count), {@code byFaultFamily} (family → outcome → count),
  * {@code escapeBounds} (mode → escapes, trials, the 95% upper bound on the escape rate and the
  * sentence that states it), {@code phaseMicros} (mode → mean microseconds of a trial and of
- * each of its phases, over the trials that timed them). Every outcome map has all seven
- * outcomes as keys.
+ * each of its phases, over the trials that timed them), {@code balance} (whether every
+ * (entry, fault) pair ran equally often in every mode) and {@code provenance} (tool, commit,
+ * JVM, host, date, command line, corpus digest). Every outcome map has all seven outcomes as keys.
  */
 final class SummaryJson {
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -52,6 +53,15 @@ final class SummaryJson {
         root.put("byFaultFamily", byFamily);
         root.put("escapeBounds", escapeBounds(report));
         root.put("phaseMicros", phaseMicros(report));
+        Balance balance = Balance.of(tally.modes, report.records);
+        Map<String, Object> balanced = new LinkedHashMap<>();
+        balanced.put("balanced", balance.balanced());
+        balanced.put("pairs", balance.pairs());
+        balanced.put("unbalancedPairs", balance.unbalancedPairs());
+        balanced.put("trialsPerPairAndMode", minMax(balance));
+        balanced.put("trialsPerMode", balance.trialsPerMode());
+        root.put("balance", balanced);
+        root.put("provenance", provenance(report.provenance));
         return JSON.writeValueAsString(root) + "\n";
     }
 
@@ -98,6 +108,30 @@ final class SummaryJson {
             out.put(mode, m);
         });
         return out;
+    }
+
+    private static Map<String, Object> minMax(Balance balance) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("min", balance.perPairMin());
+        map.put("max", balance.perPairMax());
+        return map;
+    }
+
+    private static Map<String, Object> provenance(Provenance p) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("toolVersion", p.toolVersion());
+        map.put("gitCommit", p.gitCommit());
+        map.put("jdk", p.jdk());
+        map.put("jvmFlags", p.jvmFlags());
+        map.put("cores", p.cores());
+        map.put("memoryBytes", p.memoryBytes());
+        map.put("maxHeapBytes", p.maxHeapBytes());
+        map.put("date", p.date().toString());
+        map.put("commandLine", p.commandLine());
+        map.put("launcher", p.launcher());
+        map.put("corpus", p.corpus());
+        map.put("corpusDigest", p.corpusDigest());
+        return map;
     }
 
     /** The settings; {@code timeLimit} in ISO-8601 ({@code PT10M}, what {@code Duration.parse} reads) or null. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import testbed.faults.CampaignSettings;
@@ -33,6 +34,14 @@ final class Tally {
     final Map<String, OutcomeCounts> byFaultFamily = new LinkedHashMap<>();
     /** fault → its family, as the records name it. */
     final Map<String, String> familyOf = new LinkedHashMap<>();
+    /** fault family → mode → counts, for the charts that keep the unprotected mode apart. */
+    final Map<String, Map<String, OutcomeCounts>> byFaultFamilyAndMode = new LinkedHashMap<>();
+    /** corpus entry (sorted by name) → mode → counts. */
+    final Map<String, Map<String, OutcomeCounts>> byEntry = new TreeMap<>();
+    /** threat class (the corpus family of the entry) → mode → counts, families sorted. */
+    final Map<String, Map<String, OutcomeCounts>> byThreat = new TreeMap<>();
+    /** entry → its threat class. */
+    final Map<String, String> threatOf = new TreeMap<>();
 
     Tally(CampaignSettings settings, List<TrialRecord> records) {
         modes = axis(settings.modes(), records, TrialRecord::mode);
@@ -52,21 +61,53 @@ final class Tally {
             byMode.put(mode, new OutcomeCounts());
         }
         for (String fault : faults) {
-            Map<String, OutcomeCounts> row = new LinkedHashMap<>();
-            for (String mode : modes) {
-                row.put(mode, new OutcomeCounts());
-            }
-            byFault.put(fault, row);
+            byFault.put(fault, row());
         }
         for (String family : faultFamilies) {
             byFaultFamily.put(family, new OutcomeCounts());
+            byFaultFamilyAndMode.put(family, row());
         }
         for (TrialRecord r : records) {
             all.add(r);
             byMode.get(r.mode()).add(r);
             byFault.get(r.fault()).get(r.mode()).add(r);
             byFaultFamily.get(familyOf.get(r.fault())).add(r);
+            byFaultFamilyAndMode.get(familyOf.get(r.fault())).get(r.mode()).add(r);
+            byEntry.computeIfAbsent(r.entry(), e -> row()).get(r.mode()).add(r);
+            byThreat.computeIfAbsent(r.family(), f -> row()).get(r.mode()).add(r);
+            threatOf.putIfAbsent(r.entry(), r.family());
         }
+    }
+
+    /** Whether {@code mode} is one of the protected modes (anything but {@value #UNPROTECTED}). */
+    static boolean isProtected(String mode) {
+        return !mode.equals(UNPROTECTED);
+    }
+
+    /** The modes that ran, less the unprotected baseline. */
+    List<String> protectedModes() {
+        return modes.stream().filter(Tally::isProtected).toList();
+    }
+
+    /** One row's counts pooled over the given modes. */
+    static OutcomeCounts pooled(Map<String, OutcomeCounts> row, List<String> modes) {
+        OutcomeCounts sum = new OutcomeCounts();
+        for (String mode : modes) {
+            OutcomeCounts counts = row.get(mode);
+            if (counts != null) {
+                sum.addAll(counts);
+            }
+        }
+        return sum;
+    }
+
+    /** An empty count per mode, in column order. */
+    private Map<String, OutcomeCounts> row() {
+        Map<String, OutcomeCounts> row = new LinkedHashMap<>();
+        for (String mode : modes) {
+            row.put(mode, new OutcomeCounts());
+        }
+        return row;
     }
 
     private static List<String> axis(List<String> declared, List<TrialRecord> records, Function<TrialRecord, String> name) {

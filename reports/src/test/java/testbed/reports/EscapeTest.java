@@ -29,6 +29,12 @@ class EscapeTest {
     }
 
     @Test
+    void printableTextKeepsLineBreaksAndReplacesControlsAndLoneSurrogates() {
+        assertThat(Escape.printable("a\u001b[31mb\tc\nd\uD800e\uD83D\uDCA5")).isEqualTo("a\uFFFD[31mb\tc\nd\uFFFDe\uD83D\uDCA5");
+        assertThat(Escape.printable(null)).isEmpty();
+    }
+
+    @Test
     void markdownCellsCannotSplitOrFormat() {
         assertThat(Escape.markdown("a|b")).isEqualTo("a\\|b");
         assertThat(Escape.markdown("<b>*x*</b> [l](u) `c` ~~s~~ \\")).isEqualTo("&lt;b&gt;\\*x\\*&lt;/b&gt; \\[l\\](u) \\`c\\` \\~\\~s\\~\\~ \\\\");
@@ -37,11 +43,22 @@ class EscapeTest {
     }
 
     @Test
-    void replayCommandsQuoteIdsTheShellWouldInterpret() {
+    void replayCommandsStartWithTheAbsoluteLauncherAndQuoteIdsTheShellWouldInterpret() {
+        Provenance p = SampleCampaign.PROVENANCE;
         TrialRecord plain = SampleCampaign.trial("memory/WildStore", "bit-flip", "memory", "SFI_MASK", -3, Outcome.OK, null, "");
-        assertThat(Escape.replayCommand(plain)).isEqualTo("./testbed replay memory/WildStore~bit-flip~SFI_MASK~-3");
+        assertThat(Escape.replayCommand(plain, p)).isEqualTo("/opt/testbed/testbed replay memory/WildStore~bit-flip~SFI_MASK~-3");
         TrialRecord hostile = SampleCampaign.trial("x/$(rm)<a>'b'", "f", "memory", "NONE", 1, Outcome.OK, null, "");
-        assertThat(Escape.replayCommand(hostile)).isEqualTo("./testbed replay 'x/$(rm)<a>'\\''b'\\''~f~NONE~1'");
+        assertThat(Escape.replayCommand(hostile, p)).isEqualTo("/opt/testbed/testbed replay 'x/$(rm)<a>'\\''b'\\''~f~NONE~1'");
+    }
+
+    @Test
+    void replayCommandsNameACorpusThatIsNotTheBundledOne() {
+        Provenance p = SampleCampaign.PROVENANCE;
+        Provenance elsewhere = new Provenance(p.toolVersion(), p.gitCommit(), p.jdk(), p.jvmFlags(), p.cores(), p.memoryBytes(),
+                p.maxHeapBytes(), p.date(), "'/opt/my tools/testbed'", p.commandLine(), "/data/my corpus", p.corpusDigest());
+        TrialRecord plain = SampleCampaign.trial("memory/WildStore", "none", "none", "NONE", 1, Outcome.OK, null, "");
+        assertThat(Escape.replayCommand(plain, elsewhere))
+                .isEqualTo("'/opt/my tools/testbed' replay --corpus '/data/my corpus' memory/WildStore~none~NONE~1");
     }
 
     @Test

@@ -39,7 +39,7 @@ class JunitXmlTest {
         }
         assertThat(messages).hasSameSizeAs(unexpected);
         for (TrialRecord r : unexpected) {
-            assertThat(messages).filteredOn(m -> m.endsWith(Escape.replayCommand(r))).hasSize(1);
+            assertThat(messages).filteredOn(m -> m.endsWith(Escape.replayCommand(r, SampleCampaign.PROVENANCE))).hasSize(1);
         }
         assertThat(xml.getDocumentElement().getAttribute("failures")).isEqualTo(Integer.toString(unexpected.size()));
     }
@@ -98,7 +98,7 @@ class JunitXmlTest {
         }
         assertThat(failure).as("the hostile trial's failure, found by its unescaped class name").isNotNull();
         assertThat(failure.getTextContent())
-                .contains("<x a=\"1\">&amp; ]]>", "\uD83D\uDCA5 'q'\n\ttab", "replay: ./testbed replay 'evil/<script>~wild-store~SFI_MASK~77'");
-        assertThat(failure.getAttribute("message")).isEqualTo("ESCAPED (expected CONTAINED): ./testbed replay 'evil/<script>~wild-store~SFI_MASK~77'");
+                .contains("<x a=\"1\">&amp; ]]>", "\uD83D\uDCA5 'q'\n\ttab", "replay: /opt/testbed/testbed replay 'evil/<script>~wild-store~SFI_MASK~77'");
+        assertThat(failure.getAttribute("message")).isEqualTo("ESCAPED (expected CONTAINED): /opt/testbed/testbed replay 'evil/<script>~wild-store~SFI_MASK~77'");
     }
 }

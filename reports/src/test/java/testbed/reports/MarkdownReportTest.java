@@ -75,7 +75,7 @@ class MarkdownReportTest {
         assertThat(containment).allSatisfy(line -> assertThat(cellCount(line)).isEqualTo(containment.get(1).split("\\|", -1).length - 2));
         List<String> findings = section(md, "## Findings");
         assertThat(findings).allSatisfy(line -> assertThat(cellCount(line)).isEqualTo(10));
-        assertThat(findings).anySatisfy(line -> assertThat(line).contains("`./testbed replay 'evil/a\\|b~wild\\|store~SFI_MASK~8'`"));
+        assertThat(findings).anySatisfy(line -> assertThat(line).contains("`/opt/testbed/testbed replay 'evil/a\\|b~wild\\|store~SFI_MASK~8'`"));
     }
 
     /** The table lines under a heading. */

@@ -1,6 +1,7 @@
 package testbed.reports;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +33,14 @@ final class SampleCampaign {
     }
 
     ContainmentReport report() {
-        return ContainmentReport.of(settings, records, findings, elapsed);
+        return ContainmentReport.of(settings, records, findings, elapsed, PROVENANCE);
     }
+
+    /** A fixed provenance, so that renderings compare across machines and days. */
+    static final Provenance PROVENANCE = new Provenance("0.1.0-TEST", "0123456789abcdef0123456789abcdef01234567",
+            "Example JDK 17.0.99 (/opt/jdk)", List.of("-Xmx768m", "-XX:+UseSerialGC"), 2, 24L << 30, 6L << 30,
+            Instant.parse("2026-12-01T12:00:00Z"), "/opt/testbed/testbed", "/opt/testbed/testbed campaign --trials 12 --seed 42",
+            "bundled", "sha256:00ff");
 
     /** One record; unexpected when an expectation is given and the outcome differs from it. */
     static TrialRecord trial(String entry, String fault, String faultFamily, String mode, long seed, Outcome outcome, Outcome expected,

@@ -83,6 +83,30 @@ class SummaryJsonTest {
     }
 
     @Test
+    void provenanceAndBalanceAreAddedAfterEveryEarlierField() throws Exception {
+        JsonNode summary = summaryOf(SampleCampaign.small());
+
+        assertThat(summary.fieldNames()).toIterable().containsExactly("trials", "elapsedSeconds", "trialsPerSecond", "unexpected",
+                "findings", "settings", "outcomes", "byMode", "byFault", "byFaultFamily", "balance", "provenance");
+        JsonNode provenance = summary.get("provenance");
+        Provenance p = SampleCampaign.PROVENANCE;
+        assertThat(provenance.get("toolVersion").asText()).isEqualTo(p.toolVersion());
+        assertThat(provenance.get("gitCommit").asText()).isEqualTo(p.gitCommit());
+        assertThat(provenance.get("jdk").asText()).isEqualTo(p.jdk());
+        assertThat(provenance.get("jvmFlags")).hasSize(2);
+        assertThat(provenance.get("cores").asInt()).isEqualTo(2);
+        assertThat(provenance.get("memoryBytes").asLong()).isEqualTo(24L << 30);
+        assertThat(provenance.get("date").asText()).isEqualTo("2026-12-01T12:00:00Z");
+        assertThat(provenance.get("commandLine").asText()).isEqualTo(p.commandLine());
+        assertThat(provenance.get("corpusDigest").asText()).isEqualTo(p.corpusDigest());
+        // the small campaign ran wild-store twice under SFI_CHECK and once elsewhere
+        JsonNode balance = summary.get("balance");
+        assertThat(balance.get("balanced").asBoolean()).isFalse();
+        assertThat(balance.get("trialsPerMode").get("SFI_CHECK").asInt()).isEqualTo(4);
+        assertThat(balance.get("trialsPerPairAndMode").get("max").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void aModeOnlyTheRecordsNameGetsAColumnAfterTheSettingsModes() throws Exception {
         JsonNode byMode = summaryOf(SampleCampaign.small()).get("byMode");
 
@@ -93,7 +117,7 @@ class SummaryJsonTest {
     void aCampaignWithNoTrialsYetStillWritesEveryFile() throws Exception {
         SampleCampaign small = SampleCampaign.small();
         List<TrialRecord> none = List.of();
-        ContainmentReport.of(small.settings, none, List.of(), Duration.ZERO).writeTo(dir);
+        ContainmentReport.of(small.settings, none, List.of(), Duration.ZERO, SampleCampaign.PROVENANCE).writeTo(dir);
 
         JsonNode summary = new ObjectMapper().readTree(dir.resolve(ContainmentReport.SUMMARY_JSON).toFile());
         assertThat(summary.get("trials").asInt()).isZero();
