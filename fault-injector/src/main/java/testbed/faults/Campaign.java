@@ -124,9 +124,12 @@ public final class Campaign {
     }
 
     /**
-     * The {@code n}-th trial of the plan: rounds of every entry under every fault in every mode,
-     * each round in its own seeded order (so a campaign cut short by its trial count or time
-     * limit still samples every entry, fault and mode evenly) and with its own seeds.
+     * The {@code n}-th trial of the plan: rounds of every entry under every fault, each
+     * (entry, fault) pair with one seed run in every mode one after another, and the pairs of a
+     * round in their own seeded order. The plan is balanced: every mode gets the same
+     * (entry, fault, seed) triples, so a difference between two columns of the report is the
+     * modes' doing, and a campaign cut short by its trial count or time limit still samples every
+     * entry and fault evenly (exactly balanced when cut at a multiple of the mode count).
      */
     public TrialId trial(long n) {
         if (plan != null) {
@@ -134,13 +137,15 @@ public final class Campaign {
         }
         int modes = settings.modes().size();
         int faults = settings.faults().size();
-        int perRound = entries.size() * faults * modes;
+        int pairs = entries.size() * faults;
+        long perRound = (long) pairs * modes;
         long round = n / perRound;
-        int inRound = order(round, perRound)[(int) (n % perRound)];
-        String mode = settings.modes().get(inRound % modes);
-        String fault = settings.faults().get(inRound / modes % faults);
-        String entry = entries.get(inRound / modes / faults);
-        return new TrialId(entry, fault, mode, Fault.draw(settings.seed() + round, inRound) & Long.MAX_VALUE);
+        long inRound = n % perRound;
+        int pair = order(round, pairs)[(int) (inRound / modes)];
+        String mode = settings.modes().get((int) (inRound % modes));
+        String fault = settings.faults().get(pair % faults);
+        String entry = entries.get(pair / faults);
+        return new TrialId(entry, fault, mode, Fault.draw(settings.seed() + round, pair) & Long.MAX_VALUE);
     }
 
     private long orderRound = -1;

@@ -87,7 +87,8 @@ class SummaryJsonTest {
         JsonNode summary = summaryOf(SampleCampaign.small());
 
         assertThat(summary.fieldNames()).toIterable().containsExactly("trials", "elapsedSeconds", "trialsPerSecond", "unexpected",
-                "findings", "settings", "outcomes", "byMode", "byFault", "byFaultFamily", "balance", "provenance");
+                "findings", "settings", "outcomes", "byMode", "byFault", "byFaultFamily", "escapeBounds", "phaseMicros", "balance",
+                "provenance");
         JsonNode provenance = summary.get("provenance");
         Provenance p = SampleCampaign.PROVENANCE;
         assertThat(provenance.get("toolVersion").asText()).isEqualTo(p.toolVersion());
@@ -99,6 +100,7 @@ class SummaryJsonTest {
         assertThat(provenance.get("date").asText()).isEqualTo("2026-12-01T12:00:00Z");
         assertThat(provenance.get("commandLine").asText()).isEqualTo(p.commandLine());
         assertThat(provenance.get("corpusDigest").asText()).isEqualTo(p.corpusDigest());
+        assertThat(summary.get("escapeBounds").get("SFI_CHECK").get("statement").asText()).contains("SFI_CHECK trials: rate <");
         // the small campaign ran wild-store twice under SFI_CHECK and once elsewhere
         JsonNode balance = summary.get("balance");
         assertThat(balance.get("balanced").asBoolean()).isFalse();
