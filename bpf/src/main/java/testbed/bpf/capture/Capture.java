@@ -99,8 +99,8 @@ public record Capture(int linkType, List<Frame> frames) {
             while (in.hasRemaining()) {
                 int at = in.position();
                 String where = name + ": block at byte " + at + " (after " + frames.size() + " packets)";
-                int type = in.order(ByteOrder.BIG_ENDIAN).getInt(at);
-                if (type == PCAPNG_SECTION) {
+                // The section header's type reads the same in both byte orders; its body says which one follows.
+                if (in.getInt(at) == PCAPNG_SECTION) {
                     int bom = in.getInt(at + 8);
                     if (bom == PCAPNG_BYTE_ORDER) {
                         in.order(ByteOrder.BIG_ENDIAN);
@@ -112,7 +112,7 @@ public record Capture(int linkType, List<Frame> frames) {
                     interfaces.clear();
                     snapLengths.clear();
                 }
-                type = in.getInt(at);
+                int type = in.getInt(at);
                 int length = in.getInt(at + 4);
                 if (length < 12 || length % 4 != 0 || length > in.limit() - at) {
                     throw new CaptureException(where + ": truncated or bad block length " + Integer.toUnsignedString(length));
