@@ -3,26 +3,21 @@ package testbed.bpf.trial;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import testbed.bpf.Checker;
 import testbed.bpf.FilterProgram;
 import testbed.bpf.Jit;
+import testbed.bpf.JitBugs;
 import testbed.bpf.ProgramFormat;
 import testbed.corpus.Outcome;
 import testbed.sfi.ProtectionMode;
 
 /**
  * The JIT is untrusted code too: a compiled filter whose packet-length checks are gone (a JIT
- * bug, simulated by deleting every {@code if_icmpgt} of a program whose only such branches are
- * those checks) is stopped by the protection mode, and the unprotected kernel shows the damage.
+ * bug, simulated by {@link JitBugs#withoutLengthChecks} on programs whose only {@code if_icmpgt}
+ * branches are those checks) is stopped by the protection mode, and the unprotected kernel shows the damage.
  */
 class JitBugTest {
     private static BpfTrials trials;
@@ -37,30 +32,9 @@ class JitBugTest {
         trials.close();
     }
 
-    /** The class with every {@code if_icmpgt} replaced by popping its operands: the branch is never taken. */
-    private static byte[] withoutLengthChecks(byte[] bytes) {
-        ClassWriter cw = new ClassWriter(0);
-        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9, cw) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
-                    @Override
-                    public void visitJumpInsn(int opcode, Label label) {
-                        if (opcode == Opcodes.IF_ICMPGT) {
-                            super.visitInsn(Opcodes.POP2);
-                        } else {
-                            super.visitJumpInsn(opcode, label);
-                        }
-                    }
-                };
-            }
-        }, 0);
-        return cw.toByteArray();
-    }
-
     private static Outcome run(String program, ProtectionMode mode) throws Exception {
         FilterProgram p = Checker.check(ProgramFormat.load("bug.ddd", program.getBytes()));
-        return trials.run(p, withoutLengthChecks(Jit.compile(p)), mode).outcome();
+        return trials.run(p, JitBugs.withoutLengthChecks(Jit.compile(p)), mode).outcome();
     }
 
     @Test
