@@ -46,7 +46,16 @@ public record ReferenceVerdicts(String capture, int linkType, int packets, Strin
         return parse(file.toString(), root);
     }
 
-    static ReferenceVerdicts parse(String name, JsonNode root) throws FormatException {
+    /** Parses verdict-file bytes; {@code name} prefixes error messages. */
+    public static ReferenceVerdicts parse(String name, byte[] json) throws FormatException {
+        try {
+            return parse(name, new ObjectMapper().readTree(json));
+        } catch (IOException e) {
+            throw new FormatException(name + ": cannot read as JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static ReferenceVerdicts parse(String name, JsonNode root) throws FormatException {
         if (root == null || !root.path("filters").isArray()) {
             throw new FormatException(name + ": expected an object with a 'filters' array");
         }

@@ -23,6 +23,11 @@ import testbed.bpf.ProgramFormat;
 import testbed.bpf.ReferenceVerdicts;
 import testbed.bpf.capture.Capture;
 import testbed.bpf.capture.CaptureException;
+import testbed.bpf.trial.BpfCorpus;
+import testbed.bpf.trial.CampaignExport;
+import testbed.bpf.trial.BpfEntry;
+import testbed.bpf.trial.BpfTrials;
+import testbed.corpus.Outcome;
 import testbed.sandbox.verify.Rejection;
 import testbed.sfi.ProtectionMode;
 
@@ -30,7 +35,8 @@ import testbed.sfi.ProtectionMode;
 @Command(name = "bpf", mixinStandardHelpOptions = true,
         description = {"Classic BPF programs (tcpdump -ddd, -dd or raw sock_filter) as packet filter extensions:",
                 "checked with Linux's rules, JIT-compiled to bytecode, loaded through the sandbox in a protection mode."},
-        subcommands = {BpfCommand.Run.class, BpfCommand.Check.class, BpfCommand.CheckVerdicts.class})
+        subcommands = {BpfCommand.Run.class, BpfCommand.Check.class, BpfCommand.CheckVerdicts.class, BpfCommand.Corpus.class,
+                BpfCommand.Export.class})
 final class BpfCommand {
 
     static FilterProgram program(Path file) {
@@ -206,6 +212,92 @@ final class BpfCommand {
             }
             out.println(result.agrees() ? "all engines agree with libpcap" : "DISAGREEMENT with libpcap");
             return result.agrees() ? 0 : Testbed.UNEXPECTED;
+        }
+    }
+
+    /** {@code testbed bpf corpus}. */
+    @Command(name = "corpus", mixinStandardHelpOptions = true,
+            description = {"Runs every BPF corpus entry (the bundled ones, or the .ddd/.dd files of a directory) in every",
+                    "mode and prints the outcome table. Exit code 1 if an outcome differs from the entry's expectation."})
+    static final class Corpus implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dir", paramLabel = "DIR", description = "A directory of entries instead of the bundled corpus.")
+        Path dir;
+
+        @Option(names = "--modes", split = ",", paramLabel = "M,...", description = "Protection modes (default: all).")
+        List<String> modes = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            List<BpfEntry> entries;
+            try {
+                if (dir != null && !Files.isDirectory(dir)) {
+                    throw new Testbed.UserError("not a directory: " + dir);
+                }
+                entries = dir == null ? BpfCorpus.bundled() : BpfCorpus.fromDirectory(dir);
+            } catch (FormatException e) {
+                throw new Testbed.UserError(e.getMessage());
+            }
+            if (entries.isEmpty()) {
+                throw new Testbed.UserError("no BPF corpus entries (.ddd or .dd files) in " + dir);
+            }
+            List<ProtectionMode> ms = modes(modes);
+            PrintWriter out = spec.commandLine().getOut();
+            StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-36s", "entry"));
+            ms.forEach(m -> head.append(String.format(Locale.ROOT, " %-12s", m)));
+            out.println(head);
+            List<String> mismatches = new ArrayList<>();
+            try (BpfTrials trials = new BpfTrials()) {
+                for (BpfEntry e : entries) {
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-36s", e.name()));
+                    for (ProtectionMode m : ms) {
+                        BpfTrials.Result r = trials.run(e.file(), e.bytes(), m);
+                        Outcome expected = e.expected(m.name());
+                        boolean miss = r.outcome() != expected || (e.rule() != null && r.rule() != e.rule());
+                        line.append(String.format(Locale.ROOT, " %-12s", r.outcome() + (miss ? "!" : "")));
+                        if (miss) {
+                            mismatches.add(e.name() + " in " + m + ": " + r.outcome() + ", expected " + expected
+                                    + (e.rule() == null ? "" : " by " + e.rule()) + ": " + r.detail());
+                        }
+                    }
+                    out.println(line);
+                }
+            }
+            mismatches.forEach(m -> out.println("MISMATCH " + m));
+            out.println(entries.size() + " entries x " + ms.size() + " modes: " + mismatches.size() + " mismatches");
+            return mismatches.isEmpty() ? 0 : Testbed.UNEXPECTED;
+        }
+    }
+
+    /** {@code testbed bpf export}. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Writes the BPF corpus entries the checker accepts as JIT-compiled corpus classes (with their",
+                    "expected outcomes) into a directory, for 'testbed campaign --corpus DIR'."})
+    static final class Export implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the classes (a class-path root).")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new Testbed.UserError("not a directory: " + out);
+            }
+            CampaignExport.Result r;
+            try {
+                r = CampaignExport.write(BpfCorpus.bundled(), out);
+            } catch (FormatException e) {
+                throw new Testbed.UserError(e.getMessage());
+            }
+            PrintWriter o = spec.commandLine().getOut();
+            r.written().forEach(n -> o.println("wrote   " + n));
+            r.skipped().forEach(n -> o.println("skipped " + n));
+            o.println(r.written().size() + " entries in " + out + "; run them: testbed campaign --corpus " + out);
+            return 0;
         }
     }
 }

@@ -51,6 +51,18 @@ class BpfCommandTest {
     }
 
     @Test
+    void corpusRunsEveryEntryInEveryModeAndFlagsAMismatch() throws IOException {
+        Cli bundled = Cli.run("bpf", "corpus", "--modes", "NONE,BOUNDS");
+        assertThat(bundled.exit).as(bundled.toString()).isZero();
+        assertThat(bundled.out).containsPattern("bpf/backward-jump +REJECTED +REJECTED")
+                .containsPattern("bpf/huge-absolute-offset +OK +OK").contains(" modes: 0 mismatches");
+        file("wrong.ddd", "# threat: t\n# reference: r 1993\n# otherwise: REJECTED\n" + ICMP);
+        Cli wrong = Cli.run("bpf", "corpus", "--dir", dir.toString(), "--modes", "SFI_MASK");
+        assertThat(wrong.exit).as(wrong.toString()).isEqualTo(Testbed.UNEXPECTED);
+        assertThat(wrong.out).contains("MISMATCH bpf/wrong in SFI_MASK: OK, expected REJECTED").contains("1 mismatches");
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() throws IOException {
         Path good = file("icmp.ddd", ICMP);
         String pcap = REFERENCE.resolve("lo.pcap").toString();
