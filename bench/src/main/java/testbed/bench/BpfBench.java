@@ -42,7 +42,9 @@ import testbed.sfi.ProtectionMode;
  * <ul>
  *   <li>{@link Packets#run} (ns per pass over the whole capture; divide by 154 for a packet): the
  *       filter over every frame, by {@code engine}: {@code INTERPRETER} (the reference interpreter
- *       over Java arrays) or {@code JIT_<mode>}, the compiled class loaded through
+ *       over Java arrays), {@code INTERPRETER_MEMORY} (the same interpreter reading the frames
+ *       through the kernel's {@code Memory}, as the JIT's code does), or {@code JIT_<mode>}, the
+ *       compiled class loaded through
  *       {@code Sandbox.load} in that mode and called directly on the instance with its domain's
  *       context, the frames laid out in its segment (no crossing, no kernel receive path: the
  *       filter's code as each mode rewrote it). Each setup checks every verdict against libpcap's.</li>
@@ -91,7 +93,7 @@ public class BpfBench {
         @Param({"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"})
         public int filter;
 
-        @Param({"INTERPRETER", "JIT_NONE", "JIT_SFI_MASK", "JIT_SFI_CHECK", "JIT_BOUNDS"})
+        @Param({"INTERPRETER", "INTERPRETER_MEMORY", "JIT_NONE", "JIT_SFI_MASK", "JIT_SFI_CHECK", "JIT_BOUNDS"})
         public String engine;
 
         FilterProgram program;
@@ -99,6 +101,7 @@ public class BpfBench {
         long[] addresses;
         PacketFilter extension;
         Context context;
+        testbed.kernel.api.Memory memory;
         Sandbox sandbox;
         FaultDomain domain;
 
@@ -116,15 +119,22 @@ public class BpfBench {
                 }
             } else {
                 Kernel kernel = Rig.boot();
-                ProtectionMode mode = ProtectionMode.valueOf(engine.substring("JIT_".length()));
+                // The memory interpreter runs beside an unprotected filter, on the frames laid out in its segment.
+                ProtectionMode mode = engine.startsWith("JIT_") ? ProtectionMode.valueOf(engine.substring("JIT_".length()))
+                        : ProtectionMode.NONE;
                 sandbox = Sandbox.on(kernel, mode, Budget.standard().withFuel(Rig.PLENTY));
                 domain = FilterLoader.attach(sandbox, program);
-                extension = (PacketFilter) domain.extension();
                 context = domain.domain().context();
                 addresses = layOut(kernel, domain, frames);
                 kernel.memory().actAs(domain.domain().id());
+                if (engine.equals("INTERPRETER_MEMORY")) {
+                    memory = context.memory();
+                } else {
+                    extension = (PacketFilter) domain.extension();
+                }
                 for (int i = 0; i < frames.length; i++) {
-                    verdicts[i] = extension.filter(context, addresses[i], frames[i].length) != 0;
+                    verdicts[i] = (memory != null ? Interpreter.run(program, memory, addresses[i], frames[i].length)
+                            : extension.filter(context, addresses[i], frames[i].length)) != 0;
                 }
             }
             for (int i = 0; i < frames.length; i++) {
@@ -166,7 +176,11 @@ public class BpfBench {
         @Benchmark
         public int run() {
             int accepted = 0;
-            if (extension == null) {
+            if (memory != null) {
+                for (int i = 0; i < frames.length; i++) {
+                    accepted += Interpreter.run(program, memory, addresses[i], frames[i].length) != 0 ? 1 : 0;
+                }
+            } else if (extension == null) {
                 for (byte[] frame : frames) {
                     accepted += Interpreter.run(program, frame, frame.length) != 0 ? 1 : 0;
                 }

@@ -10,7 +10,7 @@ class BpfBenchTest {
     void everyEngineCountsTheMatchesLibpcapFound() throws Exception {
         int filter = 4;
         int expected = BpfBench.verdicts().filters().get(filter).matchCount();
-        for (String engine : new String[] {"INTERPRETER", "JIT_NONE", "JIT_SFI_MASK", "JIT_SFI_CHECK", "JIT_BOUNDS"}) {
+        for (String engine : new String[] {"INTERPRETER", "INTERPRETER_MEMORY", "JIT_NONE", "JIT_SFI_MASK", "JIT_SFI_CHECK", "JIT_BOUNDS"}) {
             BpfBench.Packets p = new BpfBench.Packets();
             p.filter = filter;
             p.engine = engine;

@@ -2,6 +2,8 @@ package testbed.bpf;
 
 import static testbed.bpf.Codes.*;
 
+import testbed.kernel.api.Memory;
+
 /**
  * The reference semantics of classic BPF: a plain interpreter over a packet held in a Java array,
  * trusted and unconfined, against which the {@link Jit} is tested.
@@ -32,6 +34,62 @@ public final class Interpreter {
      * @return the program's answer, an unsigned 32-bit value: the number of bytes to keep, 0 to drop
      */
     public static int run(FilterProgram program, byte[] packet, int length) {
+        return run(program, new ArrayPacket(packet), length);
+    }
+
+    /**
+     * Runs {@code program} over the {@code length} bytes at {@code packet} in {@code memory}, as a
+     * kernel interpreter would: the same semantics, read through the same {@code Memory} calls as
+     * the JIT's code (so the two can be compared on equal terms).
+     */
+    public static int run(FilterProgram program, Memory memory, long packet, int length) {
+        return run(program, new MemoryPacket(memory, packet), length);
+    }
+
+    /** The bytes of a packet, big-endian, at offsets already checked to lie inside it. */
+    private interface Packet {
+        int u8(int at);
+
+        int u16(int at);
+
+        int u32(int at);
+    }
+
+    private record ArrayPacket(byte[] bytes) implements Packet {
+        @Override
+        public int u8(int at) {
+            return bytes[at] & 0xff;
+        }
+
+        @Override
+        public int u16(int at) {
+            return (bytes[at] & 0xff) << 8 | bytes[at + 1] & 0xff;
+        }
+
+        @Override
+        public int u32(int at) {
+            return (bytes[at] & 0xff) << 24 | (bytes[at + 1] & 0xff) << 16 | (bytes[at + 2] & 0xff) << 8 | bytes[at + 3] & 0xff;
+        }
+    }
+
+    private record MemoryPacket(Memory memory, long base) implements Packet {
+        @Override
+        public int u8(int at) {
+            return memory.load8(base + at) & 0xff;
+        }
+
+        @Override
+        public int u16(int at) {
+            return Short.toUnsignedInt(Short.reverseBytes(memory.load16(base + at)));
+        }
+
+        @Override
+        public int u32(int at) {
+            return Integer.reverseBytes(memory.load32(base + at));
+        }
+    }
+
+    private static int run(FilterProgram program, Packet packet, int length) {
         int a = 0;
         int x = 0;
         int[] m = new int[MEMWORDS];
@@ -72,7 +130,7 @@ public final class Interpreter {
                             if (at < 0) {
                                 return 0;
                             }
-                            x = (packet[at] & 0xf) << 2;
+                            x = (packet.u8(at) & 0xf) << 2;
                         }
                         default -> throw new IllegalStateException("unchecked program: " + i);
                     }
@@ -159,16 +217,15 @@ public final class Interpreter {
         return -1;
     }
 
-    static int protocol(byte[] packet, int length) {
-        return length < ETHERNET_HEADER ? 0 : load(packet, 12, 2);
+    private static int protocol(Packet packet, int length) {
+        return length < ETHERNET_HEADER ? 0 : packet.u16(12);
     }
 
-    private static int load(byte[] packet, int at, int size) {
+    private static int load(Packet packet, int at, int size) {
         return switch (size) {
-            case 4 -> (packet[at] & 0xff) << 24 | (packet[at + 1] & 0xff) << 16 | (packet[at + 2] & 0xff) << 8
-                    | packet[at + 3] & 0xff;
-            case 2 -> (packet[at] & 0xff) << 8 | packet[at + 1] & 0xff;
-            default -> packet[at] & 0xff;
+            case 4 -> packet.u32(at);
+            case 2 -> packet.u16(at);
+            default -> packet.u8(at);
         };
     }
 }

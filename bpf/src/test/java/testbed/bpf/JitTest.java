@@ -43,6 +43,8 @@ class JitTest {
                         assertThat(delivered).as("%s in %s", c[0], mode)
                                 .isEqualTo(expectedDelivery((int) c[2]));
                         assertThat(Interpreter.run(p, InterpreterTest.FRAME, InterpreterTest.FRAME.length)).isEqualTo((int) c[2]);
+                        assertThat(Interpreter.run(p, kernel.memory(), d.domain().window(), InterpreterTest.FRAME.length))
+                                .as("%s by the interpreter on the kernel's memory", c[0]).isEqualTo((int) c[2]);
                     }
                 }
             }
