@@ -14,7 +14,7 @@ import testbed.sfi.Rewrite;
 
 /**
  * The benchmark module's face for the command line: which benchmarks make up the overhead
- * experiment (E1, E2, E4 and the WebAssembly comparison) and in what order to run them, and
+ * experiment (E1, E2, E4, the WebAssembly comparison and classic BPF filters) and in what order to run them, and
  * facts about the extensions that the results alone do not carry.
  */
 public final class Suite {
@@ -47,6 +47,8 @@ public final class Suite {
         passes.add(new Pass("crossing", List.of(pattern(CrossingBench.class)), Map.of()));
         passes.add(new Pass("transactions", List.of(pattern(TransactionBench.class)), Map.of()));
         passes.add(new Pass("load", List.of(pattern(LoadBench.class)), Map.of()));
+        // One tcpdump filter (the longest reference program, 'tcp port 18080'); BpfBench alone runs all ten.
+        passes.add(new Pass("bpf", List.of(pattern(BpfBench.class)), Map.of("filter", "4")));
         return List.copyOf(passes);
     }
 
