@@ -17,7 +17,8 @@ final class Modes {
      * (measured in-process over 12,000 protected trials: 970 us of process CPU per trial with
      * tiered C2, 750 us with C1 only, for the same trial-thread work).
      */
-    static final List<String> WORKER_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-Xss2m", "-XX:TieredStopAtLevel=1");
+    static final List<String> WORKER_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-Xss2m", "-XX:TieredStopAtLevel=1",
+            "-XX:+DisplayVMOutputToStderr");
 
     private Modes() {
     }

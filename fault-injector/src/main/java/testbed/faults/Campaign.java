@@ -403,8 +403,21 @@ public final class Campaign {
                     }
                     return true;
                 }
+                TrialRecord record;
+                try {
+                    record = JSON.readValue(line, TrialRecord.class);
+                } catch (IOException garbled) {
+                    // A JVM that crashed in native code (an unprotected Unsafe write) may print its
+                    // fatal-error banner where answers go: the trial killed its worker.
+                    inFlight.poll();
+                    if (!stopping) {
+                        finished.accept(TrialRunner.unanswered(corpus, current, Outcome.CRASHED,
+                                "the worker JVM died (exit status " + worker.exitStatus() + ")", (System.nanoTime() - asked) / 1000));
+                    }
+                    return true;
+                }
                 inFlight.poll();
-                finished.accept(JSON.readValue(line, TrialRecord.class));
+                finished.accept(record);
             }
             return false;
         } catch (IOException e) {
