@@ -1,12 +1,12 @@
 package testbed.reports;
 
 import java.util.Locale;
+import testbed.faults.RateBound;
 
 /**
  * A count out of a total with its 95% Wilson score interval. Wilson rather than the normal
  * approximation because cells are small and shares sit near 0 or 1, where the normal interval
- * leaves [0, 1] or collapses to a point; for a count of 0 its upper end is the bound a reader
- * quotes ("no escape in 120 trials: at most 3.1%").
+ * leaves [0, 1] or collapses to a point.
  *
  * @param count trials with the outcome
  * @param total trials in the cell
@@ -54,9 +54,13 @@ record Share(int count, int total) {
         return String.format(Locale.ROOT, "%.1f–%.1f%%", 100 * Math.max(0, lower()), 100 * Math.min(1, upper()));
     }
 
-    /** {@code ≤ 3.1%}: the upper end, what a count of 0 still allows. */
+    /**
+     * {@code ≤ 2.5%}: the 95% upper bound on the rate, what a count of 0 still allows. The same
+     * figure as {@code summary.json}'s {@code escapeBounds} and the campaign's progress line
+     * ({@link RateBound}: the exact one-sided bound for 0, about 3/n, else the Wilson upper end).
+     */
     String bound() {
-        return "≤ " + percent(Math.min(1, upper()));
+        return "≤ " + percent(RateBound.upper95(count, total));
     }
 
     private static String percent(double share) {

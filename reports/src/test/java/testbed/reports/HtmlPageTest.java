@@ -116,9 +116,9 @@ class HtmlPageTest {
         // wild-store: NONE 1 ESCAPED of 1; SFI_MASK 1 ESCAPED of 1; SFI_CHECK 2 CONTAINED of 2; BOUNDS 1 REJECTED of 1
         List<String> wildStore = cells(rowOf(html, "wild-store"));
         assertThat(wildStore.get(2)).contains("n = 2", "CONTAINED", "100.0%", "34.2–100.0%", "(2)",
-                "no damage: each ≤ 65.8%");
+                "no damage: each ≤ 77.6%");
         assertThat(wildStore.get(0)).doesNotContain("no damage", "no HUNG");
-        assertThat(wildStore.get(1)).contains("no HUNG, CRASHED: each ≤ 79.3%");
+        assertThat(wildStore.get(1)).contains("no HUNG, CRASHED: each ≤ 95.0%");
         // the row total pools the four modes: 5 trials, 2 of them ESCAPED
         assertThat(wildStore.get(4)).contains("class=\"cell damage total\"", "n = 5", "ESCAPED", "40.0%", "11.8–76.9%");
         // the column totals sit in the footer, one per mode and the whole campaign last
