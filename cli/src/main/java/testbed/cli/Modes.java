@@ -1,5 +1,6 @@
 package testbed.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import testbed.corpus.Corpus;
@@ -15,10 +16,13 @@ final class Modes {
      * the client compiler only. A worker defines a new class for almost every trial; the server
      * compiler's work on them is thrown away with them and took most of the second core
      * (measured in-process over 12,000 protected trials: 970 us of process CPU per trial with
-     * tiered C2, 750 us with C1 only, for the same trial-thread work).
+     * tiered C2, 750 us with C1 only, for the same trial-thread work). An unprotected extension
+     * that writes through {@code Unsafe} kills its worker on purpose; that JVM's fatal-error log
+     * goes to the temporary directory, not into the user's working directory, and no core file.
      */
     static final List<String> WORKER_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-Xss2m", "-XX:TieredStopAtLevel=1",
-            "-XX:+DisplayVMOutputToStderr");
+            "-XX:+DisplayVMOutputToStderr", "-XX:-CreateCoredumpOnCrash",
+            "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "testbed-worker-hs_err_pid%p.log"));
 
     private Modes() {
     }
