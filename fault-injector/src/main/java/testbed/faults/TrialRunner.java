@@ -1,14 +1,13 @@
 package testbed.faults;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import testbed.corpus.Corpus;
 import testbed.corpus.CorpusEntry;
 import testbed.corpus.Outcome;
@@ -45,8 +44,6 @@ public final class TrialRunner implements AutoCloseable {
     /** What every trial's domain gets: a 64 KiB segment and every helper, so attacks are not stopped by a missing capability. */
     static final DomainSpec SPEC = DomainSpec.segment(64 << 10).allowAll();
     private static final ProtectionMode[] MODES = ProtectionMode.values();
-    /** Violations of accesses the write monitor recorded, which the restore of touched pages undoes. */
-    private static final Set<Violation.Kind> MONITORED = EnumSet.of(Violation.Kind.WILD_STORE, Violation.Kind.WILD_LOAD);
 
     private final Corpus corpus;
     private final Kernel kernel = Kernel.boot(KernelConfig.defaults());
@@ -55,6 +52,13 @@ public final class TrialRunner implements AutoCloseable {
     private final Map<ProtectionMode, Sandbox> sandboxes = new EnumMap<>(ProtectionMode.class);
     private final Map<String, Optional<Long>> references = new HashMap<>();
     private final Workload workload = new Workload();
+    /** Answers of {@link #bypassesMonitor}, least recently used dropped past a bound. */
+    private final Map<ClassBytes, Boolean> bypasses = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ClassBytes, Boolean> eldest) {
+            return size() > 4096;
+        }
+    };
     private boolean restoreFully;
 
     public TrialRunner(Corpus corpus) {
@@ -238,7 +242,7 @@ public final class TrialRunner implements AutoCloseable {
                 // A kernel the extension wrecked may refuse to destroy the domain; the restore before the next trial repairs it.
             }
         }
-        if (x.verdict != null && !MONITORED.containsAll(x.verdict.kinds())) {
+        if (mode == ProtectionMode.NONE && bypassesMonitor(bytes)) {
             // Damage the write monitor may not have seen (an unprotected extension that reached
             // the array behind physical memory writes without being recorded): the restore of
             // touched pages would leave it for the next trial, so copy all of memory back.
@@ -246,6 +250,28 @@ public final class TrialRunner implements AutoCloseable {
         }
         x.lap(UNLOAD);
         return x;
+    }
+
+    /** {@link MonitorBypass#possible}, asked once per distinct class bytes. */
+    private boolean bypassesMonitor(byte[] bytes) {
+        return bypasses.computeIfAbsent(new ClassBytes(bytes), b -> MonitorBypass.possible(bytes));
+    }
+
+    /** Class bytes compared by content. */
+    private record ClassBytes(byte[] bytes, int hash) {
+        ClassBytes(byte[] bytes) {
+            this(bytes, Arrays.hashCode(bytes));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ClassBytes c && c.hash == hash && Arrays.equals(c.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     private Verdict judge() {

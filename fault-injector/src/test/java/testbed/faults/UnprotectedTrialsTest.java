@@ -31,6 +31,21 @@ class UnprotectedTrialsTest {
         }
     }
 
+    /**
+     * Method references to {@code Memory} bypass a confining rewrite, not the metering one: an
+     * unprotected class that uses them is still counted, so a loop injected into it is a lockup
+     * of the simulated kernel, not a host thread spinning until the worker's backstop fires.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aLoopInAClassWithMethodReferencesIsHungByTheLockupDetector() {
+        try (TrialRunner runner = new TrialRunner(CORPUS)) {
+            TrialRecord r = runner.run(TrialId.parse("jvm_escape/MethodReferenceStore~inject-infinite-loop~NONE~7838611770415186808"));
+            assertThat(r.outcome()).isEqualTo(Outcome.HUNG);
+            assertThat(r.detail()).contains("lockup detected");
+        }
+    }
+
     @Test
     void anAllocationBombCrashesTheSimulatedMachineNotTheHost() {
         try (TrialRunner runner = new TrialRunner(CORPUS)) {
