@@ -23,6 +23,7 @@ public final class Domain {
     private final Segment segment;
     private final DomainSpec spec;
     private final Context context;
+    private HelperMeter helperMeter = HelperMeter.FREE;
 
     Domain(Kernel kernel, int id, String name, Segment segment, DomainSpec spec) {
         this.kernel = kernel;
@@ -64,6 +65,18 @@ public final class Domain {
     /** First address of the heap area, just past the window. */
     public long heapBase() {
         return segment.base() + WINDOW_SIZE;
+    }
+
+    /** Bills every later helper call of this domain to {@code meter}. */
+    public void meterHelpers(HelperMeter meter) {
+        if (meter == null) {
+            throw new IllegalArgumentException("helper meter is null");
+        }
+        this.helperMeter = meter;
+    }
+
+    HelperMeter helperMeter() {
+        return helperMeter;
     }
 
     Kernel kernel() {

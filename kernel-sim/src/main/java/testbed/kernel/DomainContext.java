@@ -39,7 +39,7 @@ final class DomainContext implements Context {
 
     @Override
     public long alloc(long size) {
-        int prev = kernel.enterHelper(domain);
+        int prev = kernel.enterHelper(domain, "alloc");
         try {
             int refusal = refusal("alloc", Capability.HEAP);
             if (refusal != 0) {
@@ -56,7 +56,7 @@ final class DomainContext implements Context {
 
     @Override
     public int free(long address) {
-        int prev = kernel.enterHelper(domain);
+        int prev = kernel.enterHelper(domain, "free");
         try {
             int refusal = refusal("free", Capability.HEAP);
             if (refusal != 0) {
@@ -73,7 +73,7 @@ final class DomainContext implements Context {
 
     @Override
     public int sendPacket(long address, int length) {
-        int prev = kernel.enterHelper(domain);
+        int prev = kernel.enterHelper(domain, "sendPacket");
         try {
             int refusal = refusal("sendPacket", Capability.SEND);
             if (refusal != 0) {
@@ -93,7 +93,7 @@ final class DomainContext implements Context {
 
     @Override
     public int log(long address, int length) {
-        int prev = kernel.enterHelper(domain);
+        int prev = kernel.enterHelper(domain, "log");
         try {
             int refusal = refusal("log", Capability.LOG);
             if (refusal != 0) {
@@ -113,7 +113,7 @@ final class DomainContext implements Context {
 
     @Override
     public int lock(int lockId) {
-        int prev = kernel.enterHelper(domain);
+        int prev = kernel.enterHelper(domain, "lock");
         try {
             int refusal = refusal("lock", Capability.LOCK);
             if (refusal != 0) {
@@ -145,7 +145,7 @@ final class DomainContext implements Context {
 
     @Override
     public int unlock(int lockId) {
-        int prev = kernel.enterHelper(domain);
+        int prev = kernel.enterHelper(domain, "unlock");
         try {
             int refusal = refusal("unlock", Capability.LOCK);
             if (refusal != 0) {
@@ -169,7 +169,7 @@ final class DomainContext implements Context {
 
     @Override
     public long time() {
-        int prev = kernel.enterHelper(domain);
+        int prev = kernel.enterHelper(domain, "time");
         try {
             return allowed(Capability.TIME) ? kernel.now() : Status.EPERM;
         } finally {
@@ -179,7 +179,7 @@ final class DomainContext implements Context {
 
     @Override
     public int bindFrame() {
-        int prev = kernel.enterHelper(domain);
+        int prev = kernel.enterHelper(domain, "bindFrame");
         try {
             int refusal = refusal("bindFrame", Capability.FRAMES);
             if (refusal != 0) {
@@ -204,7 +204,7 @@ final class DomainContext implements Context {
 
     @Override
     public int releaseFrame(int frame) {
-        int prev = kernel.enterHelper(domain);
+        int prev = kernel.enterHelper(domain, "releaseFrame");
         try {
             int refusal = refusal("releaseFrame", Capability.FRAMES);
             if (refusal != 0) {

@@ -586,7 +586,9 @@ public final class Kernel {
 
     // ------------------------------------------------------------------ helpers' entry
 
-    int enterHelper(Domain domain) {
+    /** Charges the call to the domain's helper meter, then runs the rest as the kernel; a refused charge changes nothing. */
+    int enterHelper(Domain domain, String helper) {
+        domain.helperMeter().charge(helper);
         int prev = memory.actAs(PhysicalMemory.KERNEL);
         kernelMemory.record(open != null && open.domain() == domain ? undo : null);
         return prev;

@@ -20,6 +20,7 @@ public final class DomainClassLoader extends ClassLoader {
     public static final String NAME_PREFIX = "domain:";
     private static final String[] VISIBLE_PACKAGES = {"testbed.kernel.api.", "testbed.sfi.runtime."};
     private static final Set<String> VISIBLE_TYPES = visibleTypes();
+    private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     static {
         registerAsParallelCapable();
@@ -61,6 +62,25 @@ public final class DomainClassLoader extends ClassLoader {
             throw new ClassNotFoundException(name + " is not visible to extension " + extensionName);
         }
         return super.loadClass(name, resolve);
+    }
+
+    /** The innermost frame of extension code in {@code thrown}'s stack trace, as {@code Class.method:line}, or empty. */
+    public static String innermostFrame(Throwable thrown) {
+        for (StackTraceElement e : thrown.getStackTrace()) {
+            String loader = e.getClassLoaderName();
+            if (loader != null && loader.startsWith(NAME_PREFIX)) {
+                return e.getClassName() + "." + e.getMethodName() + ":" + e.getLineNumber();
+            }
+        }
+        return "";
+    }
+
+    /** The innermost frame of extension code on the calling thread's stack, as {@code Class.method:line}, or empty. */
+    public static String innermostFrame() {
+        return STACK.walk(frames -> frames
+                .filter(f -> f.getDeclaringClass().getClassLoader() instanceof DomainClassLoader)
+                .map(f -> f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber())
+                .findFirst()).orElse("");
     }
 
     private static boolean visible(String name) {

@@ -176,6 +176,9 @@ public final class Sandbox implements AutoCloseable {
         Crossing crossing = mode != ProtectionMode.NONE
                 ? new TransactionalCrossing(kernel, defined.meter, budget, watchdog)
                 : machineLimits ? new MachineLimitCrossing(defined.meter, budget) : Crossing.DIRECT;
+        if (mode != ProtectionMode.NONE || machineLimits) {
+            domain.meterHelpers(new HelperFuel(defined.meter));
+        }
         LoadCache.Defined taken = defined;
         Runnable release = shared ? taken::release : () -> { };
         Object extension;

@@ -9,7 +9,7 @@ final class Traps {
     }
 
     static Trap fromThrowable(Domain domain, Throwable t) {
-        String where = extensionFrame(t);
+        String where = DomainClassLoader.innermostFrame(t);
         if (t instanceof StackOverflowError) {
             return new Trap(Trap.Kind.STACK_DEPTH, domain.id(), where, "JVM stack overflow in " + domain.name(), t);
         }
@@ -18,16 +18,5 @@ final class Traps {
         }
         return new Trap(Trap.Kind.UNCAUGHT_EXCEPTION, domain.id(), where,
                 t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage()), t);
-    }
-
-    /** The innermost stack frame in extension code, as {@code Class.method:line}, or empty. */
-    private static String extensionFrame(Throwable t) {
-        for (StackTraceElement e : t.getStackTrace()) {
-            String loader = e.getClassLoaderName();
-            if (loader != null && loader.startsWith(DomainClassLoader.NAME_PREFIX)) {
-                return e.getClassName() + "." + e.getMethodName() + ":" + e.getLineNumber();
-            }
-        }
-        return "";
     }
 }

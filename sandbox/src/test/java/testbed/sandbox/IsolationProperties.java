@@ -18,7 +18,9 @@ import testbed.kernel.Region;
 import testbed.kernel.api.Event;
 import testbed.kernel.oracle.Oracle;
 import testbed.kernel.oracle.Verdict;
+import testbed.sandbox.process.ExtensionProcess;
 import testbed.sfi.ProtectionMode;
+import testbed.sfi.runtime.Meter;
 
 /**
  * The isolation properties of the whole pipeline, judged by the oracle, never by the mechanism:
@@ -210,7 +212,7 @@ class IsolationProperties {
     @FuzzTest(maxDuration = "30s")
     void abortRestoresKernelState(FuzzedDataProvider data) throws Exception {
         ProtectionMode mode = data.pickValue(PROTECTED.toArray(ProtectionMode[]::new));
-        checkAbortRestores(mode, data.consumeLong(1, 400));
+        checkAbortRestores(mode, data.consumeLong(1, 256 + 64L * (mode == ProtectionMode.PROCESS ? ExtensionProcess.HELPER_FUEL : Meter.HELPER_FUEL)));
     }
 
     @Test
@@ -218,9 +220,10 @@ class IsolationProperties {
         for (ProtectionMode mode : PROTECTED) {
             int aborted = 0;
             int completed = 0;
-            // Every point while the hoarder's first helper calls run, sparser up to where even
-            // PROCESS (which charges each helper call) lets it finish.
-            for (long fuel = 1; fuel <= 400; fuel += 1 + fuel / 10) {
+            // Every point while the hoarder's first helper calls run, sparser up to where its 36
+            // helper calls, at what the mode charges for each, let it finish.
+            long enough = 256 + 64L * (mode == ProtectionMode.PROCESS ? ExtensionProcess.HELPER_FUEL : Meter.HELPER_FUEL);
+            for (long fuel = 1; fuel <= enough; fuel += 1 + fuel / 10) {
                 if (checkAbortRestores(mode, fuel)) {
                     aborted++;
                 } else {

@@ -113,6 +113,20 @@ public final class Samples {
         }
     }
 
+    /** Calls a helper for ever, counting the calls in its segment's first word. */
+    public static final class HelperSpinner implements PacketFilter {
+        @Override
+        public int filter(Context ctx, long packet, int length) {
+            long calls = 0;
+            while (calls >= 0) {
+                ctx.time();
+                calls++;
+                ctx.memory().store64(ctx.segmentBase(), calls);
+            }
+            return 0;
+        }
+    }
+
     /** Never returns. */
     public static final class Spinner implements PacketFilter {
         @Override

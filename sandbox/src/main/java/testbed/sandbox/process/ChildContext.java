@@ -2,6 +2,7 @@ package testbed.sandbox.process;
 
 import testbed.kernel.api.Context;
 import testbed.kernel.api.Memory;
+import testbed.sandbox.DomainClassLoader;
 import testbed.sfi.runtime.Meter;
 
 /**
@@ -9,13 +10,10 @@ import testbed.sfi.runtime.Meter;
  * segment's bounds, and helpers that are requests to the kernel, answered in the kernel's JVM
  * against the domain's real context (with its capabilities and transaction) while the call waits.
  *
- * <p>Each helper call is charged {@value #HELPER_FUEL} units of fuel. In the kernel's JVM a helper
- * costs about what a few back-edges do and is not charged; here it is a round trip of some ten
- * microseconds, and a loop of helper calls would run into the watchdog long before a fuel budget
- * sized for the in-JVM modes ran out. The charge keeps such a loop a fuel trap, as elsewhere.
+ * <p>Each helper call is charged {@link ExtensionProcess#HELPER_FUEL} units of fuel.
  */
 final class ChildContext implements Context {
-    static final int HELPER_FUEL = 8;
+    static final int HELPER_FUEL = ExtensionProcess.HELPER_FUEL;
 
     private final ChildMain link;
     private final ChildMemory memory;
@@ -94,7 +92,7 @@ final class ChildContext implements Context {
     private long call(int helper, String name, long a, long b) {
         // Only a charge that traps needs to say where it happened, and walking the stack is not free.
         String location = meter.stopped() == null && meter.fuelLeft() >= HELPER_FUEL ? name
-                : ChildMemory.extensionFrame() + " calling " + name;
+                : DomainClassLoader.innermostFrame() + " calling " + name;
         meter.spend(HELPER_FUEL, location);
         return link.helper(memory, helper, a, b);
     }

@@ -243,7 +243,7 @@ public final class ChildMain {
             if (thrown.getMessage() != null) {
                 out.writeUTF(Protocol.cut(thrown.getMessage()));
             }
-            out.writeUTF(extensionFrame(thrown));
+            out.writeUTF(Protocol.cut(DomainClassLoader.innermostFrame(thrown)));
         }
         out.writeLong(x.meter.fuelLeft());
         x.memory.sendDirty(out);
@@ -309,13 +309,4 @@ public final class ChildMain {
     }
 
     /** The innermost stack frame in extension code, as {@code Class.method:line}, or empty. */
-    private static String extensionFrame(Throwable t) {
-        for (StackTraceElement e : t.getStackTrace()) {
-            String loader = e.getClassLoaderName();
-            if (loader != null && loader.startsWith(DomainClassLoader.NAME_PREFIX)) {
-                return Protocol.cut(e.getClassName() + "." + e.getMethodName() + ":" + e.getLineNumber());
-            }
-        }
-        return "";
-    }
 }

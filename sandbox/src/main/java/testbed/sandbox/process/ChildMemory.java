@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.Optional;
 import testbed.kernel.Trap;
 import testbed.kernel.api.Memory;
 import testbed.sandbox.DomainClassLoader;
@@ -22,7 +21,6 @@ final class ChildMemory implements Memory {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private final long base;
     private final long size;
@@ -165,7 +163,7 @@ final class ChildMemory implements Memory {
     }
 
     private Trap pageFault(String access) {
-        String location = extensionFrame();
+        String location = DomainClassLoader.innermostFrame();
         Trap trap = new Trap(Trap.Kind.SEGMENT_VIOLATION, -1, location, "page fault in the extension's process: " + access
                 + " (its only mapping is [0x" + Long.toHexString(base) + ", 0x" + Long.toHexString(base + size) + "))"
                 + (location.isEmpty() ? "" : " at " + location));
@@ -173,14 +171,5 @@ final class ChildMemory implements Memory {
             fault = trap;
         }
         return trap;
-    }
-
-    /** The innermost frame of extension code, as {@code Class.method:line}, or empty. */
-    static String extensionFrame() {
-        Optional<String> frame = STACK.walk(frames -> frames
-                .filter(f -> f.getDeclaringClass().getClassLoader() instanceof DomainClassLoader)
-                .map(f -> f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber())
-                .findFirst());
-        return frame.orElse("");
     }
 }

@@ -45,6 +45,14 @@ public final class ExtensionProcess implements AutoCloseable {
     static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-XX:+DisplayVMOutputToStderr");
     private static final int BUFFER = 1 << 16;
+    /**
+     * Fuel a helper call costs an extension in its process: sixteen times what the kernel's JVM
+     * charges ({@link Meter#HELPER_FUEL}), since here a helper is a round trip over a pipe, some ten
+     * to thirty microseconds against under one in the kernel's JVM. Charged less, a loop of helper
+     * calls would keep the kernel waiting on round trips far longer than the same fuel buys in any
+     * other mode.
+     */
+    public static final int HELPER_FUEL = Meter.HELPER_FUEL * 16;
 
     private volatile Process process;
     private DataInputStream in;

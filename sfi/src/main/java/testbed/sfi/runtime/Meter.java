@@ -50,6 +50,13 @@ public final class Meter {
     public static final int OBJECT_HEADER_BYTES = 16;
     /** Bytes charged per reference field or array element. */
     public static final int REFERENCE_BYTES = 4;
+    /**
+     * Fuel a kernel helper call costs the domain that makes it, charged by the kernel before the
+     * helper runs. A helper (capability check, argument checks, a table update, the undo log)
+     * costs what some dozens of back-edges of interpreted extension code do; uncharged, a loop of
+     * helper calls ran 30,000 iterations of kernel work on a budget sized for plain loops.
+     */
+    public static final int HELPER_FUEL = 16;
     /** Fuel units handed to the inline counter at a time. */
     public static final int SLICE = 1 << 14;
     /**
