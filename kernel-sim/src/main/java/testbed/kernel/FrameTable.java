@@ -19,12 +19,15 @@ public final class FrameTable {
     private final KernelMemory kernel;
     private final long base;
     private final int frames;
+    /** As many zero bytes as the table has: what a free frame's entry is. */
+    private final byte[] zeros;
 
     FrameTable(PhysicalMemory memory, KernelMemory kernel, MemoryLayout layout) {
         this.memory = memory;
         this.kernel = kernel;
         this.base = layout.base(Region.FRAME_TABLE);
         this.frames = layout.pages();
+        this.zeros = new byte[frames * MemoryLayout.FRAME_ENTRY];
     }
 
     /** Address of the entry of {@code frame}. */
@@ -47,9 +50,17 @@ public final class FrameTable {
         }
     }
 
-    /** Four entries, of frames {@code frame..frame+3} ({@code frame} a multiple of 4), in one kernel read. */
-    long quad(int frame) {
-        return kernel.get64(entryAddress(frame));
+    /**
+     * The first frame in {@code [from, to)} whose entry is not zero (not a free frame without
+     * owner), or -1: one comparison of the table's bytes with zeros, read without being recorded,
+     * instead of a read per entry. Most of the arena is free, so scans of it are mostly this.
+     */
+    public int nextInUse(int from, int to) {
+        if (from < 0 || to > frames || from > to) {
+            throw new IndexOutOfBoundsException("frames [" + from + ", " + to + ") of " + frames);
+        }
+        int at = memory.mismatch(entryAddress(from), zeros, 0, (to - from) * MemoryLayout.FRAME_ENTRY);
+        return at < 0 ? -1 : from + at / MemoryLayout.FRAME_ENTRY;
     }
 
     int useOf(int frame) {
@@ -63,11 +74,6 @@ public final class FrameTable {
     /** The raw entry of a frame: {@code use | owner << 8}. */
     public int entry(int frame) {
         return memory.peek16(entryAddress(frame)) & 0xFFFF;
-    }
-
-    /** Four raw entries, of frames {@code frame..frame+3} ({@code frame} a multiple of 4), in one read. */
-    public long entries4(int frame) {
-        return memory.peek64(entryAddress(frame));
     }
 
     /** The use of a frame: {@link #FREE}, {@link #KERNEL}, {@link #SEGMENT} or {@link #BOUND} (anything else is corrupt). */

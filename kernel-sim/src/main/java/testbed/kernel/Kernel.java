@@ -564,15 +564,13 @@ public final class Kernel {
             }
         }
         segments.putInt(id, SegmentTable.LOCKS_AT, 0);
-        // Scans the frame table rather than trusting the bound-frame counter, four entries a read.
+        // Scans the frame table rather than trusting the bound-frame counter, skipping free runs.
         int bound = FrameTable.BOUND | id << 8;
-        for (int f = layout.arenaFirstFrame() & ~3; f < layout.pages(); f += 4) {
-            long quad = frames.quad(f);
-            for (int i = 0; quad != 0 && i < 4; i++, quad >>>= 16) {
-                if ((quad & 0xFFFF) == bound && f + i >= layout.arenaFirstFrame()) {
-                    frames.set(f + i, FrameTable.FREE, 0);
-                    allocator.free(f + i, 0);
-                }
+        for (int f = frames.nextInUse(layout.arenaFirstFrame(), layout.pages()); f >= 0;
+                f = f + 1 < layout.pages() ? frames.nextInUse(f + 1, layout.pages()) : -1) {
+            if (frames.entry(f) == bound) {
+                frames.set(f, FrameTable.FREE, 0);
+                allocator.free(f, 0);
             }
         }
         segments.putInt(id, SegmentTable.FRAMES_AT, 0);
