@@ -17,6 +17,9 @@ public final class Disk {
     private final boolean[] written;
     private int[] writtenList = new int[16];
     private int writtenCount;
+    /** Checksum per block, valid while {@link #summed} says so: a block changes only by write, restore and fill. */
+    private final long[] sums;
+    private final boolean[] summed;
 
     Disk(KernelConfig config) {
         this.files = config.files();
@@ -24,6 +27,8 @@ public final class Disk {
         this.blockSize = config.blockSize();
         this.blocks = new byte[files * fileBlocks][blockSize];
         this.written = new boolean[blocks.length];
+        this.sums = new long[blocks.length];
+        this.summed = new boolean[blocks.length];
     }
 
     /** Fills every file with seeded bytes. */
@@ -34,6 +39,7 @@ public final class Disk {
                 b[i] = (byte) random.nextInt(256);
             }
         }
+        Arrays.fill(summed, false);
     }
 
     public int files() {
@@ -55,7 +61,17 @@ public final class Disk {
 
     /** Checksum of the disk's copy of a block, {@link PhysicalMemory#checksum(byte[], int, int)}. */
     public long checksum(int file, int block) {
-        return PhysicalMemory.checksum(blocks[index(file, block)], 0, blockSize);
+        int i = index(file, block);
+        if (!summed[i]) {
+            sums[i] = PhysicalMemory.checksum(blocks[i], 0, blockSize);
+            summed[i] = true;
+        }
+        return sums[i];
+    }
+
+    /** Blocks written since the last snapshot or restore. */
+    public int writtenSinceBase() {
+        return writtenCount;
     }
 
     byte[] raw(int file, int block) {
@@ -65,6 +81,7 @@ public final class Disk {
     void write(int file, int block, byte[] source) {
         int i = index(file, block);
         System.arraycopy(source, 0, blocks[i], 0, blockSize);
+        summed[i] = false;
         if (!written[i]) {
             written[i] = true;
             if (writtenCount == writtenList.length) {
@@ -95,10 +112,12 @@ public final class Disk {
             for (int i = 0; i < blocks.length; i++) {
                 System.arraycopy(image[i], 0, blocks[i], 0, blockSize);
             }
+            Arrays.fill(summed, false);
         } else {
             for (int k = 0; k < writtenCount; k++) {
                 int i = writtenList[k];
                 System.arraycopy(image[i], 0, blocks[i], 0, blockSize);
+                summed[i] = false;
             }
         }
         resetTracking();

@@ -22,7 +22,8 @@ final class Baseline {
     final long canarySegment;
     final long canaryAnswer;
 
-    Baseline(Kernel kernel, Kernel.Snapshot snapshot, long canaryAnswer) {
+    /** @param blockSums the block checksums if known for this state (never changed by the baseline), else null */
+    Baseline(Kernel kernel, Kernel.Snapshot snapshot, long canaryAnswer, long[] blockSums) {
         this.snapshot = snapshot;
         this.domains = new Domain[PhysicalMemory.MAX_DOMAIN_ID + 1];
         for (Domain d : kernel.domains()) {
@@ -32,7 +33,7 @@ final class Baseline {
         for (int l = 0; l < lockOwners.length; l++) {
             lockOwners[l] = kernel.lockTable().owner(l);
         }
-        this.blockSums = DataCheck.blockSums(kernel, null);
+        this.blockSums = blockSums != null ? blockSums : DataCheck.blockSums(kernel, null);
         PacketRing socket = kernel.socketQueue();
         this.socketHead = socket.head();
         long tail = socket.tail();

@@ -44,6 +44,8 @@ public final class Oracle {
     private Kernel.Snapshot answerSnapshot;
     private long answerSegment;
     private long answer;
+    private Kernel.Snapshot pristineSnapshot;
+    private long[] pristineBlocks;
 
     private Oracle(Kernel kernel, boolean thorough, int sample) {
         this.kernel = kernel;
@@ -90,7 +92,15 @@ public final class Oracle {
             answerSnapshot = snapshot;
             answerSegment = segment;
         }
-        baseline = new Baseline(kernel, snapshot, answer);
+        // Just restored and untouched, the kernel is its snapshot: the file data it holds, and so
+        // the block checksums, are those of the last baseline taken in that state.
+        boolean pristine = kernel.memory().touchedCount() == 0 && kernel.disk().writtenSinceBase() == 0;
+        long[] blocks = pristine && snapshot == pristineSnapshot ? pristineBlocks : null;
+        baseline = new Baseline(kernel, snapshot, answer, blocks);
+        if (pristine) {
+            pristineSnapshot = snapshot;
+            pristineBlocks = baseline.blockSums;
+        }
     }
 
     /**
