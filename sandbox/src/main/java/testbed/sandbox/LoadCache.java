@@ -19,8 +19,9 @@ import testbed.sfi.runtime.Meter;
  *
  * <p>Sharing a defined class between domains is sound only where the verifier has ruled out
  * state that outlives a domain: protected modes refuse static state and static initialisers, so
- * two domains of one class share nothing but code. Under {@code NONE} the class is defined afresh
- * for every domain. A cached class serves one domain at a time: its meter is that domain's.
+ * two domains of one class share nothing but code. Under {@code NONE} only a class without static
+ * state or initialiser is shared ({@code ClassState}); any other is defined afresh for every
+ * domain. A cached class serves one domain at a time: its meter is that domain's.
  *
  * <p>Every answer is a function of the bytes (and the segment the rewrite bakes in), so a cache
  * hit gives exactly what a fresh load would. Least recently used entries are dropped beyond a

@@ -157,11 +157,13 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Defines the class in a loader of its own, or, in a protected mode, takes the one defined
-     * for the same bytes before if no live domain uses it (see {@link LoadCache}).
+     * Defines the class in a loader of its own, or takes the one defined for the same bytes
+     * before if no live domain uses it and the class holds no state of its own (see {@link LoadCache}).
      */
     private FaultDomain loadHere(Domain domain, byte[] rewritten, VerifiedClass verified) throws Rejection {
-        boolean shared = mode != ProtectionMode.NONE;
+        // Unprotected, a class is shared only if it has no class state (the verifier, which rules
+        // that out in the protected modes, does not run); a counted one is defined with its meter.
+        boolean shared = mode != ProtectionMode.NONE || machineLimits && !ClassState.present(verified.bytes());
         LoadCache.Defined defined = shared ? cache.take(rewritten) : null;
         if (defined == null) {
             DomainClassLoader loader = new DomainClassLoader(verified.className(), Sandbox.class.getClassLoader(),
