@@ -18,11 +18,14 @@ import testbed.technique.Technique;
  * serves the next rewrite.
  *
  * <p>The thread exists from the start, before any trial: a campaign's worker takes a thread that
- * appears during a trial for one the extension left behind.
+ * appears during a trial for one the extension left behind. It ends after a while without work
+ * and is made again for the next rewrite.
  */
 final class PlugInRewrite {
     /** How long one rewrite may take; a cold JVM's first rewrite loads the technique's classes. */
     static final Duration LIMIT = Duration.ofSeconds(5);
+    /** How long the thread waits for the next rewrite before it ends. */
+    private static final Duration IDLE = Duration.ofSeconds(30);
 
     private final String name;
     private final Technique technique;
@@ -85,7 +88,7 @@ final class PlugInRewrite {
         private Thread thread;
 
         Worker(String name) {
-            pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            pool = new ThreadPoolExecutor(1, 1, IDLE.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, "technique-" + name);
                 t.setDaemon(true);
                 synchronized (this) {
@@ -93,6 +96,9 @@ final class PlugInRewrite {
                 }
                 return t;
             });
+            // An idle thread ends, so a sandbox dropped without close leaves none behind; a busy
+            // worker JVM keeps its thread, whose count it watches.
+            pool.allowCoreThreadTimeOut(true);
             pool.prestartCoreThread();
         }
 

@@ -85,8 +85,8 @@ public sealed interface Protection permits Protection.BuiltIn, Protection.PlugIn
     }
 
     /**
-     * A technique from a plug-in jar. Its rewrite runs under a time bound on a thread of its own
-     * ({@link PlugInRewrite}); unless the technique {@link Technique#meters() meters} itself, its
+     * A technique from a plug-in jar. Its rewrite runs under a time bound on a thread of the
+     * sandbox's own ({@link PlugInRewrite}); unless the technique {@link Technique#meters() meters} itself, its
      * result is metered and its handlers guarded by the same pass that meters the built-in
      * modes (the one {@code PROCESS} uses, which confines nothing itself).
      */
@@ -94,13 +94,11 @@ public sealed interface Protection permits Protection.BuiltIn, Protection.PlugIn
         private final Technique technique;
         private final String name;
         private final Path jar;
-        private final PlugInRewrite bounded;
 
         PlugIn(Technique technique, String name, Path jar) {
             this.technique = technique;
             this.name = name;
             this.jar = jar;
-            this.bounded = new PlugInRewrite(name, technique);
         }
 
         /** The jar the technique came from. */
@@ -123,8 +121,10 @@ public sealed interface Protection permits Protection.BuiltIn, Protection.PlugIn
             return technique.masks() ? ProtectionMode.SFI_MASK.name() : name;
         }
 
+        /** A rewriter with a rewrite thread of its own, so that sandboxes on different threads do not queue behind each other. */
         @Override
         public Sandbox.Rewriter rewriter() {
+            PlugInRewrite bounded = new PlugInRewrite(name, technique);
             return (bytes, segment, mode, metered) -> {
                 byte[] out = bounded.apply(bytes, new Technique.Segment(segment.base(), segment.size()));
                 if (technique.meters()) {

@@ -102,7 +102,7 @@ public final class Protections {
         }
         URLClassLoader loader;
         try {
-            loader = new URLClassLoader("techniques:" + jar.getFileName(), new URL[] {jar.toUri().toURL()}, Protections.class.getClassLoader());
+            loader = new PlugInLoader(jar, Protections.class.getClassLoader());
         } catch (MalformedURLException e) {
             throw new TechniqueException(jar + ": " + e.getMessage());
         }
@@ -178,6 +178,38 @@ public final class Protections {
         }
         List<String> paths = jars.stream().map(Path::toString).toList();
         return List.of("-D" + JARS_PROPERTY + "=" + String.join(File.pathSeparator, paths));
+    }
+
+    /**
+     * A plug-in jar's loader: the jar's own classes first (a technique may bring its own copy of a
+     * library the tool also carries), the technique API always from the tool, so that every
+     * technique implements the one {@link Technique} interface.
+     */
+    private static final class PlugInLoader extends URLClassLoader {
+        PlugInLoader(Path jar, ClassLoader tool) throws MalformedURLException {
+            super("techniques:" + jar.getFileName(), new URL[] {jar.toUri().toURL()}, tool);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.startsWith("java.") || name.startsWith(Technique.class.getPackageName() + ".")) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    try {
+                        c = findClass(name);
+                    } catch (ClassNotFoundException notInJar) {
+                        return super.loadClass(name, resolve);
+                    }
+                }
+                if (resolve) {
+                    resolveClass(c);
+                }
+                return c;
+            }
+        }
     }
 
     /** A plug-in technique that could not be loaded. */
