@@ -28,8 +28,8 @@ public final class Testbed {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs a command line and returns its exit code; every failure becomes one line on {@code err}. */
-    static int run(String[] args, PrintWriter out, PrintWriter err) {
+    /** Runs a command line in this JVM and returns its exit code; every failure becomes one line on {@code err}. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Testbed());
         cli.setOut(out);
         cli.setErr(err);

@@ -151,7 +151,7 @@ public final class Protections {
     public Protection byName(String name) {
         Protection p = byName.get(name);
         if (p == null) {
-            throw new IllegalArgumentException("unknown protection mode or technique '" + name + "' (known: " + String.join(", ", names()) + ")");
+            throw new IllegalArgumentException("unknown protection mode '" + name + "' (known: " + String.join(", ", names()) + ")");
         }
         return p;
     }

@@ -41,7 +41,7 @@ class PlugInTechniquesTest {
         assertThat(p.byName("pass-through")).isInstanceOf(Protection.PlugIn.class);
         assertThat(p.workerOptions()).containsExactly("-D" + Protections.JARS_PROPERTY + "=" + jar.toAbsolutePath().normalize());
         assertThatThrownBy(() -> p.byName("mytech")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown protection mode or technique 'mytech'").hasMessageContaining("pass-through");
+                .hasMessageContaining("unknown protection mode 'mytech'").hasMessageContaining("pass-through");
     }
 
     @Test
