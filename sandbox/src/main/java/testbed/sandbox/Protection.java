@@ -75,7 +75,14 @@ public sealed interface Protection permits Protection.BuiltIn, Protection.PlugIn
 
         @Override
         public String description() {
-            return "built-in protection mode " + mode.name();
+            return switch (mode.name()) {
+                case "NONE" -> "built-in: unprotected, the baseline (not verified, not confined; work counted)";
+                case "SFI_MASK" -> "built-in: address sandboxing, every address forced into the segment";
+                case "SFI_CHECK" -> "built-in: segment matching, an access outside the segment traps";
+                case "BOUNDS" -> "built-in: an explicit bounds check per access, WebAssembly style";
+                case "PROCESS" -> "built-in: a child JVM that maps only the segment, called over a pipe";
+                default -> "built-in protection mode";
+            };
         }
 
         @Override
