@@ -121,7 +121,8 @@ final class CampaignCommand implements Callable<Integer> {
         }
         Duration elapsed = before.plus(result.elapsed());
         writeSettings(dir, settings, elapsed);
-        Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries);
+        Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries)
+                .withTechniqueJars(techniques.protections().jars().stream().map(Path::toString).toList());
         ContainmentReport.of(settings, result.records(), result.findings(), elapsed, provenance).writeTo(dir);
         summarise(stdout, settings, result, elapsed, dir);
         if (result.interrupted()) {

@@ -68,7 +68,8 @@ class SampleTechniquesTest {
         assertThat(byMode).containsOnlyKeys("store-mask");
         assertThat(byMode.get("store-mask")).containsOnlyKeys(Outcome.ESCAPED);
         assertThat(Files.readString(b.resolve("findings.sarif"))).contains("\"mode\" : \"store-mask\"").doesNotContain("\"mode\" : \"mask\"");
-        assertThat(Files.readString(b.resolve("report.md"))).contains("| store-mask |");
+        assertThat(Files.readString(b.resolve("report.md"))).contains("| store-mask |")
+                .contains("replay --technique-jar " + jar.toAbsolutePath().normalize());
 
         StringWriter out = new StringWriter();
         int exit = Testbed.run(new String[] {"compare", a.toString(), b.toString(), "--out", dir.resolve("cmp").toString()},
