@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,8 +49,12 @@ final class CampaignCommand implements Callable<Integer> {
             description = "'bundled' (default), a directory of compiled entries, or a jar of them.")
     String corpus;
 
-    @Option(names = "--modes", split = ",", paramLabel = "MODE", description = "Protection modes (default: all).")
+    @Option(names = "--modes", split = ",", paramLabel = "MODE",
+            description = "Protection modes and plug-in techniques (default: all built-in modes and every technique of --technique-jar).")
     List<String> modes = new ArrayList<>();
+
+    @Mixin
+    TechniqueOptions techniques;
 
     @Option(names = "--faults", split = ",", paramLabel = "FAULT", description = "Fault kinds, 'none' for unmodified entries (default: none and every kind).")
     List<String> faults = new ArrayList<>();
@@ -90,17 +95,20 @@ final class CampaignCommand implements Callable<Integer> {
             if (workers < 1 || workers > 64) {
                 throw new Testbed.UserError("--workers must be between 1 and 64, got " + workers);
             }
-            settings = new CampaignSettings(corpus, Modes.modes(modes), Modes.faults(faults), trials, duration(time), seed, workers);
+            settings = new CampaignSettings(corpus, Modes.names(Modes.modes(modes, techniques.protections())), Modes.faults(faults), trials,
+                    duration(time), seed, workers);
             if (Files.exists(dir.resolve(TrialLog.FILE_NAME))) {
                 // Its trials would count as done for this campaign, whatever settings produced them.
                 throw new Testbed.UserError(dir + " already holds a campaign; continue it with --resume " + dir + " or choose another --out");
             }
         }
+        // Resolved (again, for a resumed campaign) so that a plug-in technique without its jar is a usage error here, not in the workers.
+        Modes.modes(settings.modes(), techniques.protections());
         Corpus entries = Modes.corpus(settings.corpus());
         Files.createDirectories(dir);
         writeSettings(dir, settings, before);
         linkLatest(dir);
-        Campaign campaign = Campaign.of(settings, entries, dir, Modes.WORKER_JVM);
+        Campaign campaign = Campaign.of(settings, entries, dir, techniques.workerJvm());
         stdout.println("campaign: " + entries.entries().size() + " entries x " + settings.faults().size() + " fault kinds x "
                 + settings.modes().size() + " modes, " + (settings.trials() > 0 ? settings.trials() + " trials" : "until " + time)
                 + ", " + settings.workers() + " workers, seed " + settings.seed() + " -> " + dir);
@@ -113,7 +121,8 @@ final class CampaignCommand implements Callable<Integer> {
         }
         Duration elapsed = before.plus(result.elapsed());
         writeSettings(dir, settings, elapsed);
-        Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries);
+        Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries)
+                .withTechniqueJars(techniques.protections().jars().stream().map(Path::toString).toList());
         ContainmentReport.of(settings, result.records(), result.findings(), elapsed, provenance).writeTo(dir);
         summarise(stdout, settings, result, elapsed, dir);
         if (result.interrupted()) {

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -48,6 +49,11 @@ final class CorpusCommand {
      * table of outcome against expectation, and returns the number of mismatches.
      */
     static int check(Corpus corpus, List<String> modes, int workers, PrintWriter out) throws IOException {
+        return check(corpus, modes, workers, Modes.WORKER_JVM, out);
+    }
+
+    /** As {@link #check(Corpus, List, int, PrintWriter)}, with worker JVMs started with {@code workerJvm}. */
+    static int check(Corpus corpus, List<String> modes, int workers, List<String> workerJvm, PrintWriter out) throws IOException {
         List<TrialId> trials = new ArrayList<>();
         for (CorpusEntry e : corpus.entries()) {
             for (String mode : modes) {
@@ -55,7 +61,7 @@ final class CorpusCommand {
             }
         }
         Path scratch = Files.createTempDirectory("testbed-corpus-check");
-        Campaign.Result result = Campaign.of(trials, corpus, scratch, Modes.WORKER_JVM, workers).run(p -> { });
+        Campaign.Result result = Campaign.of(trials, corpus, scratch, workerJvm, workers).run(p -> { });
         Map<String, Map<String, TrialRecord>> table = new LinkedHashMap<>();
         for (CorpusEntry e : corpus.entries()) {
             table.put(e.name(), new LinkedHashMap<>());
@@ -103,20 +109,25 @@ final class CorpusCommand {
         @Option(names = "--corpus", defaultValue = "bundled", paramLabel = "LOCATION", description = "Which corpus (default: bundled).")
         String corpus;
 
-        @Option(names = "--modes", split = ",", paramLabel = "MODE", description = "Protection modes (default: all).")
+        @Option(names = "--modes", split = ",", paramLabel = "MODE",
+                description = "Protection modes and plug-in techniques (default: all, with every technique of --technique-jar).")
         List<String> modes = new ArrayList<>();
+
+        @Mixin
+        TechniqueOptions techniques;
 
         @Option(names = "--workers", defaultValue = "2", paramLabel = "N", description = "Worker JVMs (default: ${DEFAULT-VALUE}).")
         int workers;
 
         @Override
         public Integer call() throws IOException {
+            List<String> names = Modes.names(Modes.modes(modes, techniques.protections()));
             Corpus c = Modes.corpus(corpus);
             PrintWriter out = spec.commandLine().getOut();
             for (var defect : c.defects()) {
                 out.println("defect: " + defect);
             }
-            int mismatches = check(c, Modes.modes(modes), workers, out);
+            int mismatches = check(c, names, workers, techniques.workerJvm(), out);
             return mismatches > 0 || !c.defects().isEmpty() ? Testbed.UNEXPECTED : 0;
         }
     }

@@ -17,12 +17,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import testbed.corpus.Outcome;
 import testbed.corpus.program.ProgramText;
 import testbed.faults.CampaignSettings;
 import testbed.faults.Finding;
+import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
 import testbed.faults.fuzz.FuzzFinding;
 import testbed.faults.fuzz.FuzzSettings;
@@ -36,6 +38,8 @@ import testbed.faults.fuzz.ProgramVerdict;
 import testbed.faults.fuzz.PropertyFailure;
 import testbed.reports.ContainmentReport;
 import testbed.reports.Provenance;
+import testbed.sandbox.Protection;
+import testbed.sandbox.Protections;
 import testbed.sfi.ProtectionMode;
 
 /** {@code testbed fuzz}: machine-generated extensions against every property of the isolation. */
@@ -61,8 +65,12 @@ final class FuzzCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE",
-            description = "Protected modes to check (default: SFI_MASK,SFI_CHECK,BOUNDS; add PROCESS to include the process baseline).")
+            description = "Protected modes and plug-in techniques to check (default: SFI_MASK,SFI_CHECK,BOUNDS; add PROCESS to include "
+                    + "the process baseline, or a technique of --technique-jar).")
     List<String> modes = new ArrayList<>();
+
+    @Mixin
+    TechniqueOptions techniques;
 
     @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "Checking threads, each with its own kernel (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -82,7 +90,7 @@ final class FuzzCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<ProtectionMode> checked = modes();
+        List<Protection> checked = modes();
         if (maxOps < ProgramGenerator.MIN_MAX_OPS || maxOps > 10_000) {
             throw new Testbed.UserError("--max-ops must be between " + ProgramGenerator.MIN_MAX_OPS + " and 10000, got " + maxOps);
         }
@@ -112,7 +120,7 @@ final class FuzzCommand implements Callable<Integer> {
             result = fuzzer.run(progress::update);
         }
         CampaignSettings asCampaign = new CampaignSettings("generated programs (seed " + seed + ")",
-                names(ProtectionMode.NONE, checked), List.of(Fuzzer.GENERATED), programs, limit, seed, threads);
+                names(checked), List.of(Fuzzer.GENERATED), programs, limit, seed, threads);
         List<Finding> findings = new ArrayList<>();
         for (FuzzFinding f : result.findings()) {
             TrialRecord first = Fuzzer.records(f.first()).stream().filter(r -> f.failure().concerns(r.mode()))
@@ -120,6 +128,13 @@ final class FuzzCommand implements Callable<Integer> {
             findings.add(new Finding(f.failure().signature(), withReplay(first, f), (int) Math.min(Integer.MAX_VALUE, f.count()), f.folder()));
         }
         Provenance provenance = Launcher.provenance(Launcher.arguments(spec), "bundled", "none: generated programs");
+        // The trial log too, so that two fuzz runs compare trial by trial (testbed compare).
+        Files.deleteIfExists(dir.resolve(TrialLog.FILE_NAME));
+        try (TrialLog log = TrialLog.appendTo(dir.resolve(TrialLog.FILE_NAME))) {
+            for (TrialRecord r : result.records()) {
+                log.append(r);
+            }
+        }
         ContainmentReport.of(asCampaign, result.records(), findings, result.elapsed(), provenance).writeTo(dir);
         writeSummary(dir, settings, result);
         summarise(stdout, result, dir);
@@ -136,30 +151,24 @@ final class FuzzCommand implements Callable<Integer> {
                 true, r.trapKind(), f.failure().toString(), r.violations(), f.failure().signature(), r.micros());
     }
 
-    private List<ProtectionMode> modes() {
-        List<ProtectionMode> out = new ArrayList<>();
+    private List<Protection> modes() {
         if (modes.isEmpty()) {
-            return List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS);
+            return Protection.of(List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS));
         }
-        for (String name : Modes.modes(modes)) {
-            ProtectionMode m = ProtectionMode.valueOf(name);
-            if (m == ProtectionMode.NONE) {
-                throw new Testbed.UserError("--modes lists protected modes; NONE always runs");
-            }
-            if (!out.contains(m)) {
-                out.add(m);
-            }
+        List<Protection> out = Modes.modes(modes, techniques.protections());
+        if (out.stream().anyMatch(Protection::unprotected)) {
+            throw new Testbed.UserError("--modes lists protected modes; NONE always runs");
         }
         return out;
     }
 
-    private static List<String> names(ProtectionMode first, List<ProtectionMode> rest) {
-        List<String> out = new ArrayList<>(List.of(first.name()));
-        rest.forEach(m -> out.add(m.name()));
+    private static List<String> names(List<Protection> checked) {
+        List<String> out = new ArrayList<>(List.of(Protections.UNPROTECTED));
+        out.addAll(Modes.names(checked));
         return out;
     }
 
-    private int replay(List<ProtectionMode> checked) {
+    private int replay(List<Protection> checked) {
         PrintWriter stdout = spec.commandLine().getOut();
         ProgramGenerator generator = ProgramGenerator.over(Layout.defaults()).maxOps(maxOps);
         var program = Fuzzer.program(generator, replay);
@@ -191,7 +200,7 @@ final class FuzzCommand implements Callable<Integer> {
         m.put("seed", s.seed());
         m.put("programsRequested", s.programs());
         m.put("timeLimit", s.timeLimit() == null ? null : s.timeLimit().toString());
-        m.put("modes", s.modes());
+        m.put("modes", Modes.names(s.modes()));
         m.put("threads", s.threads());
         m.put("maxOps", s.maxOps());
         m.put("programs", result.programs());

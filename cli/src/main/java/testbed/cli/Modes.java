@@ -7,6 +7,8 @@ import testbed.corpus.Corpus;
 import testbed.corpus.CorpusException;
 import testbed.faults.Fault;
 import testbed.faults.Faults;
+import testbed.sandbox.Protection;
+import testbed.sandbox.Protections;
 import testbed.sfi.ProtectionMode;
 
 /** Turns command-line names into validated lists, with one-line errors. */
@@ -37,6 +39,28 @@ final class Modes {
             }
         }
         return out;
+    }
+
+    /** The techniques {@code names} selects among {@code known} (every one of them when empty), each once, in the order given. */
+    static List<Protection> modes(List<String> names, Protections known) {
+        List<Protection> out = new ArrayList<>();
+        for (String n : names.isEmpty() ? known.names() : names) {
+            Protection p;
+            try {
+                p = known.byName(n.trim());
+            } catch (IllegalArgumentException e) {
+                throw new Testbed.UserError(e.getMessage() + (known.jars().isEmpty() ? "; a plug-in technique needs --technique-jar" : ""));
+            }
+            if (!out.contains(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The names, as settings and trial ids record them. */
+    static List<String> names(List<Protection> techniques) {
+        return techniques.stream().map(Protection::name).toList();
     }
 
     static List<String> all() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -31,6 +32,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--corpus", defaultValue = "bundled", paramLabel = "LOCATION", description = "Where the entry lives (default: bundled).")
     String corpus;
 
+    @Mixin
+    TechniqueOptions techniques;
+
     @Override
     public Integer call() throws IOException {
         TrialId trial;
@@ -42,9 +46,9 @@ final class ReplayCommand implements Callable<Integer> {
         Corpus entries = Modes.corpus(corpus);
         CorpusCommand.requireEntry(entries, trial.entry());
         Modes.faults(List.of(trial.fault()));
-        Modes.modes(List.of(trial.mode()));
+        Modes.modes(List.of(trial.mode()), techniques.protections());
         Path scratch = Files.createTempDirectory("testbed-replay");
-        Campaign.Result result = Campaign.of(List.of(trial), entries, scratch, Modes.WORKER_JVM, 1).run(p -> { });
+        Campaign.Result result = Campaign.of(List.of(trial), entries, scratch, techniques.workerJvm(), 1).run(p -> { });
         TrialRecord r = result.records().get(0);
         PrintWriter out = spec.commandLine().getOut();
         out.println("trial     " + r.id());

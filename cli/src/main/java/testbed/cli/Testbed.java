@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "testbed", mixinStandardHelpOptions = true, version = "testbed 0.1.0",
         description = "Fault-isolation testbed: containment campaigns against a simulated kernel.",
-        subcommands = {CampaignCommand.class, FuzzCommand.class, ReplayCommand.class, CorpusCommand.class, BenchCommand.class, BpfCommand.class},
+        subcommands = {CampaignCommand.class, FuzzCommand.class, ReplayCommand.class, CompareCommand.class, TechniquesCommand.class, CorpusCommand.class, BenchCommand.class, BpfCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:unexpected outcomes found (see the report's findings)",
                 "2:bad usage or unreadable input", "3:internal error",
@@ -28,8 +28,8 @@ public final class Testbed {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs a command line and returns its exit code; every failure becomes one line on {@code err}. */
-    static int run(String[] args, PrintWriter out, PrintWriter err) {
+    /** Runs a command line in this JVM and returns its exit code; every failure becomes one line on {@code err}. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Testbed());
         cli.setOut(out);
         cli.setErr(err);

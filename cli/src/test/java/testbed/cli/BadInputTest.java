@@ -30,11 +30,31 @@ class BadInputTest {
             "fuzz --modes FOO                      | unknown protection mode 'FOO'",
             "fuzz --max-ops 1                      | --max-ops must be between",
             "fuzz --replay twelve                  | Invalid value",
-            "fuzz --time never                     | bad duration 'never'"})
+            "fuzz --time never                     | bad duration 'never'",
+            "campaign --technique-jar /no/such.jar | no such technique jar: /no/such.jar",
+            "campaign --modes NONE,mytech          | a plug-in technique needs --technique-jar",
+            "fuzz --modes mytech                   | unknown protection mode 'mytech'",
+            "corpus check --technique-jar /no/t.jar | no such technique jar: /no/t.jar",
+            "compare /no/a /no/b                   | no such run directory: /no/a"})
     void badInputIsOneLineAndExitTwo(String args, String message) {
         Cli cli = Cli.run(args.trim().split("\\s+"));
         assertThat(cli.exit).as(cli.toString()).isEqualTo(Testbed.USAGE);
         assertThat(cli.err).as(cli.toString()).contains(message).doesNotContain("\tat ");
+    }
+
+    @Test
+    void aTechniqueJarThatIsNoJarIsRefused() throws IOException {
+        Path notJar = Files.writeString(dir.resolve("tech.jar"), "plain text");
+        Cli cli = Cli.run("campaign", "--technique-jar", notJar.toString());
+        assertThat(cli.exit).as(cli.toString()).isEqualTo(Testbed.USAGE);
+        assertThat(cli.err).contains("is not a jar").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aComparisonOfDirectoriesThatAreNoRunsIsRefused() {
+        Cli cli = Cli.run("compare", dir.toString(), dir.toString());
+        assertThat(cli.exit).as(cli.toString()).isEqualTo(Testbed.USAGE);
+        assertThat(cli.err).contains("is not a campaign or fuzz output directory");
     }
 
     @Test

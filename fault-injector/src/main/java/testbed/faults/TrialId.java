@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
  *
  * @param entry corpus entry name
  * @param fault fault kind name, {@code none} for the unmodified entry
- * @param mode protection mode name
+ * @param mode name of the protection mode or plug-in technique
  * @param seed seed of every random choice the trial makes
  */
 public record TrialId(String entry, String fault, String mode, long seed) {
-    private static final Pattern FORM = Pattern.compile("[^~\\s]+~[^~\\s]+~[A-Z_]+~-?\\d+");
+    private static final Pattern FORM = Pattern.compile("[^~\\s]+~[^~\\s]+~[A-Za-z][A-Za-z0-9_-]*~-?\\d+");
 
     public TrialId {
         if (entry.isEmpty() || entry.contains("~") || fault.isEmpty() || fault.contains("~") || mode.isEmpty()) {

@@ -2,7 +2,6 @@ package testbed.faults;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +27,10 @@ import testbed.kernel.oracle.Verdict;
 import testbed.kernel.oracle.Violation;
 import testbed.sandbox.Budget;
 import testbed.sandbox.FaultDomain;
+import testbed.sandbox.Protection;
+import testbed.sandbox.Protections;
 import testbed.sandbox.Sandbox;
 import testbed.sandbox.verify.Rejection;
-import testbed.sfi.ProtectionMode;
 
 /**
  * Runs trials, one at a time, on one kernel that it restores before each trial in O(pages
@@ -43,13 +43,13 @@ import testbed.sfi.ProtectionMode;
 public final class TrialRunner implements AutoCloseable {
     /** What every trial's domain gets: a 64 KiB segment and every helper, so attacks are not stopped by a missing capability. */
     static final DomainSpec SPEC = DomainSpec.segment(64 << 10).allowAll();
-    private static final ProtectionMode[] MODES = ProtectionMode.values();
 
     private final Corpus corpus;
     private final Kernel kernel = Kernel.boot(KernelConfig.defaults());
     private final Kernel.Snapshot clean = kernel.snapshot();
     private final Oracle oracle = Oracle.watching(kernel);
-    private final Map<ProtectionMode, Sandbox> sandboxes = new EnumMap<>(ProtectionMode.class);
+    private final Protections protections;
+    private final Map<String, Sandbox> sandboxes = new HashMap<>();
     private final Map<String, Optional<Long>> references = new HashMap<>();
     private final Workload workload = new Workload();
     /** Answers of {@link #bypassesMonitor}, least recently used dropped past a bound. */
@@ -61,12 +61,19 @@ public final class TrialRunner implements AutoCloseable {
     };
     private boolean restoreFully;
 
+    /** A runner for the built-in protection modes. */
     public TrialRunner(Corpus corpus) {
+        this(corpus, Protections.builtIn());
+    }
+
+    /** A runner for every technique of {@code protections}, built-in and plug-in. */
+    public TrialRunner(Corpus corpus, Protections protections) {
         this.corpus = corpus;
-        // Every mode's sandbox (and its watchdog thread) exists from the start, so that a thread
-        // appearing during a trial can only be the extension's.
-        for (ProtectionMode mode : MODES) {
-            sandbox(mode);
+        this.protections = protections;
+        // Every technique's sandbox (and its watchdog thread) exists from the start, so that a
+        // thread appearing during a trial can only be the extension's.
+        for (Protection p : protections.all()) {
+            sandbox(p);
         }
     }
 
@@ -77,13 +84,14 @@ public final class TrialRunner implements AutoCloseable {
     public static TrialRecord unanswered(Corpus corpus, TrialId id, Outcome outcome, String detail, long micros) {
         CorpusEntry entry = corpus.entry(id.entry());
         Fault fault = Faults.byName(id.fault());
-        ProtectionMode mode = mode(id.mode());
         boolean faulted = !(fault instanceof BytecodeFault bytecode) ? fault != Faults.none()
                 : bytecode.mutate(entry.classBytes(), id.seed()).mutated();
-        Outcome expected = faulted ? null : entry.expected(mode.name());
+        // The supervisor may not have the plug-in jars loaded: judged by name, a plug-in's expectation is the corpus's default.
+        boolean unprotected = id.mode().equals(Protections.UNPROTECTED);
+        Outcome expected = faulted ? null : entry.expected(id.mode());
         return new TrialRecord(id.toString(), entry.name(), entry.family().directory(), fault.name(), fault.family().id(),
-                mode.name(), id.seed(), outcome, expected, unexpected(faulted, mode, outcome, expected), null, detail, List.of(),
-                outcome + "|" + mode + "|" + entry.name() + "|worker", micros);
+                id.mode(), id.seed(), outcome, expected, unexpected(faulted, unprotected, outcome, expected), null, detail, List.of(),
+                outcome + "|" + id.mode() + "|" + entry.name() + "|worker", micros);
     }
 
     /**
@@ -91,9 +99,9 @@ public final class TrialRunner implements AutoCloseable {
      * metadata expects; for a faulted one, damage, a hang or a crash in a protected mode
      * (unprotected, anything can happen, and that is the point of the baseline).
      */
-    private static boolean unexpected(boolean faulted, ProtectionMode mode, Outcome outcome, Outcome expected) {
+    private static boolean unexpected(boolean faulted, boolean unprotected, Outcome outcome, Outcome expected) {
         return faulted
-                ? mode != ProtectionMode.NONE && (outcome == Outcome.ESCAPED || outcome == Outcome.HUNG || outcome == Outcome.CRASHED)
+                ? !unprotected && (outcome == Outcome.ESCAPED || outcome == Outcome.HUNG || outcome == Outcome.CRASHED)
                 : outcome != expected;
     }
 
@@ -112,15 +120,15 @@ public final class TrialRunner implements AutoCloseable {
         long start = System.nanoTime();
         CorpusEntry entry = corpus.entry(id.entry());
         Fault fault = Faults.byName(id.fault());
-        ProtectionMode mode = mode(id.mode());
+        Protection mode = protections.byName(id.mode());
         Execution x = execute(entry, fault, mode, id.seed());
         boolean faulted = x.faultApplied;
-        Outcome expected = faulted ? null : entry.expected(mode.name());
+        Outcome expected = faulted ? null : entry.expected(mode.expectationsOf());
         long r0 = System.nanoTime();
         Optional<Long> reference = reference(entry, mode);
         x.phases[REFERENCE] += System.nanoTime() - r0;
         Outcome outcome = classify(x, reference);
-        boolean unexpected = unexpected(faulted, mode, outcome, expected);
+        boolean unexpected = unexpected(faulted, mode.unprotected(), outcome, expected);
         List<String> violations = new ArrayList<>();
         if (x.verdict != null) {
             for (Violation v : x.verdict.violations()) {
@@ -132,15 +140,6 @@ public final class TrialRunner implements AutoCloseable {
                 mode.name(), id.seed(), outcome, expected, unexpected, x.trap == null ? null : x.trap.kind().name(),
                 (x.faultSite.isEmpty() ? "" : "[" + x.faultSite + "] ") + detail, violations,
                 signature(entry, mode, outcome, x), (System.nanoTime() - start) / 1000, x.phaseMicros());
-    }
-
-    private static ProtectionMode mode(String name) {
-        for (ProtectionMode m : MODES) {
-            if (m.name().equals(name)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown protection mode '" + name + "'; known: " + java.util.Arrays.toString(MODES));
     }
 
     private static final int RESTORE = 0;
@@ -182,7 +181,7 @@ public final class TrialRunner implements AutoCloseable {
         String faultSite = "";
     }
 
-    private Execution execute(CorpusEntry entry, Fault fault, ProtectionMode mode, long seed) {
+    private Execution execute(CorpusEntry entry, Fault fault, Protection mode, long seed) {
         Execution x = new Execution();
         if (restoreFully) {
             kernel.restoreFully(clean);
@@ -242,7 +241,7 @@ public final class TrialRunner implements AutoCloseable {
                 // A kernel the extension wrecked may refuse to destroy the domain; the restore before the next trial repairs it.
             }
         }
-        if (mode == ProtectionMode.NONE && bypassesMonitor(bytes)) {
+        if (mode.unprotected() && bypassesMonitor(bytes)) {
             // Damage the write monitor may not have seen (an unprotected extension that reached
             // the array behind physical memory writes without being recorded): the restore of
             // touched pages would leave it for the next trial, so copy all of memory back.
@@ -318,13 +317,14 @@ public final class TrialRunner implements AutoCloseable {
      * entry in {@code mode} when that is expected OK, else none. Expectations decide which runs
      * are safe, so a reference never runs something that could hang.
      */
-    private Optional<Long> reference(CorpusEntry entry, ProtectionMode mode) {
-        ProtectionMode from = entry.expected(ProtectionMode.NONE.name()) == Outcome.OK ? ProtectionMode.NONE
-                : entry.expected(mode.name()) == Outcome.OK ? mode : null;
+    private Optional<Long> reference(CorpusEntry entry, Protection mode) {
+        Protection none = protections.byName(Protections.UNPROTECTED);
+        Protection from = entry.expected(none.name()) == Outcome.OK ? none
+                : entry.expected(mode.expectationsOf()) == Outcome.OK ? mode : null;
         if (from == null) {
             return Optional.empty();
         }
-        String key = entry.name() + "@" + from;
+        String key = entry.name() + "@" + from.name();
         Optional<Long> known = references.get(key);
         if (known == null) {
             Execution x = execute(entry, Faults.none(), from, 0);
@@ -343,12 +343,12 @@ public final class TrialRunner implements AutoCloseable {
         throw new IllegalArgumentException(entry.name() + " implements no hook");
     }
 
-    private Sandbox sandbox(ProtectionMode mode) {
+    private Sandbox sandbox(Protection mode) {
         // Unprotected, the standard budget is the simulated machine's: what would stop a protected
         // extension hangs or crashes the unprotected kernel, judged from the same counts.
-        return sandboxes.computeIfAbsent(mode, m -> m == ProtectionMode.NONE
+        return sandboxes.computeIfAbsent(mode.name(), m -> mode.unprotected()
                 ? Sandbox.unprotected(kernel, Budget.standard())
-                : Sandbox.on(kernel, m, Budget.standard()));
+                : Sandbox.on(kernel, mode, Budget.standard()));
     }
 
     private static String detail(Execution x, List<String> violations) {
@@ -372,7 +372,7 @@ public final class TrialRunner implements AutoCloseable {
     }
 
     /** Deduplication key: outcome and where it happened, never a message. */
-    private static String signature(CorpusEntry entry, ProtectionMode mode, Outcome outcome, Execution x) {
+    private static String signature(CorpusEntry entry, Protection mode, Outcome outcome, Execution x) {
         String site;
         if (x.rejection != null) {
             site = x.rejection.rule().name();
@@ -389,7 +389,7 @@ public final class TrialRunner implements AutoCloseable {
         } else {
             site = x.badAnswer ? "bad-answer" : "result";
         }
-        return outcome + "|" + mode + "|" + entry.name() + "|" + site;
+        return outcome + "|" + mode.name() + "|" + entry.name() + "|" + site;
     }
 
     /** The trial's environment as environment faults see it: the real kernel and domain. */

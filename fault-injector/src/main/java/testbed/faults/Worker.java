@@ -18,6 +18,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import testbed.corpus.Corpus;
 import testbed.corpus.Outcome;
+import testbed.sandbox.Protections;
 
 /**
  * The worker process of a campaign: reads trial ids, one per line, from standard input and
@@ -51,7 +52,8 @@ public final class Worker {
         System.setErr(quiet);
         Corpus corpus = CorpusLocation.open(args.length == 0 ? CorpusLocation.BUNDLED : args[0]);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (TrialRunner runner = new TrialRunner(corpus)) {
+        // Plug-in techniques come from the jars the supervisor named (Protections.JARS_PROPERTY).
+        try (TrialRunner runner = new TrialRunner(corpus, Protections.fromSystemProperty())) {
             TrialThread trials = new TrialThread(runner);
             write(protocol, READY);
             int threads = Thread.activeCount();

@@ -17,7 +17,7 @@ import testbed.faults.TrialRecord;
  * The containment report of one campaign (experiment E3): what each protection mode made of
  * each fault kind. Built from the campaign's settings, its trial records (as finished, or as
  * read back with {@link TrialLog#read(Path)}), its deduplicated findings and its wall time; it
- * writes four files and the charts beside the campaign's {@value TrialLog#FILE_NAME} and finding folders:
+ * writes five files and the charts beside the campaign's {@value TrialLog#FILE_NAME} and finding folders:
  *
  * <ul>
  *   <li>{@value #SUMMARY_JSON}: the counts as data (per mode, per fault and mode, per fault
@@ -25,7 +25,8 @@ import testbed.faults.TrialRecord;
  *   <li>{@value #INDEX_HTML}: the page a person reads, self-contained and readable offline, with
  *       its charts also written as SVG and PNG under {@code charts/} for a paper;</li>
  *   <li>{@value #REPORT_MD}: the same tables in Markdown, for a paper or a pull request;</li>
- *   <li>{@value #JUNIT_XML}: one test suite per mode, one failure per unexpected trial, for CI.</li>
+ *   <li>{@value #JUNIT_XML}: one test suite per mode, one failure per unexpected trial, for CI;</li>
+ *   <li>{@value #FINDINGS_SARIF}: the deduplicated findings as a SARIF 2.1.0 log, for code-scanning tools.</li>
  * </ul>
  *
  * <p>Every string that comes from an extension or a trial (entry names, messages, violations,
@@ -47,6 +48,8 @@ public final class ContainmentReport {
     public static final String REPORT_MD = "report.md";
     /** JUnit XML for CI systems. */
     public static final String JUNIT_XML = "junit.xml";
+    /** The findings as a SARIF 2.1.0 log, for code-scanning tools. */
+    public static final String FINDINGS_SARIF = "findings.sarif";
 
     final CampaignSettings settings;
     final List<TrialRecord> records;
@@ -89,8 +92,8 @@ public final class ContainmentReport {
     }
 
     /**
-     * Writes {@value #SUMMARY_JSON}, {@value #INDEX_HTML}, {@value #REPORT_MD} and
-     * {@value #JUNIT_XML} into {@code dir}, creating it if needed. Each file is written beside
+     * Writes {@value #SUMMARY_JSON}, {@value #INDEX_HTML}, {@value #REPORT_MD}, {@value #JUNIT_XML}
+     * and {@value #FINDINGS_SARIF} into {@code dir}, creating it if needed. Each file is written beside
      * its final name and then moved into place, so a reader never sees a half-written report
      * and a campaign may re-render while it runs.
      *
@@ -110,6 +113,7 @@ public final class ContainmentReport {
         write(dir, INDEX_HTML, HtmlPage.render(this, charts));
         write(dir, REPORT_MD, MarkdownReport.render(this));
         write(dir, JUNIT_XML, JunitXml.render(this));
+        write(dir, FINDINGS_SARIF, Sarif.render(this));
     }
 
     /** Trials per second of wall time; 0 before any time has passed. */

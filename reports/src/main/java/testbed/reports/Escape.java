@@ -13,6 +13,10 @@ final class Escape {
     /** Characters a POSIX shell takes literally inside a word (no tilde at the start: ids cannot start with one). */
     private static final Pattern SHELL_WORD = Pattern.compile("[A-Za-z0-9_./~:+=@%,-]+");
 
+    /** The built-in protection modes: any other mode is a plug-in, whose replay needs its jar. */
+    private static final java.util.Set<String> BUILT_IN = java.util.Arrays.stream(testbed.sfi.ProtectionMode.values())
+            .map(Enum::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     private Escape() {
     }
 
@@ -34,6 +38,11 @@ final class Escape {
         String corpus = provenance.corpus();
         if (arguments.startsWith("replay ") && !(corpus == null || corpus.equals("bundled"))) {
             arguments = "replay --corpus " + shellWord(corpus) + arguments.substring("replay".length());
+        }
+        if (arguments.startsWith("replay ") && !BUILT_IN.contains(trial.mode())) {
+            StringBuilder jars = new StringBuilder();
+            provenance.techniqueJars().forEach(jar -> jars.append(" --technique-jar ").append(shellWord(jar)));
+            arguments = "replay" + jars + arguments.substring("replay".length());
         }
         return provenance.launcher() + " " + arguments;
     }

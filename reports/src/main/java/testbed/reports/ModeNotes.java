@@ -18,7 +18,8 @@ final class ModeNotes {
             case "VERIFIED" -> "a static check proves accesses safe and the rewrite leaves out the checks it proved unneeded.";
             case "PROCESS" -> "the extension runs in a child JVM that maps only its segment, called over a pipe: "
                     + "the hardware-protection baseline.";
-            default -> "a protection mode this report has no description of.";
+            default -> "a plug-in isolation technique, loaded with --technique-jar (the command line in the provenance names "
+                    + "the jar) and judged by the same oracle and expectations as the built-in modes.";
         };
     }
 }

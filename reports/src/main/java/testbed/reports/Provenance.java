@@ -35,6 +35,8 @@ import testbed.corpus.CorpusEntry;
  * @param commandLine the command the campaign was started with, as one line for a shell
  * @param corpus the corpus location with relative paths made absolute ({@code bundled}, a directory or a jar)
  * @param corpusDigest SHA-256 over the corpus entries' names and class bytes, in name order
+ * @param techniqueJars the plug-in technique jars the run loaded, as absolute paths; replay
+ *     commands of a plug-in's trials name them
  */
 public record Provenance(
         String toolVersion,
@@ -48,14 +50,29 @@ public record Provenance(
         String launcher,
         String commandLine,
         String corpus,
-        String corpusDigest) {
+        String corpusDigest,
+        List<String> techniqueJars) {
     /** What a fact the build or the JVM did not record reads as. */
     public static final String UNKNOWN = "unknown";
 
     public Provenance {
         jvmFlags = List.copyOf(jvmFlags);
+        techniqueJars = techniqueJars == null ? List.of() : List.copyOf(techniqueJars);
         Objects.requireNonNull(date, "date");
         Objects.requireNonNull(launcher, "launcher");
+    }
+
+    /** A run without plug-in techniques. */
+    public Provenance(String toolVersion, String gitCommit, String jdk, List<String> jvmFlags, int cores, long memoryBytes,
+            long maxHeapBytes, Instant date, String launcher, String commandLine, String corpus, String corpusDigest) {
+        this(toolVersion, gitCommit, jdk, jvmFlags, cores, memoryBytes, maxHeapBytes, date, launcher, commandLine, corpus, corpusDigest,
+                List.of());
+    }
+
+    /** The same provenance for a run that loaded {@code jars} (absolute paths) of plug-in techniques. */
+    public Provenance withTechniqueJars(List<String> jars) {
+        return new Provenance(toolVersion, gitCommit, jdk, jvmFlags, cores, memoryBytes, maxHeapBytes, date, launcher, commandLine, corpus,
+                corpusDigest, jars);
     }
 
     /**

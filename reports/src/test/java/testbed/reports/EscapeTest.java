@@ -2,6 +2,7 @@ package testbed.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import testbed.corpus.Outcome;
 import testbed.faults.TrialRecord;
@@ -49,6 +50,16 @@ class EscapeTest {
         assertThat(Escape.replayCommand(plain, p)).isEqualTo("/opt/testbed/testbed replay memory/WildStore~bit-flip~SFI_MASK~-3");
         TrialRecord hostile = SampleCampaign.trial("x/$(rm)<a>'b'", "f", "memory", "NONE", 1, Outcome.OK, null, "");
         assertThat(Escape.replayCommand(hostile, p)).isEqualTo("/opt/testbed/testbed replay 'x/$(rm)<a>'\\''b'\\''~f~NONE~1'");
+    }
+
+    @Test
+    void replayCommandsOfAPlugInsTrialNameItsJar() {
+        Provenance p = SampleCampaign.PROVENANCE.withTechniqueJars(List.of("/opt/my techniques/mask.jar"));
+        TrialRecord plugIn = SampleCampaign.trial("memory/WildStore", "none", "none", "store-mask", 1, Outcome.ESCAPED, null, "");
+        TrialRecord builtIn = SampleCampaign.trial("memory/WildStore", "none", "none", "SFI_MASK", 1, Outcome.OK, null, "");
+        assertThat(Escape.replayCommand(plugIn, p))
+                .isEqualTo("/opt/testbed/testbed replay --technique-jar '/opt/my techniques/mask.jar' memory/WildStore~none~store-mask~1");
+        assertThat(Escape.replayCommand(builtIn, p)).isEqualTo("/opt/testbed/testbed replay memory/WildStore~none~SFI_MASK~1");
     }
 
     @Test

@@ -50,13 +50,27 @@ public final class Sandbox implements AutoCloseable {
 
     private Sandbox(Kernel kernel, ProtectionMode mode, Budget budget, Verifier verifier, Rewriter rewriter,
             boolean machineLimits) {
+        this(kernel, mode.name(), mode, budget, verifier, rewriter, machineLimits);
+    }
+
+    private Sandbox(Kernel kernel, String name, ProtectionMode mode, Budget budget, Verifier verifier, Rewriter rewriter,
+            boolean machineLimits) {
         this.kernel = kernel;
         this.rewriter = rewriter;
         this.mode = mode;
         this.budget = budget;
         this.verifier = verifier;
         this.machineLimits = machineLimits;
-        this.watchdog = new Watchdog(mode.name(), 20, failure -> { });
+        this.watchdog = new Watchdog(name, 20, failure -> { });
+    }
+
+    /**
+     * A sandbox running {@code protection}: a built-in mode as {@link #on(Kernel, ProtectionMode, Budget)}
+     * does, or a plug-in technique's rewrite through the pipeline of the built-in mode it runs like
+     * ({@link Protection#pipeline()}). A failure of the plug-in's rewrite is a rejection of that load.
+     */
+    public static Sandbox on(Kernel kernel, Protection protection, Budget budget) {
+        return new Sandbox(kernel, protection.name(), protection.pipeline(), budget, Verifier.standard(), protection.rewriter(), false);
     }
 
     /** A sandbox on {@code kernel} in {@code mode} with the standard budget and verifier. */

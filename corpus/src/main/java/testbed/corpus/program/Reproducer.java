@@ -47,7 +47,8 @@ public record Reproducer(Program program, String threat, OptionalLong seed, Stri
 
     private static final List<String> KEYS = List.of("threat", "seed", "verdict", "expect", "otherwise");
     private static final Pattern HEADER = Pattern.compile("#\\s*([a-z]+):(.*)");
-    private static final Pattern MODE = Pattern.compile("[A-Z][A-Z0-9_]*");
+    /** A protection mode or a plug-in technique, as named in trial ids. */
+    private static final Pattern MODE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
 
     public Reproducer {
         oneLine(threat, "threat");

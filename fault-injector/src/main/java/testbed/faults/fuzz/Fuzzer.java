@@ -25,6 +25,7 @@ import testbed.corpus.program.ProgramText;
 import testbed.corpus.program.Reproducer;
 import testbed.faults.Campaign;
 import testbed.faults.TrialRecord;
+import testbed.sandbox.Protection;
 import testbed.sfi.ProtectionMode;
 
 /**
@@ -87,14 +88,17 @@ public final class Fuzzer {
         if (settings.maxOps() != ProgramGenerator.DEFAULT_MAX_OPS) {
             s.append(" --max-ops ").append(settings.maxOps());
         }
-        List<ProtectionMode> all = protectedModes();
-        if (!settings.modes().equals(all)) {
-            s.append(" --modes ").append(String.join(",", settings.modes().stream().map(Enum::name).toList()));
+        List<String> all = protectedModes().stream().map(ProtectionMode::name).toList();
+        List<String> modes = settings.modes().stream().map(Protection::name).toList();
+        if (!modes.equals(all)) {
+            s.append(" --modes ").append(String.join(",", modes));
         }
+        settings.modes().stream().filter(m -> m instanceof Protection.PlugIn).map(m -> ((Protection.PlugIn) m).jar()).distinct()
+                .forEach(jar -> s.append(" --technique-jar ").append(jar));
         return s.toString();
     }
 
-    /** Every protected mode. */
+    /** Every built-in protected mode. */
     public static List<ProtectionMode> protectedModes() {
         List<ProtectionMode> all = new ArrayList<>(List.of(ProtectionMode.values()));
         all.remove(ProtectionMode.NONE);

@@ -1,7 +1,7 @@
 package testbed.faults.fuzz;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +26,7 @@ import testbed.sandbox.Budget;
 import testbed.sandbox.FaultDomain;
 import testbed.sandbox.Sandbox;
 import testbed.sandbox.verify.Rejection;
+import testbed.sandbox.Protection;
 import testbed.sfi.ProtectionMode;
 
 /**
@@ -44,6 +45,7 @@ public final class ProgramTrials implements AutoCloseable {
     /** The reference run's limits, well inside {@link Budget#standard()} so a program within them is within budget in every mode. */
     static final ProgramInterpreter.Limits LIMITS = new ProgramInterpreter.Limits(10_000, 64, 1 << 20);
     static final String REFERENCE = "REFERENCE";
+    private static final Protection UNPROTECTED = new Protection.BuiltIn(ProtectionMode.NONE);
     private static final byte[] PACKET = packet();
 
     private final Kernel kernel = Kernel.boot(KernelConfig.defaults());
@@ -51,15 +53,15 @@ public final class ProgramTrials implements AutoCloseable {
     private final Oracle oracle = Oracle.watching(kernel);
     private static final Region[] STATE_REGIONS = {Region.FRAME_TABLE, Region.BUDDY_MAP, Region.LOCK_TABLE, Region.HEAP_TABLE};
 
-    private final List<ProtectionMode> modes;
+    private final List<Protection> modes;
     /** Why the last preempted run did not restore the kernel; empty when it did. */
     private final List<String> aborted = new ArrayList<>();
-    private final Map<ProtectionMode, Sandbox> sandboxes = new EnumMap<>(ProtectionMode.class);
-    private final Function<ProtectionMode, Sandbox> sandboxFactory;
+    private final Map<String, Sandbox> sandboxes = new HashMap<>();
+    private final Function<Protection, Sandbox> sandboxFactory;
     private boolean restoreFully;
 
     /** Checks programs in the given protected modes (and always unprotected) with the standard pipeline. */
-    public ProgramTrials(List<ProtectionMode> modes) {
+    public ProgramTrials(List<Protection> modes) {
         this(modes, null);
     }
 
@@ -67,12 +69,12 @@ public final class ProgramTrials implements AutoCloseable {
      * Checks programs with sandboxes made by {@code sandboxes} instead of {@link Sandbox#on}: how
      * an alternative (or deliberately broken) isolation pipeline is put under the same fuzzer.
      */
-    public ProgramTrials(List<ProtectionMode> modes, SandboxFactory sandboxes) {
+    public ProgramTrials(List<Protection> modes, SandboxFactory sandboxes) {
         this.modes = List.copyOf(modes);
         this.sandboxFactory = sandboxes == null
                 ? m -> Sandbox.on(kernel, m, Budget.standard())
                 : m -> sandboxes.on(kernel, m, Budget.standard());
-        if (this.modes.contains(ProtectionMode.NONE)) {
+        if (this.modes.stream().anyMatch(Protection::unprotected)) {
             throw new IllegalArgumentException("NONE is always run; list only protected modes");
         }
     }
@@ -80,11 +82,11 @@ public final class ProgramTrials implements AutoCloseable {
     /** Makes the sandbox for one mode on the trials' kernel. */
     @FunctionalInterface
     public interface SandboxFactory {
-        Sandbox on(Kernel kernel, ProtectionMode mode, Budget budget);
+        Sandbox on(Kernel kernel, Protection mode, Budget budget);
     }
 
     /** The protected modes checked. */
-    public List<ProtectionMode> modes() {
+    public List<Protection> modes() {
         return modes;
     }
 
@@ -102,12 +104,12 @@ public final class ProgramTrials implements AutoCloseable {
         List<PropertyFailure> failures = new ArrayList<>();
         ModeRun none = null;
         if (reference.withinLimits()) {
-            none = run(program.name(), classBytes, ProtectionMode.NONE, -1);
+            none = run(program.name(), classBytes, UNPROTECTED, -1);
             runs.put(none.mode(), none);
             checkSensitivity(reference, none, failures);
             checkCompiler(reference, none, failures);
         }
-        for (ProtectionMode mode : modes) {
+        for (Protection mode : modes) {
             ModeRun r = run(program.name(), classBytes, mode, -1);
             runs.put(r.mode(), r);
             checkContainment(r, failures);
@@ -210,7 +212,7 @@ public final class ProgramTrials implements AutoCloseable {
 
     private void checkAbortRestores(Program program, byte[] classBytes, long seed, Map<String, ModeRun> runs,
             List<PropertyFailure> failures) {
-        ProtectionMode mode = modes.get((int) Math.floorMod(seed, (long) modes.size()));
+        Protection mode = modes.get((int) Math.floorMod(seed, (long) modes.size()));
         long fuel = 1 + Math.floorMod(seed >>> 8, 200L);
         aborted.clear();
         ModeRun r = run(program.name(), classBytes, mode, fuel);
@@ -274,7 +276,7 @@ public final class ProgramTrials implements AutoCloseable {
     }
 
     /** One run of the compiled program in {@code mode}; with {@code fuel > 0} the domain is preempted after that much fuel. */
-    private ModeRun run(String name, byte[] classBytes, ProtectionMode mode, long fuel) {
+    private ModeRun run(String name, byte[] classBytes, Protection mode, long fuel) {
         long start = System.nanoTime();
         prepare();
         FaultDomain domain = null;
@@ -426,8 +428,8 @@ public final class ProgramTrials implements AutoCloseable {
         return digest;
     }
 
-    private Sandbox sandbox(ProtectionMode mode) {
-        return sandboxes.computeIfAbsent(mode, sandboxFactory);
+    private Sandbox sandbox(Protection mode) {
+        return sandboxes.computeIfAbsent(mode.name(), name -> sandboxFactory.apply(mode));
     }
 
     private static void rethrowFatal(Throwable t) {

@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import testbed.corpus.Outcome;
 import testbed.faults.TrialRecord;
+import testbed.sandbox.Protection;
 import testbed.sfi.ProtectionMode;
 
 /** Every property over a seeded batch of generated programs, as {@code ./testbed fuzz} checks them. */
 class FuzzerTest {
-    private static final List<ProtectionMode> MODES = List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS);
+    private static final List<Protection> MODES = Protection.of(List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS));
 
     @Test
     void everyPropertyHoldsOnASeededBatchThatReachesEveryOutcomeThatMatters(@TempDir Path out) {

@@ -22,6 +22,7 @@ import testbed.corpus.Outcome;
 import testbed.corpus.program.Op;
 import testbed.corpus.program.Program;
 import testbed.kernel.Segment;
+import testbed.sandbox.Protection;
 import testbed.sandbox.Sandbox;
 import testbed.sfi.ProtectionMode;
 
@@ -32,13 +33,13 @@ import testbed.sfi.ProtectionMode;
  * rewriter.
  */
 class PlantedDefectTest {
-    private static final List<ProtectionMode> MODES = List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS);
+    private static final List<Protection> MODES = Protection.of(List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS));
 
     @Test
     void aRewriterThatMissesSixteenBitStoresIsCaughtAndShrunk(@TempDir Path out) throws Exception {
         Sandbox.Rewriter broken = defectiveRewriter("store16");
         ProgramTrials.SandboxFactory factory = (kernel, mode, budget) ->
-                mode == ProtectionMode.SFI_MASK ? Sandbox.on(kernel, mode, budget, broken) : Sandbox.on(kernel, mode, budget);
+                mode.pipeline() == ProtectionMode.SFI_MASK ? Sandbox.on(kernel, mode.pipeline(), budget, broken) : Sandbox.on(kernel, mode, budget);
 
         Fuzzer.Result result = new Fuzzer(new FuzzSettings(3, 3_000, null, MODES, 2, ProgramGenerator.DEFAULT_MAX_OPS, true), out, factory)
                 .run(p -> { });
@@ -72,7 +73,7 @@ class PlantedDefectTest {
             Program shrunk = finding.shrunk();
             ProgramVerdict v = real.check(shrunk, finding.first().seed());
             assertThat(v.failures()).isEmpty();
-            for (ProtectionMode m : MODES) {
+            for (Protection m : MODES) {
                 assertThat(v.runs().get(m.name()).outcome()).as(m.name()).isEqualTo(entry.expected(m.name()));
             }
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import testbed.corpus.program.Program;
 import testbed.corpus.program.ProgramText;
+import testbed.sandbox.Protection;
 import testbed.sfi.ProtectionMode;
 
 /**
@@ -22,7 +23,7 @@ class ProgramProperties {
 
     private static ProgramVerdict check(FuzzedDataProvider data) {
         if (trials == null) {
-            trials = new ProgramTrials(List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS));
+            trials = new ProgramTrials(Protection.of(List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS)));
         }
         long seed = data.consumeLong();
         Program program = GENERATOR.generate(new FuzzedChoices(data), "F");
