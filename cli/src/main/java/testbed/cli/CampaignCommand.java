@@ -44,7 +44,7 @@ final class CampaignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--corpus", defaultValue = "bundled", paramLabel = "LOCATION",
+    @Option(names = "--corpus", defaultValue = Corpus.BUNDLED, paramLabel = "LOCATION",
             description = "'bundled' (default), a directory of compiled entries, or a jar of them.")
     String corpus;
 

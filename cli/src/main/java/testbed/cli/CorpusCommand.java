@@ -100,7 +100,7 @@ final class CorpusCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--corpus", defaultValue = "bundled", paramLabel = "LOCATION", description = "Which corpus (default: bundled).")
+        @Option(names = "--corpus", defaultValue = Corpus.BUNDLED, paramLabel = "LOCATION", description = "Which corpus (default: bundled).")
         String corpus;
 
         @Option(names = "--modes", split = ",", paramLabel = "MODE", description = "Protection modes (default: all).")

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import testbed.corpus.Corpus;
 import testbed.corpus.Outcome;
 import testbed.corpus.program.ProgramText;
 import testbed.faults.CampaignSettings;
@@ -119,7 +120,7 @@ final class FuzzCommand implements Callable<Integer> {
                     .findFirst().orElse(Fuzzer.records(f.first()).get(0));
             findings.add(new Finding(f.failure().signature(), withReplay(first, f), (int) Math.min(Integer.MAX_VALUE, f.count()), f.folder()));
         }
-        Provenance provenance = Launcher.provenance(Launcher.arguments(spec), "bundled", "none: generated programs");
+        Provenance provenance = Launcher.provenance(Launcher.arguments(spec), Corpus.BUNDLED, "none: generated programs");
         ContainmentReport.of(asCampaign, result.records(), findings, result.elapsed(), provenance).writeTo(dir);
         writeSummary(dir, settings, result);
         summarise(stdout, result, dir);

@@ -68,14 +68,7 @@ final class Modes {
 
     static Corpus corpus(String location) {
         try {
-            if (location.equals("bundled")) {
-                return Corpus.bundled();
-            }
-            java.nio.file.Path path = java.nio.file.Path.of(location);
-            if (!java.nio.file.Files.exists(path)) {
-                throw new Testbed.UserError("no such corpus: " + location + " (give 'bundled', a directory of .class files, or a jar)");
-            }
-            Corpus corpus = location.endsWith(".jar") ? Corpus.fromJar(path) : Corpus.fromDirectory(path);
+            Corpus corpus = Corpus.open(location);
             if (corpus.entries().isEmpty()) {
                 throw new Testbed.UserError("no corpus entries in " + location
                         + (corpus.defects().isEmpty() ? "" : ": " + corpus.defects().get(0)));

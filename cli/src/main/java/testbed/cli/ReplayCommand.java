@@ -28,7 +28,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "The trial id.")
     String id;
 
-    @Option(names = "--corpus", defaultValue = "bundled", paramLabel = "LOCATION", description = "Where the entry lives (default: bundled).")
+    @Option(names = "--corpus", defaultValue = Corpus.BUNDLED, paramLabel = "LOCATION", description = "Where the entry lives (default: bundled).")
     String corpus;
 
     @Override

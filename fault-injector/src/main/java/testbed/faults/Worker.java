@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
@@ -49,7 +48,7 @@ public final class Worker {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         System.setOut(quiet);
         System.setErr(quiet);
-        Corpus corpus = CorpusLocation.open(args.length == 0 ? CorpusLocation.BUNDLED : args[0]);
+        Corpus corpus = Corpus.open(args.length == 0 ? Corpus.BUNDLED : args[0]);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (TrialRunner runner = new TrialRunner(corpus)) {
             TrialThread trials = new TrialThread(runner);
@@ -189,21 +188,5 @@ public final class Worker {
     private static void write(OutputStream out, String line) throws java.io.IOException {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    /** Where a corpus comes from, as the command line names it. */
-    static final class CorpusLocation {
-        static final String BUNDLED = "bundled";
-
-        private CorpusLocation() {
-        }
-
-        static Corpus open(String location) {
-            if (location.equals(BUNDLED)) {
-                return Corpus.bundled();
-            }
-            Path path = Path.of(location);
-            return location.endsWith(".jar") ? Corpus.fromJar(path) : Corpus.fromDirectory(path);
-        }
     }
 }

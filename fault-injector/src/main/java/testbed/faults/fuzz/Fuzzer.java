@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ import testbed.corpus.program.Program;
 import testbed.corpus.program.ProgramText;
 import testbed.corpus.program.Reproducer;
 import testbed.faults.Campaign;
+import testbed.faults.FindingFolder;
 import testbed.faults.TrialRecord;
 import testbed.sfi.ProtectionMode;
 
@@ -36,8 +36,6 @@ import testbed.sfi.ProtectionMode;
 public final class Fuzzer {
     /** The fault name generated programs are recorded under, so reports and replays can tell them from corpus trials. */
     public static final String GENERATED = "generated";
-    /** The folder under the output directory where findings go. */
-    public static final String FINDINGS = "findings";
     /** The entry name runs that broke no property share in the report. */
     static final String PASSING_ENTRY = GENERATED + "/programs";
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -290,8 +288,7 @@ public final class Fuzzer {
                 last = kept[0];
             }
             Reproducer reproducer = reproducer(shrunk, failure, last, verdict.seed());
-            String folder = FINDINGS + "/" + failure.property().name().toLowerCase(Locale.ROOT).replace('_', '-') + "-"
-                    + String.format("%08x", failure.signature().hashCode());
+            String folder = FindingFolder.relative(failure.property().name().replace('_', '-'), failure.signature());
             String replay = replayCommand(verdict.seed(), settings);
             FuzzFinding finding = new FuzzFinding(failure, verdict, 1, shrunk, tests, reproducer, folder, replay);
             if (out != null) {
@@ -367,31 +364,32 @@ public final class Fuzzer {
     }
 
     private void write(FuzzFinding f) {
-        Path dir = out.resolve(f.folder());
+        FindingFolder folder = FindingFolder.create(out, f.folder());
+        Path dir = folder.path();
+        Map<String, Object> verdict = new LinkedHashMap<>();
+        verdict.put("property", f.failure().property());
+        verdict.put("mode", f.failure().mode());
+        verdict.put("detail", f.failure().detail());
+        verdict.put("signature", f.failure().signature());
+        verdict.put("seed", f.first().seed());
+        verdict.put("originalOperations", f.first().program().size());
+        verdict.put("shrunkOperations", f.shrunk().size());
+        verdict.put("shrinkTests", f.shrinkTests());
+        verdict.put("runs", f.first().runs());
+        verdict.put("reference", f.first().reference());
+        String json;
         try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(f.reproducer().fileName()), f.reproducer().render());
-            Files.writeString(dir.resolve("original.txt"),
-                    ProgramText.print(f.first().program()));
-            Files.writeString(dir.resolve("seed.txt"), f.first().seed() + "\n");
-            Map<String, Object> verdict = new LinkedHashMap<>();
-            verdict.put("property", f.failure().property());
-            verdict.put("mode", f.failure().mode());
-            verdict.put("detail", f.failure().detail());
-            verdict.put("signature", f.failure().signature());
-            verdict.put("seed", f.first().seed());
-            verdict.put("originalOperations", f.first().program().size());
-            verdict.put("shrunkOperations", f.shrunk().size());
-            verdict.put("shrinkTests", f.shrinkTests());
-            verdict.put("runs", f.first().runs());
-            verdict.put("reference", f.first().reference());
-            Files.writeString(dir.resolve("verdict.json"), JSON.writeValueAsString(verdict) + "\n");
-            Files.writeString(dir.resolve("replay.txt"), f.replayCommand() + "\n"
-                    + "# the shrunk reproducer, as a corpus entry:\n./testbed corpus check --corpus " + dir + "\n"
-                    + "# keep it in the corpus:\n./testbed corpus add " + dir.resolve(f.reproducer().fileName()) + "\n");
+            json = JSON.writeValueAsString(verdict);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write finding " + dir + ": " + e.getMessage(), e);
         }
+        folder.write(f.reproducer().fileName(), f.reproducer().render())
+                .write(FindingFolder.ORIGINAL, ProgramText.print(f.first().program()))
+                .write(FindingFolder.SEED, f.first().seed() + "\n")
+                .write(FindingFolder.VERDICT, json + "\n")
+                .write(FindingFolder.REPLAY, f.replayCommand() + "\n"
+                        + "# the shrunk reproducer, as a corpus entry:\n./testbed corpus check --corpus " + dir + "\n"
+                        + "# keep it in the corpus:\n./testbed corpus add " + dir.resolve(f.reproducer().fileName()) + "\n");
     }
 
     /**
