@@ -114,7 +114,9 @@ public final class Corpus {
      * under {@code directory}, recursively; the directory is a class-path root (packages are
      * sub-directories).
      *
-     * @throws CorpusException if the directory or a file in it cannot be read, or a class file cannot be parsed
+     * <p>A class file that cannot be parsed is a defect ({@link EntryDefect.Kind#UNREADABLE}), not a failure of the whole directory.
+     *
+     * @throws CorpusException if the directory or a file in it cannot be read
      */
     public static Corpus fromDirectory(Path directory) {
         if (!Files.isDirectory(directory)) {
@@ -126,7 +128,9 @@ public final class Corpus {
     /**
      * The entries among the class files and {@code .program} reproducers in a jar.
      *
-     * @throws CorpusException if the jar or a file in it cannot be read, or a class file cannot be parsed
+     * <p>A class file that cannot be parsed is a defect, as in a directory.
+     *
+     * @throws CorpusException if the jar or a file in it cannot be read
      */
     public static Corpus fromJar(Path jar) {
         if (!Files.isRegularFile(jar)) {
@@ -257,7 +261,10 @@ public final class Corpus {
         try {
             facts = ClassFacts.read(bytes);
         } catch (RuntimeException e) {
-            throw new CorpusException(CorpusException.Kind.UNREADABLE, source + " is not a valid class file: " + e, e);
+            // One bad file (a newer class-file version, a torn copy) costs that entry, not the corpus.
+            defects.add(new EntryDefect(classNameOf(source), source, EntryDefect.Kind.UNREADABLE,
+                    "not a class file this tool can read: " + e));
+            return;
         }
         boolean mustBeEntry = facts.internalName.startsWith(ENTRIES_PREFIX);
         List<Class<?>> hooks = new ArrayList<>();
@@ -330,6 +337,13 @@ public final class Corpus {
         }
         entries.put(name, new CorpusEntry(name, family, m.threat, m.reference, className, hooks.get(0),
                 expectations, otherwise, bytes, source));
+    }
+
+    /** The class a file of that name would hold, for a file that cannot be read: its path, dotted, without {@code .class}. */
+    private static String classNameOf(String source) {
+        String path = source.substring(source.lastIndexOf('!') + 1).replace('\\', '/');
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        return file.endsWith(".class") ? file.substring(0, file.length() - ".class".length()) : file;
     }
 
     /** Why the class cannot be an extension, or {@code null} if its shape is right. */
