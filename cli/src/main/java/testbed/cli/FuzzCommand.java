@@ -75,7 +75,7 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--no-shrink", description = "Keep findings as found instead of shrinking them.")
     boolean noShrink;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: reports/fuzz-<timestamp>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: testbed-out/fuzz-<timestamp>).")
     Path out;
 
     @Option(names = "--replay", paramLabel = "SEED", description = "Regenerate the program of this program seed, check it, and print what every mode did.")
@@ -100,16 +100,17 @@ final class FuzzCommand implements Callable<Integer> {
         FuzzSettings settings = new FuzzSettings(seed, programs, limit, checked, threads, maxOps, !noShrink);
         PrintWriter stdout = spec.commandLine().getOut();
         Path dir = out != null ? out
-                : CampaignCommand.REPORTS.resolve("fuzz-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                : CampaignCommand.OUTPUT.resolve("fuzz-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
         CampaignCommand.linkLatest(dir);
         stdout.println("fuzz: generated programs, unprotected and in " + checked + ", "
                 + (programs > 0 ? programs + " programs" : "for " + Progress.human(limit)) + ", " + threads + " threads, seed " + seed
                 + " -> " + dir);
-        Fuzzer fuzzer = new Fuzzer(settings, dir, null);
-        StopOnSignal.install(fuzzer::stop);
+        Fuzzer fuzzer = new Fuzzer(settings, dir, null)
+                .launcher(Launcher.provenance(Launcher.arguments(spec), Corpus.BUNDLED, "none: generated programs").launcher());
         Fuzzer.Result result;
         try (Progress progress = new Progress(stdout, "programs", programs)) {
+            StopOnSignal.install(fuzzer::stop); // after the progress bar, whose terminal library resets Ctrl-C
             result = fuzzer.run(progress::update);
         }
         CampaignSettings asCampaign = new CampaignSettings("generated programs (seed " + seed + ")",

@@ -27,13 +27,18 @@ final class Modes {
     private Modes() {
     }
 
+    /** Protection modes by name, each once, in the order first named; all of them for none. */
     static List<String> modes(List<String> names) {
         List<String> out = new ArrayList<>();
         for (String n : names.isEmpty() ? all() : names) {
+            String mode;
             try {
-                out.add(ProtectionMode.valueOf(n.trim()).name());
+                mode = ProtectionMode.valueOf(n.trim()).name();
             } catch (IllegalArgumentException e) {
                 throw new Testbed.UserError("unknown protection mode '" + n + "' (known: " + String.join(", ", all()) + ")");
+            }
+            if (!out.contains(mode)) {
+                out.add(mode); // a mode named twice runs once: the plan stays balanced and every trial distinct
             }
         }
         return out;
@@ -47,6 +52,7 @@ final class Modes {
         return out;
     }
 
+    /** Fault kinds by name, each once, in the order first named; {@code none} and every kind for none. */
     static List<String> faults(List<String> names) {
         List<String> out = new ArrayList<>();
         if (names.isEmpty()) {
@@ -57,13 +63,40 @@ final class Modes {
             return out;
         }
         for (String n : names) {
+            String fault;
             try {
-                out.add(Faults.byName(n.trim()).name());
+                fault = Faults.byName(n.trim()).name();
             } catch (IllegalArgumentException e) {
                 throw new Testbed.UserError(e.getMessage());
             }
+            if (!out.contains(fault)) {
+                out.add(fault);
+            }
         }
         return out;
+    }
+
+    /**
+     * A temporary directory for a command's own scratch work (a replay's campaign, a compiled
+     * candidate entry), which {@link #deleteTree} removes when the command is done.
+     */
+    static Path scratch(String prefix) throws java.io.IOException {
+        return java.nio.file.Files.createTempDirectory(prefix);
+    }
+
+    /** Removes a scratch directory and everything in it; what cannot be removed is left. */
+    static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    java.nio.file.Files.deleteIfExists(p);
+                } catch (java.io.IOException e) {
+                    // an open file on a platform that forbids removing it: the OS's temp cleanup takes it
+                }
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // the directory is already gone
+        }
     }
 
     static Corpus corpus(String location) {

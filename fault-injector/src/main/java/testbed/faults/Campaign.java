@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import testbed.corpus.Corpus;
 import testbed.corpus.Outcome;
 
@@ -32,6 +34,7 @@ public final class Campaign {
      *
      * @param protectedTrials trials so far in protected modes (every mode but {@code NONE})
      * @param protectedEscapes those of them that came out {@code ESCAPED}
+     * @param remaining the time left, or null while it cannot be estimated yet
      */
     public record Progress(long done, long total, double trialsPerSecond, Map<Outcome, Long> outcomes, long unexpected,
                            Duration remaining, long protectedTrials, long protectedEscapes) {
@@ -46,8 +49,17 @@ public final class Campaign {
         }
     }
 
-    /** What a campaign ends with. */
-    public record Result(List<TrialRecord> records, List<Finding> findings, Duration elapsed, boolean interrupted) {
+    /**
+     * What a campaign ends with.
+     *
+     * @param infrastructure trial attempts lost to the host, in this run (see {@link InfrastructureFailure})
+     */
+    public record Result(List<TrialRecord> records, List<Finding> findings, Duration elapsed, boolean interrupted,
+                         List<InfrastructureFailure> infrastructure) {
+        /** Trials given up after every attempt was lost to the host: not recorded, so a resume runs them. */
+        public List<InfrastructureFailure> givenUp() {
+            return infrastructure.stream().filter(f -> !f.rerun()).toList();
+        }
     }
 
     private final CampaignSettings settings;
@@ -55,6 +67,7 @@ public final class Campaign {
     private final Path out;
     private final CampaignPlan plan;
     private final WorkerPool workers;
+    private volatile Function<TrialRecord, String> replayCommand = TrialRecord::replayCommand;
 
     private Campaign(CampaignSettings settings, Corpus corpus, Path out, List<String> javaOptions, CampaignPlan plan) {
         this.settings = settings;
@@ -98,6 +111,15 @@ public final class Campaign {
         return plan.trial(n);
     }
 
+    /**
+     * Sets how a finding's {@value FindingFolder#REPLAY} names its replay command (by default
+     * {@link TrialRecord#replayCommand()}); a command line passes one that runs from any directory.
+     */
+    public Campaign replayCommands(Function<TrialRecord, String> command) {
+        this.replayCommand = command;
+        return this;
+    }
+
     /** Stops dispatching and kills the workers; trials already logged are kept. Safe from a shutdown hook. */
     public void stop() {
         workers.stop();
@@ -127,31 +149,62 @@ public final class Campaign {
         Dispenser dispenser = new Dispenser(plan, total, done, deadline, workers::stopping);
         long start = System.nanoTime();
         long alreadyDone = records.size();
+        Pace pace = new Pace();
+        List<InfrastructureFailure> lost = new ArrayList<>();
+        IOException[] failure = {null};
         try (TrialLog log = TrialLog.appendTo(out.resolve(TrialLog.FILE_NAME))) {
             workers.run(dispenser, record -> {
                 synchronized (records) {
+                    if (failure[0] != null) {
+                        return;
+                    }
                     try {
                         log.append(record);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                        boolean first = tally.add(record);
+                        // A million-trial campaign keeps its records in brief; the log holds them whole.
+                        records.add(!plan.isExplicit() && !record.unexpected() ? record.brief() : record);
+                        if (first) {
+                            writeFinding(record);
+                        }
+                    } catch (IOException | UncheckedIOException e) {
+                        // The output cannot take more (a full disk): what is on disk stays whole, and a resume continues.
+                        failure[0] = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+                        workers.stop();
+                        return;
                     }
-                    boolean first = tally.add(record);
-                    // A million-trial campaign keeps its records in brief; the log holds them whole.
-                    records.add(!plan.isExplicit() && !record.unexpected() ? record.brief() : record);
-                    if (first) {
-                        writeFinding(record);
-                    }
+                    long now = System.nanoTime();
                     long doneNow = records.size();
-                    double elapsed = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-                    double rate = (doneNow - alreadyDone) / elapsed;
+                    pace.finished(doneNow - alreadyDone, now);
                     long left = settings.trials() > 0 ? Math.max(0, settings.trials() - doneNow) : -1;
-                    Duration remaining = left >= 0 && rate > 0 ? Duration.ofMillis((long) (left / rate * 1000))
-                            : deadline == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                    Duration remaining = left >= 0 ? pace.remaining(doneNow - alreadyDone, left, now) : null;
+                    if (deadline != Long.MAX_VALUE) {
+                        Duration toDeadline = Duration.ofNanos(Math.max(0, deadline - now));
+                        remaining = remaining == null || toDeadline.compareTo(remaining) < 0 ? toDeadline : remaining;
+                    }
+                    double rate = pace.rate(doneNow - alreadyDone, now);
+                    if (rate == 0) {
+                        rate = (doneNow - alreadyDone) / Math.max(1e-9, (now - start) / 1e9);
+                    }
                     progress.accept(tally.progress(doneNow, settings.trials() > 0 ? settings.trials() : -1, rate, remaining));
+                }
+            }, attempt -> {
+                synchronized (records) {
+                    lost.add(attempt);
+                    try {
+                        Files.writeString(out.resolve(InfrastructureFailure.FILE_NAME), JSON.writeValueAsString(attempt) + "\n",
+                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    } catch (IOException e) {
+                        failure[0] = failure[0] == null ? e : failure[0];
+                        workers.stop();
+                    }
                 }
             });
         }
-        return new Result(List.copyOf(records), tally.findings(), Duration.ofNanos(System.nanoTime() - start), workers.stopping());
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return new Result(List.copyOf(records), tally.findings(), Duration.ofNanos(System.nanoTime() - start), workers.stopping(),
+                List.copyOf(lost));
     }
 
     private void writeFinding(TrialRecord r) {
@@ -160,7 +213,7 @@ public final class Campaign {
                     .write(FindingFolder.INPUT, TrialRunner.input(corpus, TrialId.parse(r.id())))
                     .write(FindingFolder.SEED, r.seed() + "\n")
                     .write(FindingFolder.VERDICT, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r) + "\n")
-                    .write(FindingFolder.REPLAY, r.replayCommand() + "\n");
+                    .write(FindingFolder.REPLAY, replayCommand.apply(r) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write finding " + folder(r) + ": " + e.getMessage(), e);
         }

@@ -41,9 +41,13 @@ public final class Worker {
 
     /** {@code args[0]}: the corpus location ({@code bundled}, a directory or a jar). */
     public static void main(String[] args) throws Exception {
-        // Ctrl-C reaches the whole terminal process group; only the supervisor decides to stop
-        // workers, or a worker's death would be taken for a crash of its trial.
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+        // Ctrl-C reaches the whole terminal process group, and timeout(1) and batch schedulers
+        // signal the whole group too; only the supervisor decides to stop workers, or a worker's
+        // death would be taken for a crash of its trial. A worker whose supervisor is gone sees its
+        // input end and exits.
+        for (String signal : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), sun.misc.SignalHandler.SIG_IGN);
+        }
         OutputStream protocol = new FileOutputStream(FileDescriptor.out);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         System.setOut(quiet);

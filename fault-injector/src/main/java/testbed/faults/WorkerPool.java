@@ -21,6 +21,13 @@ import testbed.corpus.Outcome;
  * A worker that dies takes only its current trial with it (recorded {@code CRASHED}); one that
  * stops answering is killed (its trial {@code HUNG}); the trials queued behind are handed out
  * again. A standby worker boots while the current one works, so a replacement costs no wait.
+ *
+ * <p>An unprotected ({@code NONE}) trial may kill its worker on purpose, so its worker's death is
+ * its outcome. A protected trial must not: a worker lost during one is an
+ * {@link InfrastructureFailure} and the trial runs again on a fresh worker, up to
+ * {@value #ATTEMPTS} attempts. Only when every attempt takes the worker down is the trial recorded
+ * {@code CRASHED} (or {@code HUNG}), unless the last worker was killed by a signal from outside,
+ * which no extension can send: then the trial is given up, not recorded.
  */
 final class WorkerPool {
     /** Trials sent to a worker ahead of its answers: enough to hide the pipe's latency. */
@@ -31,13 +38,19 @@ final class WorkerPool {
     /** A freshly booted worker's first trial also loads and compiles the machinery. */
     private static final Duration FIRST_TRIAL_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Attempts of a protected trial whose worker is lost before the loss is taken for the trial's doing. */
+    static final int ATTEMPTS = 3;
+    /** Exit statuses of a JVM killed by SIGKILL or SIGTERM (128 + signal), which come from outside the worker. */
+    private static final java.util.Set<String> KILLED_FROM_OUTSIDE = java.util.Set.of("137", "143");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final Corpus corpus;
     private final List<String> javaOptions;
     private final int workers;
     private final List<Process> live = new ArrayList<>();
+    private final java.util.Map<String, Integer> losses = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopping;
+    private volatile Throwable failure;
 
     WorkerPool(Corpus corpus, List<String> javaOptions, int workers) {
         this.corpus = corpus;
@@ -60,12 +73,25 @@ final class WorkerPool {
 
     /**
      * Runs the dispenser's trials on the workers until it has none left or {@link #stop()};
-     * every answer goes to {@code finished}, from the supervising threads.
+     * every answer goes to {@code finished} and every lost attempt to {@code lost}, from the
+     * supervising threads. If either throws, or a worker cannot be started, the pool stops and
+     * this rethrows the first such failure once every supervisor has ended.
      */
-    void run(Dispenser dispenser, Consumer<TrialRecord> finished) {
+    void run(Dispenser dispenser, Consumer<TrialRecord> finished, Consumer<InfrastructureFailure> lost) {
         List<Thread> supervisors = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            Thread t = new Thread(() -> supervise(dispenser, finished), "supervisor-" + w);
+            Thread t = new Thread(() -> {
+                try {
+                    supervise(dispenser, finished, lost);
+                } catch (RuntimeException | Error e) {
+                    synchronized (this) {
+                        if (failure == null) {
+                            failure = e;
+                        }
+                    }
+                    stop();
+                }
+            }, "supervisor-" + w);
             t.start();
             supervisors.add(t);
         }
@@ -77,26 +103,39 @@ final class WorkerPool {
                 Thread.currentThread().interrupt();
             }
         }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
     }
 
     /** One worker's life cycle: feed it, read its answers, replace it when it dies, hangs or retires. */
-    private void supervise(Dispenser dispenser, Consumer<TrialRecord> finished) {
+    private void supervise(Dispenser dispenser, Consumer<TrialRecord> finished, Consumer<InfrastructureFailure> lost) {
         Deque<TrialId> inFlight = new ArrayDeque<>();
         CompletableFuture<WorkerProcess> standby = boot();
+        int failedStarts = 0;
         try {
             while (!stopping) {
                 WorkerProcess worker;
                 try {
                     worker = standby.join();
+                    failedStarts = 0;
                 } catch (CompletionException e) {
                     if (stopping) {
                         return;
                     }
-                    throw new UncheckedIOException("cannot start a worker JVM: " + e.getCause().getMessage(), new IOException(e.getCause()));
+                    // A worker killed while it boots is the host's doing too; a JVM that cannot start at all is not.
+                    if (++failedStarts >= ATTEMPTS) {
+                        throw new UncheckedIOException("cannot start a worker JVM: " + e.getCause().getMessage(), new IOException(e.getCause()));
+                    }
+                    standby = boot();
+                    continue;
                 }
                 standby = boot();
                 try {
-                    if (!feed(worker, dispenser, inFlight, finished)) {
+                    if (!feed(worker, dispenser, inFlight, finished, lost)) {
                         return;
                     }
                 } finally {
@@ -138,7 +177,8 @@ final class WorkerPool {
      * Feeds one worker until the plan is exhausted (false) or the worker must be replaced (true).
      * Trials are answered in the order sent, so the first unanswered one is the one running.
      */
-    private boolean feed(WorkerProcess worker, Dispenser dispenser, Deque<TrialId> inFlight, Consumer<TrialRecord> finished) {
+    private boolean feed(WorkerProcess worker, Dispenser dispenser, Deque<TrialId> inFlight, Consumer<TrialRecord> finished,
+            Consumer<InfrastructureFailure> lost) {
         boolean first = true;
         try {
             while (!stopping) {
@@ -161,36 +201,73 @@ final class WorkerPool {
                 if (Worker.RETIRING.equals(line)) {
                     return true;
                 }
-                if (line == null || line == WorkerProcess.DIED) {
-                    inFlight.poll();
-                    boolean hung = line == null;
-                    if (!stopping) {
-                        finished.accept(TrialRunner.unanswered(corpus, current, hung ? Outcome.HUNG : Outcome.CRASHED,
-                                hung ? "no answer within " + limit.toMillis() + " ms: the worker was killed"
-                                     : "the worker JVM died (exit status " + worker.exitStatus() + ")",
-                                (System.nanoTime() - asked) / 1000));
-                    }
+                if (line == null) {
+                    lose(worker, inFlight, Outcome.HUNG, "no answer within " + limit.toMillis() + " ms: the worker was killed", asked,
+                            finished, lost);
+                    return true;
+                }
+                if (line == WorkerProcess.DIED) {
+                    lose(worker, inFlight, Outcome.CRASHED, "the worker JVM died (exit status " + worker.exitStatus() + ")", asked,
+                            finished, lost);
                     return true;
                 }
                 TrialRecord record;
                 try {
                     record = JSON.readValue(line, TrialRecord.class);
-                } catch (IOException garbled) {
+                } catch (IOException unreadable) {
                     // A JVM that crashed in native code (an unprotected Unsafe write) may print its
                     // fatal-error banner where answers go: the trial killed its worker.
-                    inFlight.poll();
-                    if (!stopping) {
-                        finished.accept(TrialRunner.unanswered(corpus, current, Outcome.CRASHED,
-                                "the worker JVM died (exit status " + worker.exitStatus() + ")", (System.nanoTime() - asked) / 1000));
-                    }
+                    lose(worker, inFlight, Outcome.CRASHED, "the worker's answer could not be read (" + firstLine(unreadable)
+                            + ", " + line.length() + " characters); the worker JVM died (exit status " + worker.exitStatus() + ")",
+                            asked, finished, lost);
                     return true;
                 }
                 inFlight.poll();
+                losses.remove(current.toString());
                 finished.accept(record);
             }
             return false;
         } catch (IOException e) {
             return !stopping;
         }
+    }
+
+    /**
+     * The running trial, the first in flight, gave no answer of its own. Unprotected, that is its
+     * outcome; protected, it is an infrastructure failure and the trial stays first in flight, to
+     * be handed out again, until {@value #ATTEMPTS} attempts show it is the trial's doing.
+     */
+    private void lose(WorkerProcess worker, Deque<TrialId> inFlight, Outcome outcome, String why, long asked,
+            Consumer<TrialRecord> finished, Consumer<InfrastructureFailure> lost) {
+        if (stopping) {
+            inFlight.poll(); // the campaign killed it; the trial is not done and a resume runs it
+            return;
+        }
+        TrialId current = inFlight.peek();
+        long micros = (System.nanoTime() - asked) / 1000;
+        if (current.mode().equals("NONE")) {
+            inFlight.poll();
+            finished.accept(TrialRunner.unanswered(corpus, current, outcome, why, micros));
+            return;
+        }
+        int attempt = losses.merge(current.toString(), 1, Integer::sum);
+        if (attempt < ATTEMPTS) {
+            lost.accept(new InfrastructureFailure(current.toString(), attempt, why, true));
+            return;
+        }
+        inFlight.poll();
+        losses.remove(current.toString());
+        if (outcome == Outcome.CRASHED && KILLED_FROM_OUTSIDE.contains(worker.exitStatus())) {
+            lost.accept(new InfrastructureFailure(current.toString(), attempt, why, false));
+            return;
+        }
+        finished.accept(TrialRunner.unanswered(corpus, current, outcome, why + ", on each of " + attempt + " attempts", micros));
+    }
+
+    private static String firstLine(Exception e) {
+        String message = e instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage() : e.getMessage();
+        message = message == null ? e.getClass().getSimpleName() : message;
+        int cut = message.indexOf('\n');
+        return cut < 0 ? message : message.substring(0, cut);
     }
 }

@@ -45,6 +45,8 @@ public final class Fuzzer {
     private final Path out;
     private final ProgramTrials.SandboxFactory sandboxes;
     private volatile boolean stopping;
+    private volatile String launcher = LOCAL_LAUNCHER;
+    private static final String LOCAL_LAUNCHER = "./testbed";
 
     /**
      * @param out where findings are written, or {@code null} to write nothing
@@ -59,6 +61,16 @@ public final class Fuzzer {
     /** What a run ends with. */
     public record Result(long programs, List<TrialRecord> records, List<FuzzFinding> findings, GenerationStats stats,
             Map<Property, Long> failures, Map<String, Long> nanosByPhase, Duration elapsed, boolean interrupted) {
+    }
+
+    /**
+     * Sets the command that starts the tool, as a shell would take it (by default {@code ./testbed},
+     * which works only from a checkout's root), for the commands a finding's
+     * {@value FindingFolder#REPLAY} names; with an absolute one they run from any directory.
+     */
+    public Fuzzer launcher(String command) {
+        this.launcher = command;
+        return this;
     }
 
     /** Asks a running {@link #run} to stop after the programs in progress; safe from any thread. */
@@ -387,9 +399,15 @@ public final class Fuzzer {
                 .write(FindingFolder.ORIGINAL, ProgramText.print(f.first().program()))
                 .write(FindingFolder.SEED, f.first().seed() + "\n")
                 .write(FindingFolder.VERDICT, json + "\n")
-                .write(FindingFolder.REPLAY, f.replayCommand() + "\n"
-                        + "# the shrunk reproducer, as a corpus entry:\n./testbed corpus check --corpus " + dir + "\n"
-                        + "# keep it in the corpus:\n./testbed corpus add " + dir.resolve(f.reproducer().fileName()) + "\n");
+                .write(FindingFolder.REPLAY, launcher + f.replayCommand().substring(LOCAL_LAUNCHER.length()) + "\n"
+                        + "# the shrunk reproducer, as a corpus entry:\n" + launcher + " corpus check --corpus " + quoted(dir) + "\n"
+                        + "# keep it in the corpus:\n" + launcher + " corpus add " + quoted(dir.resolve(f.reproducer().fileName())) + "\n");
+    }
+
+    /** An absolute path as one shell word. */
+    private static String quoted(Path path) {
+        String p = path.toAbsolutePath().normalize().toString();
+        return p.matches("[A-Za-z0-9_./+=@%,-]+") ? p : "'" + p.replace("'", "'\\''") + "'";
     }
 
     /**
