@@ -1,8 +1,13 @@
 package testbed.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import testbed.corpus.Corpus;
 import testbed.corpus.CorpusException;
 import testbed.faults.Fault;
@@ -80,21 +85,21 @@ final class Modes {
      * A temporary directory for a command's own scratch work (a replay's campaign, a compiled
      * candidate entry), which {@link #deleteTree} removes when the command is done.
      */
-    static Path scratch(String prefix) throws java.io.IOException {
-        return java.nio.file.Files.createTempDirectory(prefix);
+    static Path scratch(String prefix) throws IOException {
+        return Files.createTempDirectory(prefix);
     }
 
     /** Removes a scratch directory and everything in it; what cannot be removed is left. */
     static void deleteTree(Path dir) {
-        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
-                    java.nio.file.Files.deleteIfExists(p);
-                } catch (java.io.IOException e) {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
                     // an open file on a platform that forbids removing it: the OS's temp cleanup takes it
                 }
             });
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // the directory is already gone
         }
     }

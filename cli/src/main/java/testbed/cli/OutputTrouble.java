@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -28,7 +29,9 @@ final class OutputTrouble {
         if (!(e instanceof IOException io)) {
             return null;
         }
-        String reason = io instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : String.valueOf(io.getMessage());
+        String reason = io instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                : io instanceof NoSuchFileException ? "no such file or directory: a file system that takes no new files, as /proc, or a directory removed meanwhile"
+                : io instanceof FileSystemException ? io.getClass().getSimpleName() : String.valueOf(io.getMessage());
         String file = io instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile() : dir.toString();
         String lower = reason.toLowerCase(Locale.ROOT);
         String what;

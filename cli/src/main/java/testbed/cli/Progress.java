@@ -3,6 +3,7 @@ package testbed.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -29,7 +30,7 @@ final class Progress implements AutoCloseable {
                 ? new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(total, 0)).setStyle(ProgressBarStyle.ASCII)
                         .setUpdateIntervalMillis(250).continuousUpdate()
                         // the campaign's own estimate, which leaves out the workers' start-up
-                        .setEtaFunction(state -> java.util.Optional.ofNullable(last == null ? null : last.remaining()))
+                        .setEtaFunction(state -> Optional.ofNullable(last == null ? null : last.remaining()))
                         .build()
                 : null;
     }

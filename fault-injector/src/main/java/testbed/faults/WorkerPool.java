@@ -1,5 +1,6 @@
 package testbed.faults;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -9,8 +10,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import testbed.corpus.Corpus;
 import testbed.corpus.Outcome;
@@ -41,14 +45,14 @@ final class WorkerPool {
     /** Attempts of a protected trial whose worker is lost before the loss is taken for the trial's doing. */
     static final int ATTEMPTS = 3;
     /** Exit statuses of a JVM killed by SIGKILL or SIGTERM (128 + signal), which come from outside the worker. */
-    private static final java.util.Set<String> KILLED_FROM_OUTSIDE = java.util.Set.of("137", "143");
+    private static final Set<String> KILLED_FROM_OUTSIDE = Set.of("137", "143");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final Corpus corpus;
     private final List<String> javaOptions;
     private final int workers;
     private final List<Process> live = new ArrayList<>();
-    private final java.util.Map<String, Integer> losses = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> losses = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private volatile Throwable failure;
 
@@ -265,7 +269,7 @@ final class WorkerPool {
     }
 
     private static String firstLine(Exception e) {
-        String message = e instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage() : e.getMessage();
+        String message = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
         message = message == null ? e.getClass().getSimpleName() : message;
         int cut = message.indexOf('\n');
         return cut < 0 ? message : message.substring(0, cut);
