@@ -25,6 +25,16 @@ import testbed.faults.TrialRecord;
  */
 class CampaignEnvironmentTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A benign program whose metadata claims it escapes: every trial of it is a finding. */
+    private static final String CLAIMS_TO_ESCAPE = """
+            # threat: a benign program whose metadata claims it escapes: every trial of it is a finding
+            # seed: 1
+            # verdict: none
+            # expect: NONE=OK
+            # otherwise: ESCAPED
+            program ClaimsToEscape
+            r0 = 0
+            """;
 
     @TempDir
     Path dir;
@@ -130,15 +140,7 @@ class CampaignEnvironmentTest {
     @Test
     void replayTxtNamesTheCorpusAndTheLauncherAsTheReportDoes() throws IOException {
         Path corpus = Files.createDirectories(dir.resolve("corpus"));
-        Files.writeString(corpus.resolve("ClaimsToEscape.program"), """
-                # threat: a benign program whose metadata claims it escapes: every trial of it is a finding
-                # seed: 1
-                # verdict: none
-                # expect: NONE=OK
-                # otherwise: ESCAPED
-                program ClaimsToEscape
-                r0 = 0
-                """);
+        Files.writeString(corpus.resolve("ClaimsToEscape.program"), CLAIMS_TO_ESCAPE);
         Path out = dir.resolve("finding");
         Cli cli = Cli.run("campaign", "--corpus", corpus.toString(), "--faults", "none", "--modes", "SFI_MASK", "--trials", "1",
                 "--out", out.toString());
@@ -156,6 +158,49 @@ class CampaignEnvironmentTest {
         List<String> words = new ArrayList<>(List.of(command.substring(launcher.length() + 1).split(" ")));
         Cli replay = Cli.run(words.toArray(String[]::new));
         assertThat(replay.out).as(replay.toString()).contains("outcome   OK (expected ESCAPED)  UNEXPECTED");
+    }
+
+    /**
+     * An output that refuses a write halfway through (here a file standing where a finding's
+     * folder goes) ends the campaign with one line that says what to fix and that --resume goes
+     * on; the trials recorded before stay whole, and the resume finishes the campaign.
+     */
+    @Test
+    void aWriteRefusedMidwayKeepsWhatWasWrittenAndTheResumeFinishes() throws IOException {
+        Path corpus = Files.createDirectories(dir.resolve("corpus"));
+        Files.writeString(corpus.resolve("ClaimsToEscape.program"), CLAIMS_TO_ESCAPE);
+        String[] settings = {"--corpus", corpus.toString(), "--faults", "none", "--modes", "SFI_MASK,SFI_CHECK", "--trials", "2"};
+        Path first = dir.resolve("first");
+        assertThat(Cli.run(concat(settings, "--out", first.toString())).exit).isEqualTo(Testbed.UNEXPECTED);
+        List<Path> folders;
+        try (Stream<Path> list = Files.list(first.resolve("findings"))) {
+            folders = list.sorted().toList();
+        }
+        assertThat(folders).hasSize(2);
+
+        Path second = dir.resolve("second");
+        Path blocked = Files.createDirectories(second.resolve("findings")).resolve(folders.get(1).getFileName());
+        Files.writeString(blocked, "in the way");
+        Cli refused = Cli.run(concat(settings, "--out", second.toString()));
+        assertOneLineUsageError(refused, "is a file where a directory should be", "--resume " + second);
+        List<TrialRecord> kept = TrialLog.read(second.resolve(TrialLog.FILE_NAME));
+        assertThat(kept).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+
+        Files.delete(blocked);
+        Cli resumed = Cli.run("campaign", "--resume", second.toString());
+        assertThat(resumed.exit).as(resumed.toString()).isEqualTo(Testbed.UNEXPECTED);
+        assertThat(TrialLog.read(second.resolve(TrialLog.FILE_NAME))).extracting(TrialRecord::id)
+                .containsExactlyInAnyOrderElementsOf(TrialLog.read(first.resolve(TrialLog.FILE_NAME)).stream().map(TrialRecord::id).toList());
+        for (Path folder : folders) {
+            assertThat(second.resolve("findings").resolve(folder.getFileName()).resolve("replay.txt")).isNotEmptyFile();
+        }
+    }
+
+    private static String[] concat(String[] settings, String... more) {
+        List<String> all = new ArrayList<>(List.of("campaign"));
+        all.addAll(List.of(settings));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     private static void deleteTree(Path root) throws IOException {

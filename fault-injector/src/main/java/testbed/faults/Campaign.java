@@ -139,7 +139,9 @@ public final class Campaign {
         for (int i = 0; i < records.size(); i++) {
             TrialRecord r = records.get(i);
             done.add(r.id());
-            tally.add(r);
+            if (tally.add(r) && !Files.isDirectory(out.resolve(folder(r)))) {
+                writeFinding(r); // the run that logged it stopped before its folder was written
+            }
             if (!plan.isExplicit() && !r.unexpected()) {
                 records.set(i, r.brief());
             }
