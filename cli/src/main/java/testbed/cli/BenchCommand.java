@@ -48,7 +48,7 @@ import testbed.reports.OverheadReport;
                 "domain crossings, transactions, extension loading and the WebAssembly",
                 "(Chicory) baseline. Writes bench.json (JMH's results and the ratios),",
                 "overhead.md, overhead.html and JMH's own output (jmh.log) into the output",
-                "directory; reports/latest points at the newest. Measure on a quiet",
+                "directory (default testbed-out/bench-<timestamp>); testbed-out/latest points at the newest. Measure on a quiet",
                 "machine: other load skews the ratios.",
                 "",
                 "Default run: " + BenchCommand.THOROUGH_TEXT + ",",
@@ -82,18 +82,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A short run (" + QUICK_TEXT + "): every benchmark, rough numbers.")
     boolean quick;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: reports/<timestamp>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: testbed-out/bench-<timestamp>).")
     Path out;
 
     @Override
     public Integer call() throws IOException, RunnerException {
         PrintWriter stdout = spec.commandLine().getOut();
-        Path dir = out != null ? out : CampaignCommand.REPORTS.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = out != null ? out : CampaignCommand.OUTPUT.resolve("bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new Testbed.UserError("--out " + dir + " is a file, not a directory");
         }
         Files.createDirectories(dir);
-        linkLatest(dir);
+        CampaignCommand.linkLatest(dir);
         Plan plan = quick ? QUICK : THOROUGH;
 
         List<String> notes = new ArrayList<>();
@@ -216,20 +216,5 @@ final class BenchCommand implements Callable<Integer> {
         }
         report.warnings().forEach(w -> out.println("warning: " + w));
         out.println("report: " + dir.resolve(OverheadReport.HTML) + " (and " + OverheadReport.MARKDOWN + ", " + OverheadReport.BENCH_JSON + ")");
-    }
-
-    /** Points {@code reports/latest} at {@code dir} when it lives under {@code reports/}, as {@code campaign} does. */
-    private static void linkLatest(Path dir) {
-        Path parent = dir.toAbsolutePath().normalize().getParent();
-        if (parent == null || !parent.equals(CampaignCommand.REPORTS.toAbsolutePath().normalize())) {
-            return;
-        }
-        Path link = parent.resolve(CampaignCommand.LATEST);
-        try {
-            Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, dir.getFileName());
-        } catch (IOException | UnsupportedOperationException e) {
-            // A file system without links just has no shortcut.
-        }
     }
 }

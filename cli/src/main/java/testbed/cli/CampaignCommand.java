@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import testbed.corpus.Corpus;
 import testbed.corpus.Outcome;
 import testbed.faults.Campaign;
+import testbed.faults.CampaignLock;
 import testbed.faults.CampaignSettings;
+import testbed.faults.InfrastructureFailure;
 import testbed.faults.RateBound;
 import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
@@ -34,10 +37,10 @@ import testbed.reports.Provenance;
         description = {"Runs a fuzz campaign over the corpus and writes a containment report.",
                 "Every corpus entry under every fault kind in every protection mode, in supervised worker JVMs;",
                 "the report (index.html, report.md, summary.json, junit.xml, trials.jsonl, findings/) goes to the",
-                "output directory, and reports/latest points at the newest."})
+                "output directory (default testbed-out/campaign-<timestamp>), and testbed-out/latest points at the newest."})
 final class CampaignCommand implements Callable<Integer> {
-    /** Where campaigns go by default, and the name of the link to the newest. */
-    static final Path REPORTS = Path.of("reports");
+    /** Where campaigns and fuzz runs go by default (in the working directory), and the name of the link to the newest. */
+    static final Path OUTPUT = Path.of("testbed-out");
     static final String LATEST = "latest";
     static final String SETTINGS_FILE = "campaign.json";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -45,7 +48,7 @@ final class CampaignCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--corpus", defaultValue = "bundled", paramLabel = "LOCATION",
+    @Option(names = "--corpus", defaultValue = Corpus.BUNDLED, paramLabel = "LOCATION",
             description = "'bundled' (default), a directory of compiled entries, or a jar of them.")
     String corpus;
 
@@ -71,24 +74,49 @@ final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "2", paramLabel = "N", description = "Worker JVMs (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: reports/<timestamp>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: testbed-out/campaign-<timestamp>).")
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the campaign in DIR with its recorded settings, skipping finished trials.")
     Path resume;
 
+    /** Options that set what a campaign runs; a resumed campaign takes them from its directory instead. */
+    private static final List<String> SETTINGS_OPTIONS = List.of("--corpus", "--modes", "--faults", "--trials", "--time", "--seed",
+            "--workers", "--out");
+
     @Override
     public Integer call() throws IOException {
-        PrintWriter stdout = spec.commandLine().getOut();
         Path dir;
+        if (resume != null) {
+            for (String option : SETTINGS_OPTIONS) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new Testbed.UserError("--resume continues the campaign in " + resume + " with its recorded settings and output; drop "
+                            + option + " (or start a new campaign without --resume)");
+                }
+            }
+            dir = resume;
+        } else {
+            dir = out != null ? out : OUTPUT.resolve("campaign-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
+        try {
+            return run(dir);
+        } catch (IOException | UncheckedIOException e) {
+            Testbed.UserError user = OutputTrouble.of(e, dir, "./testbed campaign --resume");
+            if (user == null) {
+                throw e;
+            }
+            throw user;
+        }
+    }
+
+    private int run(Path dir) throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
         CampaignSettings settings;
         Duration before = Duration.ZERO;
+        long recordedBefore = 0;
         if (resume != null) {
-            dir = resume;
             settings = readSettings(dir);
-            before = previousElapsed(dir);
         } else {
-            dir = out != null ? out : REPORTS.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             if (trials < 0 || (trials == 0 && time == null)) {
                 throw new Testbed.UserError("--trials must be positive, or 0 together with --time");
             }
@@ -97,41 +125,64 @@ final class CampaignCommand implements Callable<Integer> {
             }
             settings = new CampaignSettings(corpus, Modes.names(Modes.modes(modes, techniques.protections())), Modes.faults(faults), trials,
                     duration(time), seed, workers);
-            if (Files.exists(dir.resolve(TrialLog.FILE_NAME))) {
-                // Its trials would count as done for this campaign, whatever settings produced them.
-                throw new Testbed.UserError(dir + " already holds a campaign; continue it with --resume " + dir + " or choose another --out");
-            }
         }
         // Resolved (again, for a resumed campaign) so that a plug-in technique without its jar is a usage error here, not in the workers.
         Modes.modes(settings.modes(), techniques.protections());
         Corpus entries = Modes.corpus(settings.corpus());
         Files.createDirectories(dir);
-        writeSettings(dir, settings, before);
-        linkLatest(dir);
-        Campaign campaign = Campaign.of(settings, entries, dir, techniques.workerJvm());
-        stdout.println("campaign: " + entries.entries().size() + " entries x " + settings.faults().size() + " fault kinds x "
-                + settings.modes().size() + " modes, " + (settings.trials() > 0 ? settings.trials() + " trials" : "until " + time)
-                + ", " + settings.workers() + " workers, seed " + settings.seed() + " -> " + dir);
-        // Ctrl-C or a TERM stops dispatching instead of shutting the JVM down, so the report of
-        // everything finished is still written (a JVM in shutdown can no longer render charts).
-        StopOnSignal.install(campaign::stop);
-        Campaign.Result result;
-        try (Progress progress = new Progress(stdout, "trials", settings.trials())) {
-            result = campaign.run(progress::update);
+        try (CampaignLock lock = CampaignLock.acquire(dir)) {
+            Path log = dir.resolve(TrialLog.FILE_NAME);
+            if (resume == null && Files.exists(log)) {
+                // Its trials would count as done for this campaign, whatever settings produced them.
+                throw new Testbed.UserError(dir + " already holds a campaign; continue it with --resume " + dir + " or choose another --out");
+            }
+            if (resume != null) {
+                before = previousElapsed(dir);
+                recordedBefore = Files.exists(log) ? TrialLog.read(log).size() : 0;
+            }
+            writeSettings(dir, settings, before);
+            linkLatest(dir);
+            Campaign campaign = Campaign.of(settings, entries, dir, techniques.workerJvm());
+            Provenance replays = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries);
+            campaign.replayCommands(replays::replayCommand);
+            stdout.println("campaign: " + entries.entries().size() + " entries x " + settings.faults().size() + " fault kinds x "
+                    + settings.modes().size() + " modes, " + (settings.trials() > 0 ? settings.trials() + " trials"
+                            : "until " + Progress.human(settings.timeLimit()))
+                    + ", " + settings.workers() + " workers, seed " + settings.seed() + " -> " + dir);
+            if (!entries.defects().isEmpty()) {
+                stdout.println("corpus: " + entries.defects().size() + " unusable file(s) left out, the first: " + entries.defects().get(0));
+            }
+            Campaign.Result result;
+            try (Progress progress = new Progress(stdout, "trials", settings.trials())) {
+                // Ctrl-C or a TERM stops dispatching instead of shutting the JVM down, so the report of
+                // everything finished is still written (a JVM in shutdown can no longer render charts).
+                // Installed after the progress bar: its terminal library sets Ctrl-C back to the default.
+                StopOnSignal.install(campaign::stop);
+                result = campaign.run(progress::update);
+            }
+            StopOnSignal.install(campaign::stop); // closing the bar's terminal restored the default again
+            // A resume that found nothing left to run adds no time to the campaign's.
+            Duration elapsed = result.records().size() > recordedBefore ? before.plus(result.elapsed()) : before;
+            writeSettings(dir, settings, elapsed);
+            Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries)
+                    .withTechniqueJars(techniques.protections().jars().stream().map(Path::toString).toList());
+            ContainmentReport.of(settings, result.records(), result.findings(), elapsed, provenance).writeTo(dir);
+            summarise(stdout, settings, result, elapsed, dir);
+            if (result.interrupted()) {
+                spec.commandLine().getErr().println("testbed: interrupted: kept " + result.records().size()
+                        + " trials; continue with --resume " + dir);
+                return Testbed.INTERRUPTED;
+            }
+            if (!result.givenUp().isEmpty()) {
+                throw new Testbed.UserError(result.givenUp().size() + " trial(s) lost to the host: their workers were killed from outside on every attempt ("
+                        + result.givenUp().get(0).reason() + "; see " + InfrastructureFailure.FILE_NAME + "); kept "
+                        + result.records().size() + " trials; continue with --resume " + dir);
+            }
+            long unexpected = result.records().stream().filter(TrialRecord::unexpected).count();
+            return unexpected > 0 ? Testbed.UNEXPECTED : 0;
+        } catch (CampaignLock.HeldException e) {
+            throw new Testbed.UserError(e.getMessage());
         }
-        Duration elapsed = before.plus(result.elapsed());
-        writeSettings(dir, settings, elapsed);
-        Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries)
-                .withTechniqueJars(techniques.protections().jars().stream().map(Path::toString).toList());
-        ContainmentReport.of(settings, result.records(), result.findings(), elapsed, provenance).writeTo(dir);
-        summarise(stdout, settings, result, elapsed, dir);
-        if (result.interrupted()) {
-            spec.commandLine().getErr().println("testbed: interrupted after " + result.records().size()
-                    + " trials; everything finished is in " + dir + "; continue with: ./testbed campaign --resume " + dir);
-            return Testbed.INTERRUPTED;
-        }
-        long unexpected = result.records().stream().filter(TrialRecord::unexpected).count();
-        return unexpected > 0 ? Testbed.UNEXPECTED : 0;
     }
 
     private static void summarise(PrintWriter out, CampaignSettings settings, Campaign.Result result, Duration elapsed, Path dir) {
@@ -149,6 +200,10 @@ final class CampaignCommand implements Callable<Integer> {
                 out.println("  " + RateBound.sentence(counts.getOrDefault(Outcome.ESCAPED, 0), trials, "escapes", mode));
             }
         });
+        if (!result.infrastructure().isEmpty()) {
+            out.println("infrastructure: " + result.infrastructure().size() + " trial attempt(s) lost to the host, not to the extensions"
+                    + " (rerun on a fresh worker; see " + InfrastructureFailure.FILE_NAME + ")");
+        }
         out.println("findings: " + result.findings().size() + (result.findings().isEmpty() ? "" : " (unexpected outcomes; see the report)"));
         out.println("report: " + dir.resolve(ContainmentReport.INDEX_HTML));
     }
@@ -218,10 +273,10 @@ final class CampaignCommand implements Callable<Integer> {
         }
     }
 
-    /** Points {@code reports/latest} at {@code dir} when it lives under {@code reports/}. */
+    /** Points {@code testbed-out/latest} at {@code dir} when it lives under {@code testbed-out/}. */
     static void linkLatest(Path dir) {
         Path parent = dir.toAbsolutePath().normalize().getParent();
-        if (parent == null || !parent.equals(REPORTS.toAbsolutePath().normalize())) {
+        if (parent == null || !parent.equals(OUTPUT.toAbsolutePath().normalize())) {
             return;
         }
         Path link = parent.resolve(LATEST);

@@ -24,6 +24,7 @@ import testbed.corpus.CorpusEntry;
 import testbed.corpus.CorpusException;
 import testbed.corpus.program.Reproducer;
 import testbed.faults.Campaign;
+import testbed.faults.InfrastructureFailure;
 import testbed.faults.TrialId;
 import testbed.faults.TrialRecord;
 
@@ -60,8 +61,17 @@ final class CorpusCommand {
                 trials.add(new TrialId(e.name(), "none", mode, 0));
             }
         }
-        Path scratch = Files.createTempDirectory("testbed-corpus-check");
-        Campaign.Result result = Campaign.of(trials, corpus, scratch, workerJvm, workers).run(p -> { });
+        Path scratch = Modes.scratch("testbed-corpus-check");
+        Campaign.Result result;
+        try {
+            result = Campaign.of(trials, corpus, scratch, workerJvm, workers).run(p -> { });
+        } finally {
+            Modes.deleteTree(scratch);
+        }
+        Map<String, String> lost = new LinkedHashMap<>();
+        for (InfrastructureFailure f : result.infrastructure()) {
+            lost.put(f.id(), f.reason());
+        }
         Map<String, Map<String, TrialRecord>> table = new LinkedHashMap<>();
         for (CorpusEntry e : corpus.entries()) {
             table.put(e.name(), new LinkedHashMap<>());
@@ -81,8 +91,9 @@ final class CorpusCommand {
             for (String mode : modes) {
                 TrialRecord r = row.getValue().get(mode);
                 String cell;
+                String id = new TrialId(row.getKey(), "none", mode, 0).toString();
                 if (r == null) {
-                    cell = "(not run)";
+                    cell = lost.containsKey(id) ? "(lost: host)" : "(not run)";
                     mismatches++;
                 } else if (r.unexpected()) {
                     cell = r.outcome() + " != " + r.expected();
@@ -96,6 +107,7 @@ final class CorpusCommand {
         }
         out.println(corpus.entries().size() + " entries x " + modes.size() + " modes: " + mismatches + " mismatch"
                 + (mismatches == 1 ? "" : "es"));
+        lost.forEach((id, why) -> out.println("lost to the host: " + id + ": " + why));
         return mismatches;
     }
 
@@ -106,7 +118,7 @@ final class CorpusCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--corpus", defaultValue = "bundled", paramLabel = "LOCATION", description = "Which corpus (default: bundled).")
+        @Option(names = "--corpus", defaultValue = Corpus.BUNDLED, paramLabel = "LOCATION", description = "Which corpus (default: bundled).")
         String corpus;
 
         @Option(names = "--modes", split = ",", paramLabel = "MODE",
@@ -159,7 +171,15 @@ final class CorpusCommand {
             if (!Files.isRegularFile(source) || !(source.toString().endsWith(".java") || reproducer)) {
                 throw new Testbed.UserError("not a readable .java or " + Reproducer.EXTENSION + " file: " + source);
             }
-            Path classes = Files.createTempDirectory("testbed-corpus-add");
+            Path classes = Modes.scratch("testbed-corpus-add");
+            try {
+                return add(out, reproducer, classes);
+            } finally {
+                Modes.deleteTree(classes);
+            }
+        }
+
+        private int add(PrintWriter out, boolean reproducer, Path classes) throws IOException {
             if (reproducer) {
                 // A reproducer is its own source: the corpus compiles it when it scans the directory.
                 Files.copy(source, classes.resolve(source.getFileName()));

@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import testbed.corpus.Corpus;
 import testbed.corpus.Outcome;
 import testbed.corpus.program.ProgramText;
 import testbed.faults.CampaignSettings;
@@ -82,7 +83,7 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--no-shrink", description = "Keep findings as found instead of shrinking them.")
     boolean noShrink;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: reports/fuzz-<timestamp>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: testbed-out/fuzz-<timestamp>).")
     Path out;
 
     @Option(names = "--replay", paramLabel = "SEED", description = "Regenerate the program of this program seed, check it, and print what every mode did.")
@@ -107,16 +108,17 @@ final class FuzzCommand implements Callable<Integer> {
         FuzzSettings settings = new FuzzSettings(seed, programs, limit, checked, threads, maxOps, !noShrink);
         PrintWriter stdout = spec.commandLine().getOut();
         Path dir = out != null ? out
-                : CampaignCommand.REPORTS.resolve("fuzz-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                : CampaignCommand.OUTPUT.resolve("fuzz-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
         CampaignCommand.linkLatest(dir);
         stdout.println("fuzz: generated programs, unprotected and in " + checked + ", "
                 + (programs > 0 ? programs + " programs" : "for " + Progress.human(limit)) + ", " + threads + " threads, seed " + seed
                 + " -> " + dir);
-        Fuzzer fuzzer = new Fuzzer(settings, dir, null);
-        StopOnSignal.install(fuzzer::stop);
+        Fuzzer fuzzer = new Fuzzer(settings, dir, null)
+                .launcher(Launcher.provenance(Launcher.arguments(spec), Corpus.BUNDLED, "none: generated programs").launcher());
         Fuzzer.Result result;
         try (Progress progress = new Progress(stdout, "programs", programs)) {
+            StopOnSignal.install(fuzzer::stop); // after the progress bar, whose terminal library resets Ctrl-C
             result = fuzzer.run(progress::update);
         }
         CampaignSettings asCampaign = new CampaignSettings("generated programs (seed " + seed + ")",
@@ -127,7 +129,7 @@ final class FuzzCommand implements Callable<Integer> {
                     .findFirst().orElse(Fuzzer.records(f.first()).get(0));
             findings.add(new Finding(f.failure().signature(), withReplay(first, f), (int) Math.min(Integer.MAX_VALUE, f.count()), f.folder()));
         }
-        Provenance provenance = Launcher.provenance(Launcher.arguments(spec), "bundled", "none: generated programs");
+        Provenance provenance = Launcher.provenance(Launcher.arguments(spec), Corpus.BUNDLED, "none: generated programs");
         // The trial log too, so that two fuzz runs compare trial by trial (testbed compare).
         Files.deleteIfExists(dir.resolve(TrialLog.FILE_NAME));
         try (TrialLog log = TrialLog.appendTo(dir.resolve(TrialLog.FILE_NAME))) {

@@ -52,7 +52,7 @@ final class Launcher {
 
     /** A corpus location a replay can use from any directory: {@code bundled}, or an absolute path. */
     static String absolute(String corpusLocation) {
-        return corpusLocation.equals("bundled") ? corpusLocation : Path.of(corpusLocation).toAbsolutePath().normalize().toString();
+        return corpusLocation.equals(Corpus.BUNDLED) ? corpusLocation : Path.of(corpusLocation).toAbsolutePath().normalize().toString();
     }
 
     private static Path codeLocation() {

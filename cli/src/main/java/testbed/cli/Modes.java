@@ -1,8 +1,13 @@
 package testbed.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import testbed.corpus.Corpus;
 import testbed.corpus.CorpusException;
 import testbed.faults.Fault;
@@ -29,13 +34,18 @@ final class Modes {
     private Modes() {
     }
 
+    /** Protection modes by name, each once, in the order first named; all of them for none. */
     static List<String> modes(List<String> names) {
         List<String> out = new ArrayList<>();
         for (String n : names.isEmpty() ? all() : names) {
+            String mode;
             try {
-                out.add(ProtectionMode.valueOf(n.trim()).name());
+                mode = ProtectionMode.valueOf(n.trim()).name();
             } catch (IllegalArgumentException e) {
                 throw new Testbed.UserError("unknown protection mode '" + n + "' (known: " + String.join(", ", all()) + ")");
+            }
+            if (!out.contains(mode)) {
+                out.add(mode); // a mode named twice runs once: the plan stays balanced and every trial distinct
             }
         }
         return out;
@@ -71,6 +81,7 @@ final class Modes {
         return out;
     }
 
+    /** Fault kinds by name, each once, in the order first named; {@code none} and every kind for none. */
     static List<String> faults(List<String> names) {
         List<String> out = new ArrayList<>();
         if (names.isEmpty()) {
@@ -81,25 +92,45 @@ final class Modes {
             return out;
         }
         for (String n : names) {
+            String fault;
             try {
-                out.add(Faults.byName(n.trim()).name());
+                fault = Faults.byName(n.trim()).name();
             } catch (IllegalArgumentException e) {
                 throw new Testbed.UserError(e.getMessage());
+            }
+            if (!out.contains(fault)) {
+                out.add(fault);
             }
         }
         return out;
     }
 
+    /**
+     * A temporary directory for a command's own scratch work (a replay's campaign, a compiled
+     * candidate entry), which {@link #deleteTree} removes when the command is done.
+     */
+    static Path scratch(String prefix) throws IOException {
+        return Files.createTempDirectory(prefix);
+    }
+
+    /** Removes a scratch directory and everything in it; what cannot be removed is left. */
+    static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // an open file on a platform that forbids removing it: the OS's temp cleanup takes it
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // the directory is already gone
+        }
+    }
+
     static Corpus corpus(String location) {
         try {
-            if (location.equals("bundled")) {
-                return Corpus.bundled();
-            }
-            java.nio.file.Path path = java.nio.file.Path.of(location);
-            if (!java.nio.file.Files.exists(path)) {
-                throw new Testbed.UserError("no such corpus: " + location + " (give 'bundled', a directory of .class files, or a jar)");
-            }
-            Corpus corpus = location.endsWith(".jar") ? Corpus.fromJar(path) : Corpus.fromDirectory(path);
+            Corpus corpus = Corpus.open(location);
             if (corpus.entries().isEmpty()) {
                 throw new Testbed.UserError("no corpus entries in " + location
                         + (corpus.defects().isEmpty() ? "" : ": " + corpus.defects().get(0)));

@@ -3,6 +3,7 @@ package testbed.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -20,14 +21,17 @@ final class Progress implements AutoCloseable {
     private final String task;
     private final ProgressBar bar;
     private long lastLine = System.nanoTime();
-    private Campaign.Progress last;
+    private volatile Campaign.Progress last;
 
     Progress(PrintWriter out, String task, long total) {
         this.out = out;
         this.task = task;
         this.bar = System.console() != null
                 ? new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(total, 0)).setStyle(ProgressBarStyle.ASCII)
-                        .setUpdateIntervalMillis(250).continuousUpdate().build()
+                        .setUpdateIntervalMillis(250).continuousUpdate()
+                        // the campaign's own estimate, which leaves out the workers' start-up
+                        .setEtaFunction(state -> Optional.ofNullable(last == null ? null : last.remaining()))
+                        .build()
                 : null;
     }
 
@@ -73,7 +77,11 @@ final class Progress implements AutoCloseable {
                         p.protectedEscapeBound());
     }
 
+    /** A duration as {@code 1m05s} or {@code 42s}; {@code ?} for one not known yet. */
     static String human(Duration d) {
+        if (d == null) {
+            return "?";
+        }
         long s = d.toSeconds();
         return s >= 60 ? (s / 60) + "m" + String.format("%02d", s % 60) + "s" : s + "s";
     }

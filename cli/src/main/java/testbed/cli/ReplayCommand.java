@@ -2,7 +2,6 @@ package testbed.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,7 +28,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "The trial id.")
     String id;
 
-    @Option(names = "--corpus", defaultValue = "bundled", paramLabel = "LOCATION", description = "Where the entry lives (default: bundled).")
+    @Option(names = "--corpus", defaultValue = Corpus.BUNDLED, paramLabel = "LOCATION", description = "Where the entry lives (default: bundled).")
     String corpus;
 
     @Mixin
@@ -47,8 +46,17 @@ final class ReplayCommand implements Callable<Integer> {
         CorpusCommand.requireEntry(entries, trial.entry());
         Modes.faults(List.of(trial.fault()));
         Modes.modes(List.of(trial.mode()), techniques.protections());
-        Path scratch = Files.createTempDirectory("testbed-replay");
-        Campaign.Result result = Campaign.of(List.of(trial), entries, scratch, techniques.workerJvm(), 1).run(p -> { });
+        Path scratch = Modes.scratch("testbed-replay");
+        Campaign.Result result;
+        try {
+            result = Campaign.of(List.of(trial), entries, scratch, techniques.workerJvm(), 1).run(p -> { });
+        } finally {
+            Modes.deleteTree(scratch);
+        }
+        if (result.records().isEmpty()) {
+            throw new Testbed.UserError("the trial was not run: " + (result.infrastructure().isEmpty() ? "interrupted"
+                    : "its worker was lost to the host on every attempt (" + result.infrastructure().get(result.infrastructure().size() - 1).reason() + ")"));
+        }
         TrialRecord r = result.records().get(0);
         PrintWriter out = spec.commandLine().getOut();
         out.println("trial     " + r.id());

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * {@code testbed}: run fuzz campaigns against the simulated kernel, replay their findings, and
  * check or extend the corpus of malicious extensions.
  *
- * <p>Exit codes: 0 success; 1 unexpected outcomes found; 2 bad usage or unreadable input;
+ * <p>Exit codes: 0 success; 1 unexpected outcomes found; 2 bad usage, unreadable input or an output the environment refuses;
  * 3 internal error; 130 interrupted (results so far are kept; resume with {@code --resume}).
  */
 @Command(name = "testbed", mixinStandardHelpOptions = true, version = "testbed 0.1.0",
@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {CampaignCommand.class, FuzzCommand.class, ReplayCommand.class, CompareCommand.class, TechniquesCommand.class, CorpusCommand.class, BenchCommand.class, BpfCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:unexpected outcomes found (see the report's findings)",
-                "2:bad usage or unreadable input", "3:internal error",
+                "2:bad usage, unreadable input, or an output the environment refuses (full disk, trials lost to the host)", "3:internal error",
                 "130:interrupted (finished trials are kept; continue with --resume DIR)"})
 public final class Testbed {
     static final int UNEXPECTED = 1;

@@ -1,17 +1,11 @@
 package testbed.corpus;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,9 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 import testbed.corpus.program.MalformedProgramException;
@@ -57,6 +49,9 @@ public final class Corpus {
     /** The package under which bundled entries live, one sub-package per {@link Family#directory()}. */
     public static final String ENTRIES_PACKAGE = "testbed.corpus.entries";
 
+    /** The command-line name of the corpus bundled with this module. */
+    public static final String BUNDLED = "bundled";
+
     /**
      * The resource directory of bundled reproducers, next to the entries' classes (in the sources,
      * under {@code src/main/resources}).
@@ -87,21 +82,31 @@ public final class Corpus {
      * @throws CorpusException if that location cannot be found or read
      */
     public static Corpus bundled() {
-        CodeSource code = Corpus.class.getProtectionDomain().getCodeSource();
-        if (code == null || code.getLocation() == null) {
-            throw new CorpusException(CorpusException.Kind.UNREADABLE,
-                    "cannot locate the bundled corpus: " + Corpus.class.getName() + " has no code source");
-        }
-        Path location;
+        ClassPathRoot root;
         try {
-            location = Path.of(code.getLocation().toURI());
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new CorpusException(CorpusException.Kind.UNREADABLE,
-                    "cannot locate the bundled corpus at " + code.getLocation() + ": " + e.getMessage(), e);
+            root = ClassPathRoot.of(Corpus.class);
+        } catch (IllegalStateException e) {
+            throw new CorpusException(CorpusException.Kind.UNREADABLE, "cannot locate the bundled corpus: " + e.getMessage(), e);
         }
-        return Files.isDirectory(location)
-                ? scanDirectory(location, ENTRIES_PREFIX, REPRODUCERS_PREFIX)
-                : scanJar(location, ENTRIES_PREFIX, REPRODUCERS_PREFIX);
+        return scan(root, ENTRIES_PREFIX, REPRODUCERS_PREFIX);
+    }
+
+    /**
+     * The corpus a command line names: {@value #BUNDLED}, a jar (a name ending in {@code .jar}),
+     * or a directory.
+     *
+     * @throws CorpusException if there is nothing at that location or it cannot be read
+     */
+    public static Corpus open(String location) {
+        if (location.equals(BUNDLED)) {
+            return bundled();
+        }
+        Path path = Path.of(location);
+        if (!Files.exists(path)) {
+            throw new CorpusException(CorpusException.Kind.UNREADABLE,
+                    "no such corpus: " + location + " (give '" + BUNDLED + "', a directory of .class files, or a jar)");
+        }
+        return location.endsWith(".jar") ? fromJar(path) : fromDirectory(path);
     }
 
     /**
@@ -109,25 +114,29 @@ public final class Corpus {
      * under {@code directory}, recursively; the directory is a class-path root (packages are
      * sub-directories).
      *
-     * @throws CorpusException if the directory or a file in it cannot be read, or a class file cannot be parsed
+     * <p>A class file that cannot be parsed is a defect ({@link EntryDefect.Kind#UNREADABLE}), not a failure of the whole directory.
+     *
+     * @throws CorpusException if the directory or a file in it cannot be read
      */
     public static Corpus fromDirectory(Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new CorpusException(CorpusException.Kind.UNREADABLE, "not a directory: " + directory);
         }
-        return scanDirectory(directory, "", "");
+        return scan(ClassPathRoot.at(directory), "", "");
     }
 
     /**
      * The entries among the class files and {@code .program} reproducers in a jar.
      *
-     * @throws CorpusException if the jar or a file in it cannot be read, or a class file cannot be parsed
+     * <p>A class file that cannot be parsed is a defect, as in a directory.
+     *
+     * @throws CorpusException if the jar or a file in it cannot be read
      */
     public static Corpus fromJar(Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new CorpusException(CorpusException.Kind.UNREADABLE, "no such jar file: " + jar);
         }
-        return scanJar(jar, "", "");
+        return scan(ClassPathRoot.at(jar), "", "");
     }
 
     /** Where the entries were found: a directory or a jar. */
@@ -184,68 +193,23 @@ public final class Corpus {
 
     // ---- scanning ----
 
-    private static Corpus scanDirectory(Path root, String classPrefix, String reproducerPrefix) {
+    private static Corpus scan(ClassPathRoot root, String classPrefix, String reproducerPrefix) {
         Map<String, CorpusEntry> entries = new TreeMap<>();
         List<EntryDefect> defects = new ArrayList<>();
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(p -> (p.toString().endsWith(".class") || p.toString().endsWith(Reproducer.EXTENSION))
-                            && Files.isRegularFile(p))
-                    .sorted(Comparator.comparing(Path::toString))
-                    .toList();
-        } catch (IOException | UncheckedIOException e) {
-            throw new CorpusException(CorpusException.Kind.UNREADABLE, "cannot list " + root + ": " + e.getMessage(), e);
-        }
-        for (Path file : files) {
-            String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-            boolean reproducer = isReproducer(relative, reproducerPrefix);
-            if (!reproducer && !relevant(relative, classPrefix)) {
-                continue;
-            }
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(file);
-            } catch (IOException e) {
-                throw new CorpusException(CorpusException.Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage(), e);
-            }
-            if (reproducer) {
-                compile(bytes, relative, file.toString(), entries, defects);
-            } else {
-                classify(bytes, file.toString(), entries, defects);
-            }
-        }
-        return new Corpus(root.toString(), entries, defects);
-    }
-
-    private static Corpus scanJar(Path jar, String classPrefix, String reproducerPrefix) {
-        Map<String, CorpusEntry> entries = new TreeMap<>();
-        List<EntryDefect> defects = new ArrayList<>();
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
-            List<ZipEntry> files = new ArrayList<>();
-            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-                ZipEntry z = e.nextElement();
-                if (!z.isDirectory() && (relevant(z.getName(), classPrefix) || isReproducer(z.getName(), reproducerPrefix))) {
-                    files.add(z);
-                }
-            }
-            files.sort(Comparator.comparing(ZipEntry::getName));
-            for (ZipEntry z : files) {
-                byte[] bytes;
-                try (InputStream in = zip.getInputStream(z)) {
-                    bytes = in.readAllBytes();
-                }
-                if (isReproducer(z.getName(), reproducerPrefix)) {
-                    compile(bytes, z.getName(), jar + "!/" + z.getName(), entries, defects);
+        try {
+            root.scan(name -> relevant(name, classPrefix) || isReproducer(name, reproducerPrefix), (name, source, bytes) -> {
+                if (isReproducer(name, reproducerPrefix)) {
+                    compile(bytes, name, source, entries, defects);
                 } else {
-                    classify(bytes, jar + "!/" + z.getName(), entries, defects);
+                    classify(bytes, source, entries, defects);
                 }
-            }
+            });
         } catch (ZipException e) {
-            throw new CorpusException(CorpusException.Kind.UNREADABLE, jar + " is not a jar: " + e.getMessage(), e);
+            throw new CorpusException(CorpusException.Kind.UNREADABLE, root.path() + " is not a jar: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new CorpusException(CorpusException.Kind.UNREADABLE, "cannot read " + jar + ": " + e.getMessage(), e);
+            throw new CorpusException(CorpusException.Kind.UNREADABLE, "cannot read " + root.path() + ": " + e.getMessage(), e);
         }
-        return new Corpus(jar.toString(), entries, defects);
+        return new Corpus(root.path().toString(), entries, defects);
     }
 
     private static boolean isReproducer(String path, String prefix) {
@@ -297,7 +261,10 @@ public final class Corpus {
         try {
             facts = ClassFacts.read(bytes);
         } catch (RuntimeException e) {
-            throw new CorpusException(CorpusException.Kind.UNREADABLE, source + " is not a valid class file: " + e, e);
+            // One bad file (a newer class-file version, a torn copy) costs that entry, not the corpus.
+            defects.add(new EntryDefect(classNameOf(source), source, EntryDefect.Kind.UNREADABLE,
+                    "not a class file this tool can read: " + e));
+            return;
         }
         boolean mustBeEntry = facts.internalName.startsWith(ENTRIES_PREFIX);
         List<Class<?>> hooks = new ArrayList<>();
@@ -370,6 +337,13 @@ public final class Corpus {
         }
         entries.put(name, new CorpusEntry(name, family, m.threat, m.reference, className, hooks.get(0),
                 expectations, otherwise, bytes, source));
+    }
+
+    /** The class a file of that name would hold, for a file that cannot be read: its path, dotted, without {@code .class}. */
+    private static String classNameOf(String source) {
+        String path = source.substring(source.lastIndexOf('!') + 1).replace('\\', '/');
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        return file.endsWith(".class") ? file.substring(0, file.length() - ".class".length()) : file;
     }
 
     /** Why the class cannot be an extension, or {@code null} if its shape is right. */

@@ -25,7 +25,9 @@ public record EntryDefect(String className, String source, Kind kind, String det
         /** Another class already has this entry name. */
         DUPLICATE_NAME,
         /** A reproducer file whose header or program is malformed, or whose program is not named after the file. */
-        MALFORMED_REPRODUCER
+        MALFORMED_REPRODUCER,
+        /** A file that is not a class file this tool can parse (a newer class-file version, a truncated file). */
+        UNREADABLE
     }
 
     /** One line: {@code class (source): kind: detail}. */

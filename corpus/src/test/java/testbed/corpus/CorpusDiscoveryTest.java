@@ -226,10 +226,32 @@ class CorpusDiscoveryTest {
 
         Path notAJar = Files.writeString(temp.resolve("notes.jar"), "not a zip file");
         assertUnreadable(() -> Corpus.fromJar(notAJar), "is not a jar");
+    }
 
-        Path broken = Files.createDirectories(temp.resolve("broken/testbed/corpus/entries/memory")).resolve("Broken.class");
-        Files.write(broken, new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0});
-        assertUnreadable(() -> Corpus.fromDirectory(temp.resolve("broken")), "Broken.class is not a valid class file");
+    /**
+     * One class file the tool cannot parse (a class-file version newer than it knows, a truncated
+     * file) is a defect of that entry; the directory's other entries are still there.
+     */
+    @Test
+    void anUnreadableClassRejectsThatEntryAlone(@TempDir Path temp) throws IOException {
+        CorpusEntry good = BUNDLED.entry("memory/WildStoreFrameTable");
+        Path memory = Files.createDirectories(temp.resolve("testbed/corpus/entries/memory"));
+        Files.write(memory.resolve("WildStoreFrameTable.class"), good.classBytes());
+        byte[] future = BUNDLED.entry("benign/EchoPacketFilter").classBytes().clone();
+        future[6] = 0;
+        future[7] = 99; // class-file major version 99: no JDK this tool knows
+        Files.write(Files.createDirectories(temp.resolve("testbed/corpus/entries/benign")).resolve("EchoPacketFilter.class"), future);
+        Files.write(memory.resolve("Broken.class"), new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0});
+
+        Corpus corpus = Corpus.fromDirectory(temp);
+
+        assertThat(names(corpus)).containsExactly("memory/WildStoreFrameTable");
+        assertThat(corpus.defects()).extracting(EntryDefect::className).containsExactly("EchoPacketFilter", "Broken");
+        assertThat(corpus.defects()).allSatisfy(d -> {
+            assertThat(d.kind()).isEqualTo(EntryDefect.Kind.UNREADABLE);
+            assertThat(d.toString()).doesNotContain("\n");
+        });
+        assertThat(corpus.defects().get(0).detail()).contains("99");
     }
 
     private static void assertUnreadable(ThrowingCallable call, String detail) {

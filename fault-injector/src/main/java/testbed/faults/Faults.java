@@ -4,22 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
+import testbed.corpus.ClassPathRoot;
 
 /**
  * Every fault kind, found by scanning the classes of the {@value #MUTATION_PACKAGE} and
@@ -101,10 +93,17 @@ public final class Faults {
         static final Map<String, Fault> BY_NAME = byName(ALL);
 
         private static List<Fault> scan() {
-            Path location = location();
+            ClassPathRoot root = ClassPathRoot.of(Faults.class);
             List<String> classNames = new ArrayList<>();
             for (String pkg : List.of(MUTATION_PACKAGE, ENVIRONMENT_PACKAGE)) {
-                classNames.addAll(Files.isDirectory(location) ? inDirectory(location, pkg) : inJar(location, pkg));
+                String prefix = pkg.replace('.', '/') + '/';
+                try {
+                    for (String file : root.names(name -> name.startsWith(prefix) && isTopLevelClassFile(name.substring(prefix.length())))) {
+                        classNames.add(file.substring(0, file.length() - ".class".length()).replace('/', '.'));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot list the fault kinds in " + root.path(), e);
+                }
             }
             List<Fault> kinds = new ArrayList<>();
             for (String className : classNames) {
@@ -132,52 +131,6 @@ public final class Faults {
                 }
             }
             return Collections.unmodifiableMap(map);
-        }
-
-        /** The class directory or jar this class was loaded from. */
-        private static Path location() {
-            CodeSource code = Faults.class.getProtectionDomain().getCodeSource();
-            if (code == null || code.getLocation() == null) {
-                throw new IllegalStateException("cannot find the fault kinds: " + Faults.class.getName() + " has no code source");
-            }
-            try {
-                return Path.of(code.getLocation().toURI());
-            } catch (URISyntaxException | IllegalArgumentException e) {
-                throw new IllegalStateException("cannot find the fault kinds at " + code.getLocation() + ": " + e.getMessage(), e);
-            }
-        }
-
-        private static List<String> inDirectory(Path root, String pkg) {
-            Path dir = root.resolve(pkg.replace('.', '/'));
-            if (!Files.isDirectory(dir)) {
-                return List.of();
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                return files.map(p -> p.getFileName().toString())
-                        .filter(Registry::isTopLevelClassFile)
-                        .map(f -> pkg + "." + f.substring(0, f.length() - ".class".length()))
-                        .sorted()
-                        .collect(Collectors.toList());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list the fault kinds in " + dir, e);
-            }
-        }
-
-        private static List<String> inJar(Path jar, String pkg) {
-            String prefix = pkg.replace('.', '/') + '/';
-            List<String> names = new ArrayList<>();
-            try (ZipFile zip = new ZipFile(jar.toFile())) {
-                for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements();) {
-                    String entry = e.nextElement().getName();
-                    if (entry.startsWith(prefix) && isTopLevelClassFile(entry.substring(prefix.length()))) {
-                        names.add(entry.substring(0, entry.length() - ".class".length()).replace('/', '.'));
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list the fault kinds in " + jar, e);
-            }
-            Collections.sort(names);
-            return names;
         }
 
         private static boolean isTopLevelClassFile(String fileName) {

@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
@@ -43,14 +42,18 @@ public final class Worker {
 
     /** {@code args[0]}: the corpus location ({@code bundled}, a directory or a jar). */
     public static void main(String[] args) throws Exception {
-        // Ctrl-C reaches the whole terminal process group; only the supervisor decides to stop
-        // workers, or a worker's death would be taken for a crash of its trial.
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+        // Ctrl-C reaches the whole terminal process group, and timeout(1) and batch schedulers
+        // signal the whole group too; only the supervisor decides to stop workers, or a worker's
+        // death would be taken for a crash of its trial. A worker whose supervisor is gone sees its
+        // input end and exits.
+        for (String signal : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), sun.misc.SignalHandler.SIG_IGN);
+        }
         OutputStream protocol = new FileOutputStream(FileDescriptor.out);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         System.setOut(quiet);
         System.setErr(quiet);
-        Corpus corpus = CorpusLocation.open(args.length == 0 ? CorpusLocation.BUNDLED : args[0]);
+        Corpus corpus = Corpus.open(args.length == 0 ? Corpus.BUNDLED : args[0]);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         // Plug-in techniques come from the jars the supervisor named (Protections.JARS_PROPERTY).
         try (TrialRunner runner = new TrialRunner(corpus, Protections.fromSystemProperty())) {
@@ -191,21 +194,5 @@ public final class Worker {
     private static void write(OutputStream out, String line) throws java.io.IOException {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    /** Where a corpus comes from, as the command line names it. */
-    static final class CorpusLocation {
-        static final String BUNDLED = "bundled";
-
-        private CorpusLocation() {
-        }
-
-        static Corpus open(String location) {
-            if (location.equals(BUNDLED)) {
-                return Corpus.bundled();
-            }
-            Path path = Path.of(location);
-            return location.endsWith(".jar") ? Corpus.fromJar(path) : Corpus.fromDirectory(path);
-        }
     }
 }

@@ -57,6 +57,36 @@ class TrialLogTest {
         assertThat(line.get("outcome").asText()).isEqualTo("ESCAPED");
     }
 
+    /**
+     * A hostile trial (an exception message of tens of megabytes, sixteen thousand violations, a
+     * trap site named by the extension) still gives a record small enough to pass between
+     * processes and read back, and the record says how much was cut.
+     */
+    @Test
+    void aHostileTrialsRecordIsBoundedAndCountsWhatWasCut() throws Exception {
+        String[] violations = new String[16_347];
+        for (int i = 0; i < violations.length; i++) {
+            violations[i] = "WILD_STORE HEAP @0x" + Integer.toHexString(i * 8) + " domain 2: " + "x".repeat(i == 0 ? 5_000 : 100);
+        }
+        String message = "\uD83D\uDCA5".repeat(15_000_000); // 30 M chars of surrogate pairs: a cut must not split one
+        TrialRecord hostile = SampleTrials.trial("memory/Hostile", "none", "none", "SFI_MASK", 3, Outcome.CONTAINED, Outcome.CONTAINED,
+                message, violations);
+        append(List.of(hostile));
+
+        String line = Files.readAllLines(log()).get(0);
+        assertThat(line.length()).as("record length").isLessThan(200_000);
+        JsonNode json = new ObjectMapper().readTree(line);
+        assertThat(json.get("violations").size()).isEqualTo(TrialRecord.MAX_VIOLATIONS);
+        assertThat(json.get("violationsCut").asLong()).isEqualTo(violations.length - TrialRecord.MAX_VIOLATIONS);
+        assertThat(json.get("charactersCut").asLong()).isGreaterThan(message.length() - TrialRecord.MAX_DETAIL);
+        assertThat(json.get("detail").asText()).endsWith(TrialRecord.CUT_MARK).startsWith("\uD83D\uDCA5");
+        assertThat(json.get("violations").get(0).asText()).hasSizeLessThanOrEqualTo(TrialRecord.MAX_VIOLATION);
+        TrialRecord read = TrialLog.read(log()).get(0);
+        assertThat(read).as("cutting a bounded record changes nothing").isEqualTo(hostile);
+        assertThat(read.detail().chars().filter(c -> Character.isHighSurrogate((char) c)).count())
+                .isEqualTo(read.detail().chars().filter(c -> Character.isLowSurrogate((char) c)).count());
+    }
+
     @Test
     void eachRecordIsOnDiskAsSoonAsItIsAppended() throws Exception {
         List<TrialRecord> records = SampleTrials.some();

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Properties;
 import testbed.corpus.Corpus;
 import testbed.corpus.CorpusEntry;
+import testbed.faults.TrialRecord;
 
 /**
  * Where a campaign's figures came from, so that a table in a paper can be traced back and rerun:
@@ -140,5 +141,13 @@ public record Provenance(
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " beside " + Provenance.class.getName(), e);
         }
+    }
+
+    /**
+     * The command that replays {@code trial} from any directory: this run's launcher, the corpus
+     * when it is not the bundled one, the id quoted for a shell where it needs it.
+     */
+    public String replayCommand(TrialRecord trial) {
+        return Escape.replayCommand(trial, this);
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ import testbed.corpus.program.Program;
 import testbed.corpus.program.ProgramText;
 import testbed.corpus.program.Reproducer;
 import testbed.faults.Campaign;
+import testbed.faults.FindingFolder;
 import testbed.faults.TrialRecord;
 import testbed.sandbox.Protection;
 import testbed.sfi.ProtectionMode;
@@ -37,8 +37,6 @@ import testbed.sfi.ProtectionMode;
 public final class Fuzzer {
     /** The fault name generated programs are recorded under, so reports and replays can tell them from corpus trials. */
     public static final String GENERATED = "generated";
-    /** The folder under the output directory where findings go. */
-    public static final String FINDINGS = "findings";
     /** The entry name runs that broke no property share in the report. */
     static final String PASSING_ENTRY = GENERATED + "/programs";
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -48,6 +46,8 @@ public final class Fuzzer {
     private final Path out;
     private final ProgramTrials.SandboxFactory sandboxes;
     private volatile boolean stopping;
+    private volatile String launcher = LOCAL_LAUNCHER;
+    private static final String LOCAL_LAUNCHER = "./testbed";
 
     /**
      * @param out where findings are written, or {@code null} to write nothing
@@ -62,6 +62,16 @@ public final class Fuzzer {
     /** What a run ends with. */
     public record Result(long programs, List<TrialRecord> records, List<FuzzFinding> findings, GenerationStats stats,
             Map<Property, Long> failures, Map<String, Long> nanosByPhase, Duration elapsed, boolean interrupted) {
+    }
+
+    /**
+     * Sets the command that starts the tool, as a shell would take it (by default {@code ./testbed},
+     * which works only from a checkout's root), for the commands a finding's
+     * {@value FindingFolder#REPLAY} names; with an absolute one they run from any directory.
+     */
+    public Fuzzer launcher(String command) {
+        this.launcher = command;
+        return this;
     }
 
     /** Asks a running {@link #run} to stop after the programs in progress; safe from any thread. */
@@ -294,8 +304,7 @@ public final class Fuzzer {
                 last = kept[0];
             }
             Reproducer reproducer = reproducer(shrunk, failure, last, verdict.seed());
-            String folder = FINDINGS + "/" + failure.property().name().toLowerCase(Locale.ROOT).replace('_', '-') + "-"
-                    + String.format("%08x", failure.signature().hashCode());
+            String folder = FindingFolder.relative(failure.property().name().replace('_', '-'), failure.signature());
             String replay = replayCommand(verdict.seed(), settings);
             FuzzFinding finding = new FuzzFinding(failure, verdict, 1, shrunk, tests, reproducer, folder, replay);
             if (out != null) {
@@ -371,31 +380,38 @@ public final class Fuzzer {
     }
 
     private void write(FuzzFinding f) {
-        Path dir = out.resolve(f.folder());
+        FindingFolder folder = FindingFolder.create(out, f.folder());
+        Path dir = folder.path();
+        Map<String, Object> verdict = new LinkedHashMap<>();
+        verdict.put("property", f.failure().property());
+        verdict.put("mode", f.failure().mode());
+        verdict.put("detail", f.failure().detail());
+        verdict.put("signature", f.failure().signature());
+        verdict.put("seed", f.first().seed());
+        verdict.put("originalOperations", f.first().program().size());
+        verdict.put("shrunkOperations", f.shrunk().size());
+        verdict.put("shrinkTests", f.shrinkTests());
+        verdict.put("runs", f.first().runs());
+        verdict.put("reference", f.first().reference());
+        String json;
         try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(f.reproducer().fileName()), f.reproducer().render());
-            Files.writeString(dir.resolve("original.txt"),
-                    ProgramText.print(f.first().program()));
-            Files.writeString(dir.resolve("seed.txt"), f.first().seed() + "\n");
-            Map<String, Object> verdict = new LinkedHashMap<>();
-            verdict.put("property", f.failure().property());
-            verdict.put("mode", f.failure().mode());
-            verdict.put("detail", f.failure().detail());
-            verdict.put("signature", f.failure().signature());
-            verdict.put("seed", f.first().seed());
-            verdict.put("originalOperations", f.first().program().size());
-            verdict.put("shrunkOperations", f.shrunk().size());
-            verdict.put("shrinkTests", f.shrinkTests());
-            verdict.put("runs", f.first().runs());
-            verdict.put("reference", f.first().reference());
-            Files.writeString(dir.resolve("verdict.json"), JSON.writeValueAsString(verdict) + "\n");
-            Files.writeString(dir.resolve("replay.txt"), f.replayCommand() + "\n"
-                    + "# the shrunk reproducer, as a corpus entry:\n./testbed corpus check --corpus " + dir + "\n"
-                    + "# keep it in the corpus:\n./testbed corpus add " + dir.resolve(f.reproducer().fileName()) + "\n");
+            json = JSON.writeValueAsString(verdict);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write finding " + dir + ": " + e.getMessage(), e);
         }
+        folder.write(f.reproducer().fileName(), f.reproducer().render())
+                .write(FindingFolder.ORIGINAL, ProgramText.print(f.first().program()))
+                .write(FindingFolder.SEED, f.first().seed() + "\n")
+                .write(FindingFolder.VERDICT, json + "\n")
+                .write(FindingFolder.REPLAY, launcher + f.replayCommand().substring(LOCAL_LAUNCHER.length()) + "\n"
+                        + "# the shrunk reproducer, as a corpus entry:\n" + launcher + " corpus check --corpus " + quoted(dir) + "\n"
+                        + "# keep it in the corpus:\n" + launcher + " corpus add " + quoted(dir.resolve(f.reproducer().fileName())) + "\n");
+    }
+
+    /** An absolute path as one shell word. */
+    private static String quoted(Path path) {
+        String p = path.toAbsolutePath().normalize().toString();
+        return p.matches("[A-Za-z0-9_./+=@%,-]+") ? p : "'" + p.replace("'", "'\\''") + "'";
     }
 
     /**

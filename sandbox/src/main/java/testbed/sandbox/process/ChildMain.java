@@ -105,6 +105,12 @@ public final class ChildMain {
 
     /** Serves the kernel on standard input and output until standard input ends. */
     public static void main(String[] args) {
+        // A signal to the campaign's process group (Ctrl-C, timeout(1)) is the campaign's to act on:
+        // a child dying of it would make its trial look like the extension's failure. The child
+        // ends when its standard input does.
+        for (String signal : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), sun.misc.SignalHandler.SIG_IGN);
+        }
         FileOutputStream protocol = new FileOutputStream(FileDescriptor.out);
         // Nothing but the protocol may reach file descriptor 1.
         System.setOut(System.err);
