@@ -36,7 +36,7 @@ import testbed.corpus.Outcome;
  * finding written as a folder. A worker that dies takes only its current trial with it (recorded
  * {@code CRASHED}); one that stops answering is killed (its trial {@code HUNG}); either is
  * replaced and the campaign goes on. Trials already in the log are skipped, which is how an
- * interrupted campaign resumes.
+ * interrupted campaign resumes. A sharded campaign runs only its shard's positions of the plan.
  */
 public final class Campaign {
     /** Trials sent to a worker ahead of its answers: enough to hide the pipe's latency. */
@@ -218,10 +218,10 @@ public final class Campaign {
                     long doneNow = records.size();
                     double elapsed = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
                     double rate = (doneNow - alreadyDone) / elapsed;
-                    long left = settings.trials() > 0 ? Math.max(0, settings.trials() - doneNow) : -1;
+                    long left = settings.trials() > 0 ? Math.max(0, settings.shardTrials() - doneNow) : -1;
                     Duration remaining = left >= 0 && rate > 0 ? Duration.ofMillis((long) (left / rate * 1000))
                             : deadline == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-                    progress.accept(new Progress(doneNow, settings.trials() > 0 ? settings.trials() : -1, rate,
+                    progress.accept(new Progress(doneNow, settings.trials() > 0 ? settings.shardTrials() : -1, rate,
                             new EnumMap<>(outcomes), unexpected[0], remaining, protectedCounts[0], protectedCounts[1]));
                 }
             };
@@ -290,6 +290,12 @@ public final class Campaign {
                 return retry.poll();
             }
             while (next < total) {
+                if (plan == null) {
+                    next = settings.shard().next(next, settings.modes().size());
+                    if (next >= total) {
+                        break;
+                    }
+                }
                 TrialId id = trial(next++);
                 // Positions of the cross product are distinct trials, so only those already logged
                 // need remembering; an explicit plan may name a trial twice.
@@ -440,7 +446,7 @@ public final class Campaign {
     }
 
     /** {@code <outcome>-<hash of the signature>}: stable across runs, one folder per finding. */
-    static String folderName(TrialRecord r) {
+    public static String folderName(TrialRecord r) {
         return r.outcome().name().toLowerCase(java.util.Locale.ROOT) + "-" + String.format("%08x", r.signature().hashCode());
     }
 
