@@ -1,7 +1,5 @@
 package testbed.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -27,6 +25,7 @@ import testbed.faults.CampaignLock;
 import testbed.faults.CampaignSettings;
 import testbed.faults.InfrastructureFailure;
 import testbed.faults.RateBound;
+import testbed.faults.Shard;
 import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
 import testbed.reports.ContainmentReport;
@@ -42,8 +41,12 @@ final class CampaignCommand implements Callable<Integer> {
     /** Where campaigns and fuzz runs go by default (in the working directory), and the name of the link to the newest. */
     static final Path OUTPUT = Path.of("testbed-out");
     static final String LATEST = "latest";
-    static final String SETTINGS_FILE = "campaign.json";
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** The index of a Kubernetes Indexed Job's pod. */
+    static final String K8S_INDEX = "JOB_COMPLETION_INDEX";
+    /** A Slurm array task's index, the array's size and its first index. */
+    static final String SLURM_ID = "SLURM_ARRAY_TASK_ID";
+    static final String SLURM_COUNT = "SLURM_ARRAY_TASK_COUNT";
+    static final String SLURM_MIN = "SLURM_ARRAY_TASK_MIN";
 
     @Spec
     CommandSpec spec;
@@ -82,11 +85,21 @@ final class CampaignCommand implements Callable<Integer> {
 
     /** Options that set what a campaign runs; a resumed campaign takes them from its directory instead. */
     private static final List<String> SETTINGS_OPTIONS = List.of("--corpus", "--modes", "--faults", "--trials", "--time", "--seed",
-            "--workers", "--out");
+            "--workers", "--out", "--shard", "--shards");
+
+    @Option(names = "--shard", paramLabel = "I/N", description = {"Run only shard I (0 to N-1) of the campaign cut into N, into DIR/shard-I-of-N under --out;",
+            "merge the shards' directories with 'testbed merge'. Without it, a Slurm array task (SLURM_ARRAY_TASK_ID and",
+            "SLURM_ARRAY_TASK_COUNT set) runs its shard of the array."})
+    String shard;
+
+    @Option(names = "--shards", paramLabel = "N", description = "Cut the campaign into N shards and run the one this job's index names "
+            + "(Kubernetes' JOB_COMPLETION_INDEX, else SLURM_ARRAY_TASK_ID).")
+    Integer shards;
 
     @Override
     public Integer call() throws IOException {
         Path dir;
+        Shard part = Shard.WHOLE;
         if (resume != null) {
             for (String option : SETTINGS_OPTIONS) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
@@ -96,10 +109,18 @@ final class CampaignCommand implements Callable<Integer> {
             }
             dir = resume;
         } else {
-            dir = out != null ? out : OUTPUT.resolve("campaign-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            part = shard(shard, shards, System.getenv());
+            if (part.isPart() && trials == 0) {
+                throw new Testbed.UserError("a sharded campaign needs --trials N: a plan cut only by --time has no fixed set of trials to share out");
+            }
+            if (part.isPart() && out == null) {
+                throw new Testbed.UserError("a sharded campaign needs --out DIR, the same for every shard (shard " + part + " writes DIR/" + part.folder() + ")");
+            }
+            Path base = out != null ? out : OUTPUT.resolve("campaign-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            dir = part.isPart() ? base.resolve(part.folder()) : base;
         }
         try {
-            return run(dir);
+            return run(dir, part);
         } catch (IOException | UncheckedIOException e) {
             Testbed.UserError user = OutputTrouble.of(e, dir, "./testbed campaign --resume");
             if (user == null) {
@@ -109,13 +130,14 @@ final class CampaignCommand implements Callable<Integer> {
         }
     }
 
-    private int run(Path dir) throws IOException {
+    private int run(Path dir, Shard part) throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
-        CampaignSettings settings;
-        Duration before = Duration.ZERO;
-        long recordedBefore = 0;
-        if (resume != null) {
-            settings = readSettings(dir);
+        CampaignFile file;
+        Corpus entries;
+        boolean continuing = resume != null;
+        if (continuing) {
+            file = recorded(dir);
+            entries = corpusOf(dir, file);
         } else {
             if (trials < 0 || (trials == 0 && time == null)) {
                 throw new Testbed.UserError("--trials must be positive, or 0 together with --time");
@@ -123,24 +145,45 @@ final class CampaignCommand implements Callable<Integer> {
             if (workers < 1 || workers > 64) {
                 throw new Testbed.UserError("--workers must be between 1 and 64, got " + workers);
             }
-            settings = new CampaignSettings(corpus, Modes.names(Modes.modes(modes, techniques.protections())), Modes.faults(faults), trials,
-                    duration(time), seed, workers);
+            CampaignSettings settings = new CampaignSettings(corpus, Modes.names(Modes.modes(modes, techniques.protections())),
+                    Modes.faults(faults), trials, duration(time), seed, workers, part);
+            CampaignFile before = part.isPart() && CampaignFile.isIn(dir) ? recorded(dir) : null;
+            if (before != null && before.settings().equals(withWorkers(settings, before.settings().workers()))) {
+                // A scheduler that reruns a shard's job (a retried array task or pod) continues the shard.
+                continuing = true;
+                file = before;
+                entries = corpusOf(dir, file);
+            } else {
+                if (before != null || Files.exists(dir.resolve(TrialLog.FILE_NAME))) {
+                    // Its trials would count as done for this campaign, whatever settings produced them.
+                    throw new Testbed.UserError(dir + " already holds " + (before != null ? "a shard of another campaign" : "a campaign")
+                            + "; continue it with --resume " + dir + " or choose another --out");
+                }
+                entries = Modes.corpus(settings.corpus());
+                Provenance build = Launcher.provenance(List.of(), settings.corpus(), entries);
+                file = new CampaignFile(settings, Duration.ZERO, build.corpusDigest(), build.toolVersion(), build.gitCommit(),
+                        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null);
+            }
         }
+        CampaignSettings settings = file.settings();
+        Duration before = file.elapsed();
         // Resolved (again, for a resumed campaign) so that a plug-in technique without its jar is a usage error here, not in the workers.
         Modes.modes(settings.modes(), techniques.protections());
-        Corpus entries = Modes.corpus(settings.corpus());
         Files.createDirectories(dir);
         try (CampaignLock lock = CampaignLock.acquire(dir)) {
             Path log = dir.resolve(TrialLog.FILE_NAME);
-            if (resume == null && Files.exists(log)) {
-                // Its trials would count as done for this campaign, whatever settings produced them.
+            if (!continuing && Files.exists(log)) {
+                // Another campaign started into this directory just before this one took the lock.
                 throw new Testbed.UserError(dir + " already holds a campaign; continue it with --resume " + dir + " or choose another --out");
             }
-            if (resume != null) {
-                before = previousElapsed(dir);
-                recordedBefore = Files.exists(log) ? TrialLog.read(log).size() : 0;
+            long recordedBefore = 0;
+            if (continuing && Files.exists(log)) {
+                long[] done = {0};
+                TrialLog.each(log, r -> done[0]++);
+                recordedBefore = done[0];
+                stdout.println("resuming " + dir + ": " + done[0] + " trials already done");
             }
-            writeSettings(dir, settings, before);
+            file.write(dir);
             linkLatest(dir);
             Campaign campaign = Campaign.of(settings, entries, dir, techniques.workerJvm());
             Provenance replays = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries);
@@ -148,12 +191,13 @@ final class CampaignCommand implements Callable<Integer> {
             stdout.println("campaign: " + entries.entries().size() + " entries x " + settings.faults().size() + " fault kinds x "
                     + settings.modes().size() + " modes, " + (settings.trials() > 0 ? settings.trials() + " trials"
                             : "until " + Progress.human(settings.timeLimit()))
+                    + (settings.shard().isPart() ? " (shard " + settings.shard() + ": " + settings.shardTrials() + " of them)" : "")
                     + ", " + settings.workers() + " workers, seed " + settings.seed() + " -> " + dir);
             if (!entries.defects().isEmpty()) {
                 stdout.println("corpus: " + entries.defects().size() + " unusable file(s) left out, the first: " + entries.defects().get(0));
             }
             Campaign.Result result;
-            try (Progress progress = new Progress(stdout, "trials", settings.trials())) {
+            try (Progress progress = new Progress(stdout, "trials", settings.shardTrials())) {
                 // Ctrl-C or a TERM stops dispatching instead of shutting the JVM down, so the report of
                 // everything finished is still written (a JVM in shutdown can no longer render charts).
                 // Installed after the progress bar: its terminal library sets Ctrl-C back to the default.
@@ -163,8 +207,8 @@ final class CampaignCommand implements Callable<Integer> {
             StopOnSignal.install(campaign::stop); // closing the bar's terminal restored the default again
             // A resume that found nothing left to run adds no time to the campaign's.
             Duration elapsed = result.records().size() > recordedBefore ? before.plus(result.elapsed()) : before;
-            writeSettings(dir, settings, elapsed);
-            Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries)
+            file.ended(elapsed).write(dir);
+            Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), file.corpusDigest())
                     .withTechniqueJars(techniques.protections().jars().stream().map(Path::toString).toList());
             ContainmentReport.of(settings, result.records(), result.findings(), elapsed, provenance).writeTo(dir);
             summarise(stdout, settings, result, elapsed, dir);
@@ -181,6 +225,61 @@ final class CampaignCommand implements Callable<Integer> {
             long unexpected = result.records().stream().filter(TrialRecord::unexpected).count();
             return unexpected > 0 ? Testbed.UNEXPECTED : 0;
         } catch (CampaignLock.HeldException e) {
+            throw new Testbed.UserError(e.getMessage());
+        }
+    }
+
+    private static CampaignFile recorded(Path dir) {
+        try {
+            return CampaignFile.read(dir);
+        } catch (IllegalArgumentException e) {
+            throw new Testbed.UserError("cannot resume " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** The campaign's corpus, which must be the one its trials so far ran over. */
+    private static Corpus corpusOf(Path dir, CampaignFile file) {
+        Corpus entries = Modes.corpus(file.settings().corpus());
+        String digest = Provenance.digest(entries);
+        if (!file.corpusDigest().equals("unknown") && !file.corpusDigest().equals(digest)) {
+            throw new Testbed.UserError("cannot resume " + dir + ": the corpus " + file.settings().corpus()
+                    + " has changed since the campaign started (digest " + digest + ", was " + file.corpusDigest() + ")");
+        }
+        return entries;
+    }
+
+    private static CampaignSettings withWorkers(CampaignSettings s, int workers) {
+        return new CampaignSettings(s.corpus(), s.modes(), s.faults(), s.trials(), s.timeLimit(), s.seed(), workers, s.shard());
+    }
+
+    /**
+     * The shard this run is: {@code --shard I/N}; else with {@code --shards N} the index a
+     * scheduler gives the job (Kubernetes' {@value #K8S_INDEX}, else Slurm's {@value #SLURM_ID});
+     * else, in a Slurm array task, its place in the array; else the whole campaign.
+     */
+    static Shard shard(String shard, Integer shards, Map<String, String> env) {
+        try {
+            if (shard != null) {
+                if (shards != null) {
+                    throw new Testbed.UserError("give --shard I/N or --shards N, not both");
+                }
+                return Shard.parse(shard);
+            }
+            if (shards != null) {
+                String index = env.getOrDefault(K8S_INDEX, env.get(SLURM_ID));
+                if (index == null) {
+                    throw new Testbed.UserError("--shards " + shards + " needs the job's index in " + K8S_INDEX + " or " + SLURM_ID
+                            + " (or give --shard I/N)");
+                }
+                return new Shard(Integer.parseInt(index.trim()) - Integer.parseInt(env.getOrDefault(SLURM_MIN, "0").trim()), shards);
+            }
+            if (env.containsKey(SLURM_ID) && env.containsKey(SLURM_COUNT)) {
+                int first = Integer.parseInt(env.getOrDefault(SLURM_MIN, "0").trim());
+                return new Shard(Integer.parseInt(env.get(SLURM_ID).trim()) - first, Integer.parseInt(env.get(SLURM_COUNT).trim()));
+            }
+            return Shard.WHOLE;
+        } catch (IllegalArgumentException e) {
+            // NumberFormatException included: a scheduler's variable that is not a number
             throw new Testbed.UserError(e.getMessage());
         }
     }
@@ -230,46 +329,6 @@ final class CampaignCommand implements Callable<Integer> {
             return d;
         } catch (RuntimeException e) {
             throw new Testbed.UserError("bad duration '" + text + "' (use e.g. 90s, 5m, 1h)");
-        }
-    }
-
-    /** Records the settings, and the wall time spent so far so that a resumed campaign reports its whole duration. */
-    private static void writeSettings(Path dir, CampaignSettings s, Duration elapsed) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("corpus", s.corpus());
-        m.put("modes", s.modes());
-        m.put("faults", s.faults());
-        m.put("trials", s.trials());
-        m.put("timeLimit", s.timeLimit() == null ? null : s.timeLimit().toString());
-        m.put("seed", s.seed());
-        m.put("workers", s.workers());
-        m.put("elapsed", elapsed.toString());
-        Files.writeString(dir.resolve(SETTINGS_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
-    }
-
-    private static Duration previousElapsed(Path dir) {
-        try {
-            Object e = JSON.readValue(dir.resolve(SETTINGS_FILE).toFile(), Map.class).get("elapsed");
-            return e == null ? Duration.ZERO : Duration.parse((String) e);
-        } catch (IOException | RuntimeException e) {
-            return Duration.ZERO;
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static CampaignSettings readSettings(Path dir) {
-        Path file = dir.resolve(SETTINGS_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new Testbed.UserError("cannot resume " + dir + ": no " + SETTINGS_FILE + " there (is it a campaign directory?)");
-        }
-        try {
-            Map<String, Object> m = JSON.readValue(file.toFile(), Map.class);
-            Object limit = m.get("timeLimit");
-            return new CampaignSettings((String) m.get("corpus"), (List<String>) m.get("modes"), (List<String>) m.get("faults"),
-                    ((Number) m.get("trials")).longValue(), limit == null ? null : Duration.parse((String) limit),
-                    ((Number) m.get("seed")).longValue(), ((Number) m.get("workers")).intValue());
-        } catch (IOException | RuntimeException e) {
-            throw new Testbed.UserError("cannot resume " + dir + ": unreadable " + SETTINGS_FILE + " (" + e.getMessage() + ")");
         }
     }
 

@@ -46,7 +46,7 @@ final class OutputTrouble {
         } else {
             return null;
         }
-        boolean started = Files.isRegularFile(dir.resolve(CampaignCommand.SETTINGS_FILE));
+        boolean started = Files.isRegularFile(dir.resolve(CampaignFile.NAME));
         return new Testbed.UserError(what + (started ? "; what was written is kept: continue with " + resumeHint + " " + dir
                 : "; then run it again"));
     }

@@ -64,10 +64,10 @@ class CampaignEnvironmentTest {
         assertThat(ids).hasSize(20);
 
         // Resuming the finished campaign re-renders its report and adds no time to it.
-        String elapsed = JSON.readTree(out.resolve(CampaignCommand.SETTINGS_FILE).toFile()).get("elapsed").asText();
+        String elapsed = JSON.readTree(out.resolve(CampaignFile.NAME).toFile()).get("elapsed").asText();
         Cli resumed = Cli.run("campaign", "--resume", out.toString());
         assertThat(resumed.exit).as(resumed.toString()).isZero();
-        assertThat(JSON.readTree(out.resolve(CampaignCommand.SETTINGS_FILE).toFile()).get("elapsed").asText()).isEqualTo(elapsed);
+        assertThat(JSON.readTree(out.resolve(CampaignFile.NAME).toFile()).get("elapsed").asText()).isEqualTo(elapsed);
         assertThat(TrialLog.read(out.resolve(TrialLog.FILE_NAME))).hasSize(20);
     }
 
@@ -98,7 +98,7 @@ class CampaignEnvironmentTest {
     @Test
     void aFullDiskIsOneLineThatSaysWhatToFix() throws IOException {
         Path out = Files.createDirectories(dir.resolve("full"));
-        Files.createSymbolicLink(out.resolve(CampaignCommand.SETTINGS_FILE), Path.of("/dev/full"));
+        Files.createSymbolicLink(out.resolve(CampaignFile.NAME), Path.of("/dev/full"));
         assertOneLineUsageError(Cli.run("campaign", "--trials", "5", "--out", out.toString()), "is full", "free some space");
     }
 
@@ -107,7 +107,7 @@ class CampaignEnvironmentTest {
         Path out = dir.resolve("twice");
         Cli cli = Cli.run("campaign", "--trials", "4", "--faults", "none,none", "--modes", "SFI_MASK,SFI_MASK", "--out", out.toString());
         assertThat(cli.exit).as(cli.toString()).isZero();
-        JsonNode settings = JSON.readTree(out.resolve(CampaignCommand.SETTINGS_FILE).toFile());
+        JsonNode settings = JSON.readTree(out.resolve(CampaignFile.NAME).toFile());
         assertThat(settings.get("faults").toString()).isEqualTo("[\"none\"]");
         assertThat(settings.get("modes").toString()).isEqualTo("[\"SFI_MASK\"]");
         assertThat(cli.out).contains("x 1 fault kinds x 1 modes");

@@ -22,7 +22,8 @@ import testbed.corpus.Outcome;
  * A campaign: the trials of its {@link CampaignPlan} run in supervised worker processes
  * ({@link WorkerPool}), each finished trial appended to {@value TrialLog#FILE_NAME} at once and
  * counted, each new finding written as a {@link FindingFolder}. Trials already in the log are
- * skipped, which is how an interrupted campaign resumes.
+ * skipped, which is how an interrupted campaign resumes. A sharded campaign runs only its shard's
+ * positions of the plan.
  */
 public final class Campaign {
     /** The folder under the output directory where findings go. */
@@ -148,7 +149,7 @@ public final class Campaign {
         }
         long total = settings.trials() > 0 ? settings.trials() : Long.MAX_VALUE;
         long deadline = settings.timeLimit() == null ? Long.MAX_VALUE : System.nanoTime() + settings.timeLimit().toNanos();
-        Dispenser dispenser = new Dispenser(plan, total, done, deadline, workers::stopping);
+        Dispenser dispenser = new Dispenser(plan, settings.shard(), settings.modes().size(), total, done, deadline, workers::stopping);
         long start = System.nanoTime();
         long alreadyDone = records.size();
         Pace pace = new Pace();
@@ -177,7 +178,7 @@ public final class Campaign {
                     long now = System.nanoTime();
                     long doneNow = records.size();
                     pace.finished(doneNow - alreadyDone, now);
-                    long left = settings.trials() > 0 ? Math.max(0, settings.trials() - doneNow) : -1;
+                    long left = settings.trials() > 0 ? Math.max(0, settings.shardTrials() - doneNow) : -1;
                     Duration remaining = left >= 0 ? pace.remaining(doneNow - alreadyDone, left, now) : null;
                     if (deadline != Long.MAX_VALUE) {
                         Duration toDeadline = Duration.ofNanos(Math.max(0, deadline - now));
@@ -187,7 +188,7 @@ public final class Campaign {
                     if (rate == 0) {
                         rate = (doneNow - alreadyDone) / Math.max(1e-9, (now - start) / 1e9);
                     }
-                    progress.accept(tally.progress(doneNow, settings.trials() > 0 ? settings.trials() : -1, rate, remaining));
+                    progress.accept(tally.progress(doneNow, settings.trials() > 0 ? settings.shardTrials() : -1, rate, remaining));
                 }
             }, attempt -> {
                 synchronized (records) {
@@ -222,7 +223,7 @@ public final class Campaign {
     }
 
     /** The finding folder of a trial record, relative to the output directory: one per outcome and signature. */
-    static String folder(TrialRecord r) {
+    public static String folder(TrialRecord r) {
         return FindingFolder.relative(r.outcome().name(), r.signature());
     }
 }

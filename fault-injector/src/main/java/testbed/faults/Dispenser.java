@@ -12,6 +12,8 @@ import java.util.function.BooleanSupplier;
  */
 final class Dispenser {
     private final CampaignPlan plan;
+    private final Shard shard;
+    private final int modes;
     private final long total;
     private final Set<String> done;
     private final long deadline;
@@ -20,11 +22,15 @@ final class Dispenser {
     private long next;
 
     /**
+     * @param shard the part of the plan this campaign runs (of a cross product; an explicit plan runs whole)
+     * @param modes the plan's modes, which a shard keeps together
      * @param done ids of trials already logged
      * @param deadline {@link System#nanoTime()} after which nothing more is handed out
      */
-    Dispenser(CampaignPlan plan, long total, Set<String> done, long deadline, BooleanSupplier stopping) {
+    Dispenser(CampaignPlan plan, Shard shard, int modes, long total, Set<String> done, long deadline, BooleanSupplier stopping) {
         this.plan = plan;
+        this.shard = shard;
+        this.modes = modes;
         this.total = total;
         this.done = done;
         this.deadline = deadline;
@@ -40,6 +46,12 @@ final class Dispenser {
             return retry.poll();
         }
         while (next < total) {
+            if (!plan.isExplicit()) {
+                next = shard.next(next, modes);
+                if (next >= total) {
+                    break;
+                }
+            }
             TrialId id = plan.trial(next++);
             // Positions of the cross product are distinct trials, so only those already logged
             // need remembering; an explicit plan may name a trial twice.

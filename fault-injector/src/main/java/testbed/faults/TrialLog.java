@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The campaign's trial log, {@value #FILE_NAME}: one {@link TrialRecord} per line as JSON, in
@@ -106,6 +108,28 @@ public final class TrialLog implements Closeable {
      */
     public static List<TrialRecord> read(Path file) throws IOException {
         List<TrialRecord> records = new ArrayList<>();
+        each(file, records::add);
+        return records;
+    }
+
+    /**
+     * Hands every record of a log to {@code action}, in file order, holding one line at a time:
+     * how a log too long to keep in memory is counted or merged. Lines are judged as by
+     * {@link #read(Path)}.
+     *
+     * @param file a log written by {@link #appendTo(Path)}
+     * @param action called once per record
+     * @throws IOException if the file cannot be read or a line before the last is not a record
+     */
+    public static void each(Path file, Consumer<TrialRecord> action) throws IOException {
+        eachLine(file, (record, line) -> action.accept(record));
+    }
+
+    /**
+     * As {@link #each(Path, Consumer)}, handing over each record with its line as written (without
+     * the line feed), for copying a log without writing every record again.
+     */
+    public static void eachLine(Path file, BiConsumer<TrialRecord, String> action) throws IOException {
         // A lenient decoder: a torn line may end inside a multi-byte character.
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
             String line = in.readLine();
@@ -113,19 +137,23 @@ public final class TrialLog implements Closeable {
             while (line != null) {
                 String next = in.readLine();
                 if (!line.isBlank()) {
+                    TrialRecord record;
                     try {
-                        records.add(parse(line));
+                        record = parse(line);
                     } catch (JacksonException | RuntimeException e) {
                         if (next != null) {
                             throw new IOException(file + ":" + number + ": not a trial record: " + firstLine(e), e);
                         }
+                        record = null;
+                    }
+                    if (record != null) {
+                        action.accept(record, line);
                     }
                 }
                 line = next;
                 number++;
             }
         }
-        return records;
     }
 
     private static TrialRecord parse(String line) throws JacksonException {

@@ -4,13 +4,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import testbed.faults.TrialRecord;
 
 /**
  * Whether the campaign's sample is balanced across protection modes: every (entry, fault) pair
  * ran the same number of trials in every mode. Only then is a difference between two columns of
  * the containment table the modes' doing rather than a difference in what each mode drew.
- * Computed from the trial records alone, so it describes what ran, whatever the plan meant to run.
+ * Computed from the trials' counts alone, so it describes what ran, whatever the plan meant to run.
  *
  * @param pairs (entry, fault) pairs with at least one trial
  * @param unbalancedPairs pairs whose trial count differs between two modes (a mode without
@@ -21,13 +20,13 @@ import testbed.faults.TrialRecord;
  */
 record Balance(int pairs, int unbalancedPairs, int perPairMin, int perPairMax, Map<String, Integer> trialsPerMode) {
 
-    static Balance of(List<String> modes, List<TrialRecord> records) {
+    static Balance of(List<String> modes, TrialCounts trials) {
         Map<String, Map<String, Integer>> byPair = new HashMap<>();
         Map<String, Integer> perMode = new LinkedHashMap<>();
         modes.forEach(m -> perMode.put(m, 0));
-        for (TrialRecord r : records) {
-            byPair.computeIfAbsent(r.entry() + '\u0000' + r.fault(), p -> new HashMap<>()).merge(r.mode(), 1, Integer::sum);
-            perMode.merge(r.mode(), 1, Integer::sum);
+        for (TrialCounts.Cell c : trials.cells()) {
+            byPair.computeIfAbsent(c.entry + '\u0000' + c.fault, p -> new HashMap<>()).merge(c.mode, c.trials(), Integer::sum);
+            perMode.merge(c.mode, c.trials(), Integer::sum);
         }
         int unbalanced = 0;
         int min = Integer.MAX_VALUE;

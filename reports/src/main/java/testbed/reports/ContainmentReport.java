@@ -52,20 +52,20 @@ public final class ContainmentReport {
     public static final String FINDINGS_SARIF = "findings.sarif";
 
     final CampaignSettings settings;
-    final List<TrialRecord> records;
+    final TrialCounts counts;
     final List<Finding> findings;
     final Duration elapsed;
     final Provenance provenance;
     final Tally tally;
 
-    private ContainmentReport(CampaignSettings settings, List<TrialRecord> records, List<Finding> findings, Duration elapsed,
+    private ContainmentReport(CampaignSettings settings, TrialCounts counts, List<Finding> findings, Duration elapsed,
             Provenance provenance) {
         this.settings = settings;
-        this.records = records;
+        this.counts = counts;
         this.findings = findings;
         this.elapsed = elapsed;
         this.provenance = provenance;
-        this.tally = new Tally(settings, records);
+        this.tally = new Tally(settings, counts);
     }
 
     /**
@@ -82,13 +82,27 @@ public final class ContainmentReport {
      */
     public static ContainmentReport of(CampaignSettings settings, List<TrialRecord> records, List<Finding> findings, Duration elapsed,
             Provenance provenance) {
+        return of(settings, TrialCounts.of(records), findings, elapsed, provenance);
+    }
+
+    /**
+     * The report of a campaign whose records were counted as they were read, for a campaign too
+     * long to hold its records in memory (see {@link TrialCounts}). The same records give the
+     * same report whichever way they came.
+     *
+     * @param counts every finished trial, counted
+     * @see #of(CampaignSettings, List, List, Duration, Provenance)
+     */
+    public static ContainmentReport of(CampaignSettings settings, TrialCounts counts, List<Finding> findings, Duration elapsed,
+            Provenance provenance) {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(counts, "counts");
         Objects.requireNonNull(elapsed, "elapsed");
         Objects.requireNonNull(provenance, "provenance");
         if (elapsed.isNegative()) {
             throw new IllegalArgumentException("elapsed time is negative: " + elapsed);
         }
-        return new ContainmentReport(settings, List.copyOf(records), List.copyOf(findings), elapsed, provenance);
+        return new ContainmentReport(settings, counts, List.copyOf(findings), elapsed, provenance);
     }
 
     /**
@@ -119,7 +133,7 @@ public final class ContainmentReport {
     /** Trials per second of wall time; 0 before any time has passed. */
     double trialsPerSecond() {
         double seconds = elapsed.toNanos() / 1e9;
-        return seconds == 0 ? 0 : records.size() / seconds;
+        return seconds == 0 ? 0 : counts.trials() / seconds;
     }
 
     private static void write(Path dir, String name, String content) throws IOException {

@@ -102,9 +102,9 @@ final class HtmlPage {
         CampaignSettings s = report.settings;
         int unexpected = tally.all.unexpected();
         String verdict = unexpected == 0 ? "Every trial met its expectation."
-                : Figures.count(unexpected) + " of " + Figures.count(report.records.size()) + " trials ended unexpectedly ("
+                : Figures.count(unexpected) + " of " + Figures.count(report.counts.trials()) + " trials ended unexpectedly ("
                         + Figures.count(report.findings.size()) + (report.findings.size() == 1 ? " finding" : " findings") + ").";
-        List<Param> tiles = List.of(new Param("trials", Figures.count(report.records.size())),
+        List<Param> tiles = List.of(new Param("trials", Figures.count(report.counts.trials())),
                 new Param("elapsed", Figures.duration(report.elapsed)), new Param("trials / s", Figures.rate(report.trialsPerSecond())),
                 new Param("unexpected", Figures.count(unexpected)), new Param("findings", Figures.count(report.findings.size())));
         List<Param> modesRun = new ArrayList<>();
@@ -116,7 +116,7 @@ final class HtmlPage {
                 new Param("trial budget", s.trials() == 0 ? "until the time limit" : Figures.count(s.trials())),
                 new Param("time limit", s.timeLimit() == null ? "none" : Figures.duration(s.timeLimit())),
                 new Param("seed", Long.toString(s.seed())), new Param("workers", Integer.toString(s.workers())));
-        Balance balance = Balance.of(tally.modes, report.records);
+        Balance balance = Balance.of(tally.modes, report.counts);
         return new Page(s.corpus(), unexpected == 0, verdict, tiles, modesRun, tally.modes.contains(Tally.UNPROTECTED), campaign,
                 provenance(report.provenance), balance.balanced(), balance.statement(),
                 grid("fault", tally, tally.byFault, tally.familyOf, true),

@@ -2,6 +2,7 @@ package testbed.reports;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,44 +31,41 @@ final class JunitXml {
 
     private void write(ContainmentReport report) {
         Tally tally = report.tally;
-        Map<String, List<TrialRecord>> byMode = new LinkedHashMap<>();
+        Map<String, List<TrialCounts.Cell>> byMode = new LinkedHashMap<>();
         for (String mode : tally.modes) {
             byMode.put(mode, new ArrayList<>());
         }
-        for (TrialRecord r : report.records) {
-            byMode.get(r.mode()).add(r);
+        for (TrialCounts.Cell c : report.counts.cells()) {
+            byMode.get(c.mode).add(c);
         }
-        Comparator<TrialRecord> caseOrder = Comparator.comparing(TrialRecord::entry)
-                .thenComparingInt(r -> tally.faults.indexOf(r.fault()))
-                .thenComparingLong(TrialRecord::seed)
-                .thenComparing(TrialRecord::id);
+        // (entry, fault, mode) → its unexpected trials, each a failure of its own
+        Map<List<String>, List<TrialRecord>> failed = new HashMap<>();
+        for (TrialRecord r : report.counts.unexpected()) {
+            failed.computeIfAbsent(List.of(r.entry(), r.fault(), r.mode()), k -> new ArrayList<>()).add(r);
+        }
+        Comparator<TrialCounts.Cell> caseOrder = Comparator.comparing((TrialCounts.Cell c) -> c.entry)
+                .thenComparingInt(c -> tally.faults.indexOf(c.fault));
+        Comparator<TrialRecord> trialOrder = Comparator.comparingLong(TrialRecord::seed).thenComparing(TrialRecord::id);
 
         out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        out.append("<testsuites name=\"containment\" tests=\"").append(report.records.size())
+        out.append("<testsuites name=\"containment\" tests=\"").append(report.counts.trials())
                 .append("\" failures=\"").append(tally.all.unexpected())
                 .append("\" errors=\"0\" time=\"").append(seconds(report.elapsed.toNanos() / 1000)).append("\">\n");
-        byMode.forEach((mode, records) -> {
-            records.sort(caseOrder);
-            // (entry, fault) → trials, in case order
-            Map<List<String>, List<TrialRecord>> groups = new LinkedHashMap<>();
-            for (TrialRecord r : records) {
-                groups.computeIfAbsent(List.of(r.entry(), r.fault()), k -> new ArrayList<>()).add(r);
-            }
+        byMode.forEach((mode, cells) -> {
+            cells.sort(caseOrder);
             List<String> cases = new ArrayList<>();
             int failures = 0;
             long micros = 0;
-            for (List<TrialRecord> group : groups.values()) {
-                List<TrialRecord> met = group.stream().filter(r -> !r.unexpected()).toList();
-                if (!met.isEmpty()) {
-                    cases.add(testcase(mode, met.get(0), met.get(0).fault(), sumMicros(met), null));
+            for (TrialCounts.Cell cell : cells) {
+                if (cell.met > 0) {
+                    cases.add(testcase(mode, cell.entry, cell.fault, cell.metMicros, null));
                 }
-                for (TrialRecord r : group) {
-                    if (r.unexpected()) {
-                        cases.add(testcase(mode, r, r.fault() + " seed " + r.seed(), r.micros(), failure(r, report.provenance)));
-                        failures++;
-                    }
+                List<TrialRecord> unexpected = failed.getOrDefault(List.of(cell.entry, cell.fault, mode), List.of());
+                for (TrialRecord r : unexpected.stream().sorted(trialOrder).toList()) {
+                    cases.add(testcase(mode, r.entry(), r.fault() + " seed " + r.seed(), r.micros(), failure(r, report.provenance)));
+                    failures++;
                 }
-                micros += sumMicros(group);
+                micros += cell.micros;
             }
             out.append("  <testsuite name=\"").append(Escape.markup(mode))
                     .append("\" tests=\"").append(cases.size())
@@ -79,8 +77,8 @@ final class JunitXml {
         out.append("</testsuites>\n");
     }
 
-    private static String testcase(String mode, TrialRecord r, String name, long micros, String failure) {
-        String open = "    <testcase classname=\"" + Escape.markup(mode + "." + r.entry()) + "\" name=\"" + Escape.markup(name)
+    private static String testcase(String mode, String entry, String name, long micros, String failure) {
+        String open = "    <testcase classname=\"" + Escape.markup(mode + "." + entry) + "\" name=\"" + Escape.markup(name)
                 + "\" time=\"" + seconds(micros) + "\"";
         return failure == null ? open + "/>\n" : open + ">\n" + failure + "    </testcase>\n";
     }
@@ -103,10 +101,6 @@ final class JunitXml {
         body.append("replay: ").append(Escape.replayCommand(r, provenance));
         return "      <failure type=\"" + r.outcome() + "\" message=\"" + Escape.markup(message) + "\">"
                 + Escape.markup(body.toString()) + "</failure>\n";
-    }
-
-    private static long sumMicros(List<TrialRecord> records) {
-        return records.stream().mapToLong(TrialRecord::micros).sum();
     }
 
     private static String seconds(long micros) {

@@ -25,7 +25,7 @@ final class MarkdownReport {
         Tally tally = report.tally;
         line("# Containment report");
         line("");
-        line(Figures.count(report.records.size()) + " trials in " + Figures.duration(report.elapsed)
+        line(Figures.count(report.counts.trials()) + " trials in " + Figures.duration(report.elapsed)
                 + " (" + Figures.rate(report.trialsPerSecond()) + " trials/s): "
                 + Figures.count(tally.all.unexpected()) + " unexpected, "
                 + Figures.count(report.findings.size()) + (report.findings.size() == 1 ? " finding." : " findings."));
@@ -44,7 +44,7 @@ final class MarkdownReport {
         row("seed", Long.toString(s.seed()));
         row("workers", Integer.toString(s.workers()));
         line("");
-        line(Balance.of(tally.modes, report.records).statement());
+        line(Balance.of(tally.modes, report.counts).statement());
         line("");
 
         line("## Provenance");

@@ -31,7 +31,7 @@ final class SummaryJson {
     static String render(ContainmentReport report) throws JsonProcessingException {
         Tally tally = report.tally;
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("trials", report.records.size());
+        root.put("trials", report.counts.trials());
         root.put("elapsedSeconds", Figures.round(report.elapsed.toNanos() / 1e9, 3));
         root.put("trialsPerSecond", Figures.round(report.trialsPerSecond(), 2));
         root.put("unexpected", tally.all.unexpected());
@@ -53,7 +53,7 @@ final class SummaryJson {
         root.put("byFaultFamily", byFamily);
         root.put("escapeBounds", escapeBounds(report));
         root.put("phaseMicros", phaseMicros(report));
-        Balance balance = Balance.of(tally.modes, report.records);
+        Balance balance = Balance.of(tally.modes, report.counts);
         Map<String, Object> balanced = new LinkedHashMap<>();
         balanced.put("balanced", balance.balanced());
         balanced.put("pairs", balance.pairs());
@@ -85,16 +85,16 @@ final class SummaryJson {
     private static Map<String, Object> phaseMicros(ContainmentReport report) {
         Map<String, long[]> sums = new LinkedHashMap<>();
         report.tally.modes.forEach(m -> sums.put(m, new long[TrialRecord.PHASES.size() + 2]));
-        for (TrialRecord r : report.records) {
-            if (r.phases().isEmpty()) {
+        for (TrialCounts.Cell c : report.counts.cells()) {
+            if (c.phased == 0) {
                 continue;
             }
-            long[] s = sums.computeIfAbsent(r.mode(), m -> new long[TrialRecord.PHASES.size() + 2]);
+            long[] s = sums.computeIfAbsent(c.mode, m -> new long[TrialRecord.PHASES.size() + 2]);
             for (int i = 0; i < TrialRecord.PHASES.size(); i++) {
-                s[i] += r.phases().getOrDefault(TrialRecord.PHASES.get(i), 0L);
+                s[i] += c.phaseMicros[i];
             }
-            s[s.length - 2] += r.micros();
-            s[s.length - 1]++;
+            s[s.length - 2] += c.phasedMicros;
+            s[s.length - 1] += c.phased;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         sums.forEach((mode, s) -> {

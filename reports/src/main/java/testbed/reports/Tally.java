@@ -1,5 +1,6 @@
 package testbed.reports;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,10 +10,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import testbed.faults.CampaignSettings;
-import testbed.faults.TrialRecord;
 
 /**
- * The campaign's records counted along the report's axes. Axis order is the settings' order,
+ * The campaign's cells counted along the report's axes. Axis order is the settings' order,
  * then names that only the records mention (sorted), so two renderings of the same campaign
  * read the same whatever order the trials finished in.
  */
@@ -43,11 +43,12 @@ final class Tally {
     /** entry → its threat class. */
     final Map<String, String> threatOf = new TreeMap<>();
 
-    Tally(CampaignSettings settings, List<TrialRecord> records) {
-        modes = axis(settings.modes(), records, TrialRecord::mode);
-        faults = axis(settings.faults(), records, TrialRecord::fault);
-        for (TrialRecord r : records) {
-            familyOf.putIfAbsent(r.fault(), r.faultFamily());
+    Tally(CampaignSettings settings, TrialCounts counts) {
+        Collection<TrialCounts.Cell> cells = counts.cells();
+        modes = axis(settings.modes(), cells, c -> c.mode);
+        faults = axis(settings.faults(), cells, c -> c.fault);
+        for (TrialCounts.Cell c : cells) {
+            familyOf.putIfAbsent(c.fault, c.faultFamily);
         }
         Set<String> families = new LinkedHashSet<>();
         for (String fault : faults) {
@@ -67,15 +68,15 @@ final class Tally {
             byFaultFamily.put(family, new OutcomeCounts());
             byFaultFamilyAndMode.put(family, row());
         }
-        for (TrialRecord r : records) {
-            all.add(r);
-            byMode.get(r.mode()).add(r);
-            byFault.get(r.fault()).get(r.mode()).add(r);
-            byFaultFamily.get(familyOf.get(r.fault())).add(r);
-            byFaultFamilyAndMode.get(familyOf.get(r.fault())).get(r.mode()).add(r);
-            byEntry.computeIfAbsent(r.entry(), e -> row()).get(r.mode()).add(r);
-            byThreat.computeIfAbsent(r.family(), f -> row()).get(r.mode()).add(r);
-            threatOf.putIfAbsent(r.entry(), r.family());
+        for (TrialCounts.Cell c : cells) {
+            all.addAll(c.outcomes);
+            byMode.get(c.mode).addAll(c.outcomes);
+            byFault.get(c.fault).get(c.mode).addAll(c.outcomes);
+            byFaultFamily.get(familyOf.get(c.fault)).addAll(c.outcomes);
+            byFaultFamilyAndMode.get(familyOf.get(c.fault)).get(c.mode).addAll(c.outcomes);
+            byEntry.computeIfAbsent(c.entry, e -> row()).get(c.mode).addAll(c.outcomes);
+            byThreat.computeIfAbsent(c.family, f -> row()).get(c.mode).addAll(c.outcomes);
+            threatOf.putIfAbsent(c.entry, c.family);
         }
     }
 
@@ -110,12 +111,12 @@ final class Tally {
         return row;
     }
 
-    private static List<String> axis(List<String> declared, List<TrialRecord> records, Function<TrialRecord, String> name) {
+    private static List<String> axis(List<String> declared, Collection<TrialCounts.Cell> cells, Function<TrialCounts.Cell, String> name) {
         Set<String> axis = new LinkedHashSet<>(declared);
         Set<String> extra = new TreeSet<>();
-        for (TrialRecord r : records) {
-            if (!axis.contains(name.apply(r))) {
-                extra.add(name.apply(r));
+        for (TrialCounts.Cell c : cells) {
+            if (!axis.contains(name.apply(c))) {
+                extra.add(name.apply(c));
             }
         }
         axis.addAll(extra);

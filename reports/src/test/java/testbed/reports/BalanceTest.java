@@ -28,7 +28,7 @@ class BalanceTest {
 
     @Test
     void equalCountsPerPairInEveryModeAreBalanced() {
-        Balance balance = Balance.of(MODES, everyPairInEveryMode(2));
+        Balance balance = Balance.of(MODES, TrialCounts.of(everyPairInEveryMode(2)));
 
         assertThat(balance.balanced()).isTrue();
         assertThat(balance.pairs()).isEqualTo(4);
@@ -43,7 +43,7 @@ class BalanceTest {
         // swap one BOUNDS trial to another pair: BOUNDS still has 4 trials, but two pairs differ
         records.removeIf(r -> r.mode().equals("BOUNDS") && r.entry().equals("memory/A") && r.fault().equals("none"));
         records.add(SampleCampaign.trial("control/B", "none", "memory", "BOUNDS", 9, Outcome.OK, null, ""));
-        Balance balance = Balance.of(MODES, records);
+        Balance balance = Balance.of(MODES, TrialCounts.of(records));
 
         assertThat(balance.balanced()).isFalse();
         assertThat(balance.unbalancedPairs()).isEqualTo(2);

@@ -1,0 +1,108 @@
+package testbed.reports;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import testbed.faults.TrialRecord;
+
+/**
+ * A campaign's trial records as the report needs them: counted per cell of one (entry, fault,
+ * mode), with the unexpected trials kept whole for the findings and the CI failures. Records are
+ * added one at a time and then dropped, so the memory this takes grows with the report (its
+ * cells and its failures), not with the number of trials: a campaign of millions of trials, or
+ * the merged trial logs of many shards, is counted while it is read.
+ *
+ * <pre>{@code
+ * TrialCounts counts = new TrialCounts();
+ * TrialLog.each(dir.resolve(TrialLog.FILE_NAME), counts::add);
+ * ContainmentReport.of(settings, counts, findings, elapsed, provenance).writeTo(dir);
+ * }</pre>
+ */
+public final class TrialCounts {
+    private final Map<String, Cell> cells = new LinkedHashMap<>();
+    private final List<TrialRecord> unexpected = new ArrayList<>();
+    private long trials;
+
+    /** The counts of {@code records}. */
+    public static TrialCounts of(Collection<TrialRecord> records) {
+        TrialCounts counts = new TrialCounts();
+        records.forEach(counts::add);
+        return counts;
+    }
+
+    /** Counts one finished trial; an unexpected one is also kept whole. */
+    public void add(TrialRecord record) {
+        trials++;
+        cells.computeIfAbsent(record.entry() + '\u0000' + record.fault() + '\u0000' + record.mode(), k -> new Cell(record)).add(record);
+        if (record.unexpected()) {
+            unexpected.add(record);
+        }
+    }
+
+    /** Trials counted. */
+    public long trials() {
+        return trials;
+    }
+
+    /** The unexpected trials, whole, in the order they were added. */
+    public List<TrialRecord> unexpected() {
+        return Collections.unmodifiableList(unexpected);
+    }
+
+    /** The cells, in the order their first trial was added. */
+    Collection<Cell> cells() {
+        return Collections.unmodifiableCollection(cells.values());
+    }
+
+    /**
+     * The trials of one (entry, fault, mode): how many ended in each outcome, how many of them
+     * unexpectedly, and their time, whole and per phase.
+     */
+    static final class Cell {
+        final String entry;
+        final String family;
+        final String fault;
+        final String faultFamily;
+        final String mode;
+        final OutcomeCounts outcomes = new OutcomeCounts();
+        /** Microseconds of all trials, and of those that met their expectation. */
+        long micros;
+        long metMicros;
+        int met;
+        /** Trials that report their phases, their microseconds, and the sum per phase ({@link TrialRecord#PHASES}). */
+        long phased;
+        long phasedMicros;
+        final long[] phaseMicros = new long[TrialRecord.PHASES.size()];
+
+        private Cell(TrialRecord first) {
+            entry = first.entry();
+            family = first.family();
+            fault = first.fault();
+            faultFamily = first.faultFamily();
+            mode = first.mode();
+        }
+
+        private void add(TrialRecord r) {
+            outcomes.add(r);
+            micros += r.micros();
+            if (!r.unexpected()) {
+                met++;
+                metMicros += r.micros();
+            }
+            if (!r.phases().isEmpty()) {
+                phased++;
+                phasedMicros += r.micros();
+                for (int i = 0; i < phaseMicros.length; i++) {
+                    phaseMicros[i] += r.phases().getOrDefault(TrialRecord.PHASES.get(i), 0L);
+                }
+            }
+        }
+
+        int trials() {
+            return outcomes.total();
+        }
+    }
+}
