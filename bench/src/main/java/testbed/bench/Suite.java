@@ -79,6 +79,11 @@ public final class Suite {
         return Optional.empty();
     }
 
+    /** The class file of an extension of {@code testbed.bench.extensions}, by simple name, read without loading it. */
+    public static byte[] extensionClass(String simpleName) {
+        return Rig.classBytes(simpleName);
+    }
+
     /** Class-file size of an extension and its size rewritten for {@code SFI_MASK} with metering, in bytes. */
     public record ExtensionSize(int classFile, int rewritten) {
     }

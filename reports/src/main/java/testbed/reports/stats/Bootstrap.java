@@ -31,6 +31,19 @@ public final class Bootstrap {
         return percentiles(samples.mean(), estimates);
     }
 
+    /**
+     * The interval of {@code mean(a) - mean(b)}: what a configuration costs beyond another, such as
+     * a transaction beyond the graft it wraps. It may straddle 0.
+     */
+    public static Interval difference(Samples a, Samples b) {
+        SplittableRandom random = new SplittableRandom(SEED);
+        double[] estimates = new double[RESAMPLES];
+        for (int r = 0; r < RESAMPLES; r++) {
+            estimates[r] = resampledMean(a, random) - resampledMean(b, random);
+        }
+        return percentiles(a.mean() - b.mean(), estimates);
+    }
+
     /** The interval of {@code mean(numerator) / mean(denominator)}. */
     public static Interval ratio(Samples numerator, Samples denominator) {
         return geomeanOfRatios(List.of(numerator), List.of(denominator));

@@ -5,7 +5,7 @@ package testbed.reports.stats;
  * A bound a positive quantity should stay on one side of, e.g. "at most 1.05x NONE" or "under
  * 100 ns", and how a run's interval stands against it.
  *
- * <p>The rule: {@link Verdict#MET} only when the whole interval is on the goal's side,
+ * <p>The quantity is a ratio, a time or a share (which may be 0). The rule: {@link Verdict#MET} only when the whole interval is on the goal's side,
  * {@link Verdict#MISSED} only when the whole interval is on the wrong side, otherwise
  * {@link Verdict#INCONCLUSIVE} with the number of groups (forks or rounds) that would decide it.
  * A run with fewer than two groups, or a run marked provisional ({@code --quick}), never meets or
@@ -85,15 +85,17 @@ public record Goal(String quantity, Direction direction, double bound) {
      * @param provisional a short run ({@code --quick}): never met or missed
      */
     public Judgement judge(Interval interval, int groups, boolean provisional) {
-        if (!(interval.low() > 0)) {
-            throw new IllegalArgumentException("goals judge positive quantities; interval starts at " + interval.low());
+        if (interval.low() < 0) {
+            throw new IllegalArgumentException("goals judge quantities that cannot be negative; interval starts at " + interval.low());
         }
-        // Work on logarithms: a ratio's interval is about symmetric there, and halving a
-        // half-width takes four times the groups on that scale as on any other.
-        double g = Math.log(bound);
-        double lo = Math.log(interval.low());
-        double e = Math.log(interval.estimate());
-        double hi = Math.log(interval.high());
+        // Ratios and times are judged on logarithms, where their intervals are about symmetric;
+        // a share that can be 0 on its own scale. Either way, halving a half-width takes four
+        // times the groups.
+        boolean log = interval.low() > 0;
+        double g = log ? Math.log(bound) : bound;
+        double lo = log ? Math.log(interval.low()) : interval.low();
+        double e = log ? Math.log(interval.estimate()) : interval.estimate();
+        double hi = log ? Math.log(interval.high()) : interval.high();
         boolean good = direction == Direction.AT_MOST ? hi <= g : lo >= g;
         boolean bad = direction == Direction.AT_MOST ? lo > g : hi < g;
         int needed;
