@@ -1,6 +1,7 @@
 package testbed.bench.experiments;
 
 import testbed.reports.ExperimentPage.Check;
+import testbed.reports.Share;
 import testbed.reports.stats.Goal;
 import testbed.reports.stats.Interval;
 
@@ -28,6 +29,12 @@ final class Checks {
             case "%" -> percent(i.estimate()) + " [" + percent(i.low()) + ", " + percent(i.high()) + "]";
             default -> i.text(unit);
         };
+    }
+
+    /** A share's 95% Wilson interval as an interval. */
+    static Interval of(Share s) {
+        double v = s.value();
+        return new Interval(Math.max(0, Math.min(s.lower(), v)), v, Math.min(1, Math.max(s.upper(), v)), 0.95);
     }
 
     static String percent(double share) {

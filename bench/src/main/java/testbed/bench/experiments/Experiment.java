@@ -3,6 +3,7 @@ package testbed.bench.experiments;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import testbed.reports.ExperimentPage;
 import testbed.reports.Provenance;
 
@@ -35,8 +36,9 @@ public interface Experiment {
      * @param out the report directory (an experiment may keep working files under it)
      * @param provenance the machine and the command that reproduces the page
      * @param log where to say what is being measured, a line at a time
+     * @param workerJvm options for the worker JVMs of the experiments that run campaigns
      */
-    record Run(boolean quick, Path out, Provenance provenance, PrintWriter log) {
+    record Run(boolean quick, Path out, Provenance provenance, PrintWriter log, List<String> workerJvm) {
         Sampler.Plan plan() {
             return quick ? Sampler.QUICK : Sampler.DEFAULT;
         }

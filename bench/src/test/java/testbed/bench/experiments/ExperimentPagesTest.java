@@ -35,7 +35,7 @@ class ExperimentPagesTest {
     void aQuickRunWritesItsPageAndRecordAndDecidesNothing(String id, @TempDir Path dir) throws IOException {
         Experiment e = Experiments.byId(id).orElseThrow();
         Provenance provenance = Provenance.ofThisRun(List.of("testbed"), List.of("experiment", id, "--quick"), "bundled", "-");
-        ExperimentPage page = e.run(new Experiment.Run(true, dir, provenance, new PrintWriter(new StringWriter())));
+        ExperimentPage page = e.run(new Experiment.Run(true, dir, provenance, new PrintWriter(new StringWriter()), List.of("-Xmx512m", "-XX:+UseSerialGC", "-Xss2m", "-XX:TieredStopAtLevel=1")));
         page.writeTo(dir);
 
         JsonNode record = JSON.readTree(dir.resolve(page.jsonName()).toFile());
