@@ -56,7 +56,7 @@ public final class Suite {
     public static final String PROCESS_CROSSING = CrossingBench.class.getName() + ".processCrossing";
 
     /** Every extension class the overhead benchmarks load, by simple name. */
-    static final List<String> EXTENSIONS = List.of("TrivialFilter", "ChecksumFilter", "HeaderFilter", "CopyFilter",
+    public static final List<String> EXTENSIONS = List.of("TrivialFilter", "ChecksumFilter", "HeaderFilter", "CopyFilter",
             "HashTableFilter", "SortFilter", "PatternReadFilter", "ComputeFilter");
 
     private Suite() {

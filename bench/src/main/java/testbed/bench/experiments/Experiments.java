@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** The in-process experiments of this module, E3 to E8; the JMH ones (E1, E2) run from the command line's bench machinery. */
 public final class Experiments {
-    private static final List<Experiment> ALL = List.of(new E3FaultInjection(), new E4Transactions(), new E6ReadFilter(), new E7Revocation(), new E8Dispatch());
+    private static final List<Experiment> ALL = List.of(new E3FaultInjection(), new E4Transactions(), new E5Verification(), new E6ReadFilter(), new E7Revocation(), new E8Dispatch());
 
     private Experiments() {
     }
