@@ -138,6 +138,20 @@ public final class OverheadReport {
         }
     }
 
+    /**
+     * The page of experiment E1 (each mode's overhead on the workloads) or E2 (domain crossings)
+     * from this run.
+     *
+     * @throws IllegalArgumentException for another id
+     */
+    public ExperimentPage experimentPage(String id, Provenance provenance) {
+        return switch (id) {
+            case "E1" -> OverheadExperiments.e1(this, provenance);
+            case "E2" -> OverheadExperiments.e2(this, provenance);
+            default -> throw new IllegalArgumentException("an overhead run makes the pages of E1 and E2, not " + id);
+        };
+    }
+
     /** The goals, each judged on this run. */
     public List<Goal> goals() {
         return List.copyOf(tables.goals);
