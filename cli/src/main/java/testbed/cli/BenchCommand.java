@@ -98,12 +98,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, RunnerException {
         PrintWriter stdout = spec.commandLine().getOut();
-        Path dir = out != null ? out : CampaignCommand.REPORTS.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new Testbed.UserError("--out " + dir + " is a file, not a directory");
-        }
-        Files.createDirectories(dir);
-        linkLatest(dir);
+        Path dir = outputDirectory(out);
         Plan plan = quick ? QUICK : THOROUGH;
 
         List<String> notes = new ArrayList<>();
@@ -226,6 +221,17 @@ final class BenchCommand implements Callable<Integer> {
         }
         report.warnings().forEach(w -> out.println("warning: " + w));
         out.println("report: " + dir.resolve(OverheadReport.HTML) + " (and " + OverheadReport.MARKDOWN + ", " + OverheadReport.BENCH_JSON + ")");
+    }
+
+    /** {@code out}, or {@code reports/<timestamp>} without one: created, and {@code reports/latest} pointed at it. */
+    static Path outputDirectory(Path out) throws IOException {
+        Path dir = out != null ? out : CampaignCommand.REPORTS.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new Testbed.UserError("--out " + dir + " is a file, not a directory");
+        }
+        Files.createDirectories(dir);
+        linkLatest(dir);
+        return dir;
     }
 
     /** Points {@code reports/latest} at {@code dir} when it lives under {@code reports/}, as {@code campaign} does. */

@@ -7,8 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,12 +90,7 @@ final class ExperimentCommand implements Callable<Integer> {
         if (inProcess == null && !JMH_EXPERIMENTS.containsKey(id)) {
             throw new Testbed.UserError("no experiment '" + name + "': use E1 to E8 (testbed experiment --list)");
         }
-        Path dir = out != null ? out : CampaignCommand.REPORTS.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new Testbed.UserError("--out " + dir + " is a file, not a directory");
-        }
-        Files.createDirectories(dir);
-        CampaignCommand.linkLatest(dir);
+        Path dir = BenchCommand.outputDirectory(out);
         boolean campaign = id.equals("E3") || id.equals("E4");
         Provenance provenance = campaign ? Launcher.provenance(Launcher.arguments(spec), "bundled", Corpus.bundled())
                 : Launcher.provenance(Launcher.arguments(spec), "bundled", "-");

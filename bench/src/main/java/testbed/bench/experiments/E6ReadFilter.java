@@ -219,24 +219,14 @@ final class E6ReadFilter implements Experiment {
         Sampler.Probe probe = Sampler.Probe.timing(() -> {
             int n = grafts.kernel.read(0, 0, target, target.length, filter);
             return filter == null ? filterInCaller(target, n) : n;
-        });
+        }, grafts::close);
         probe.run();
         int got = filter == null ? filterInCaller(readAll(grafts, target), target.length) : grafts.kernel.read(0, 0, target, target.length, filter);
         if (got != keep || keep != file.kept || !Arrays.equals(target, 0, got, expected, 0, keep)) {
             throw new IllegalStateException("E6: " + (mode == null ? "the caller's filter" : "the in-kernel filter under " + mode)
                     + " kept " + got + " bytes, expected " + keep + " (the same records)");
         }
-        return new Sampler.Probe() {
-            @Override
-            public long run() {
-                return probe.run();
-            }
-
-            @Override
-            public void close() {
-                grafts.close();
-            }
-        };
+        return probe;
     }
 
     private static byte[] readAll(Grafts grafts, byte[] target) {

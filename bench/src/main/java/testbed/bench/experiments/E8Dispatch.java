@@ -144,17 +144,6 @@ final class E8Dispatch implements Experiment {
         if (grafts.kernel.dispatch(Event.TIMER, 7) != 8) {
             throw new IllegalStateException("E8: the accepting handler did not answer the timer event");
         }
-        Sampler.Probe timing = Sampler.Probe.timing(() -> grafts.kernel.dispatch(Event.TIMER, 7));
-        return new Sampler.Probe() {
-            @Override
-            public long run() {
-                return timing.run();
-            }
-
-            @Override
-            public void close() {
-                grafts.close();
-            }
-        };
+        return Sampler.Probe.timing(() -> grafts.kernel.dispatch(Event.TIMER, 7), grafts::close);
     }
 }

@@ -54,11 +54,24 @@ final class Sampler {
 
         /** A probe whose whole operation is timed; its answers go to a sink so the JIT cannot drop them. */
         static Probe timing(java.util.function.LongSupplier operation) {
+            return timing(operation, () -> { });
+        }
+
+        /** The same, releasing {@code resources} (a kernel's sandbox) when the round is over. */
+        static Probe timing(java.util.function.LongSupplier operation, Runnable resources) {
             long[] sink = new long[1];
-            return () -> {
-                long t0 = System.nanoTime();
-                sink[0] += operation.getAsLong();
-                return System.nanoTime() - t0;
+            return new Probe() {
+                @Override
+                public long run() {
+                    long t0 = System.nanoTime();
+                    sink[0] += operation.getAsLong();
+                    return System.nanoTime() - t0;
+                }
+
+                @Override
+                public void close() {
+                    resources.run();
+                }
             };
         }
     }
