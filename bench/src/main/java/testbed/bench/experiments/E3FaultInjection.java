@@ -24,6 +24,7 @@ import testbed.reports.ExperimentPage.Published;
 import testbed.reports.ExperimentPage.Table;
 import testbed.reports.Share;
 import testbed.reports.stats.Goal;
+import testbed.reports.stats.Latency;
 import testbed.sfi.ProtectionMode;
 
 /**
@@ -82,6 +83,8 @@ final class E3FaultInjection implements Experiment {
         header.addAll(modes);
 
         List<List<String>> rio = new ArrayList<>();
+        List<List<String>> trialTimes = new ArrayList<>();
+        Map<String, Latency.Summary> latencies = new LinkedHashMap<>();
         Map<String, Share> corrupted = new LinkedHashMap<>();
         int protectedActivated = 0;
         int protectedCorrupted = 0;
@@ -100,6 +103,12 @@ final class E3FaultInjection implements Experiment {
             }
             rio.add(List.of(mode, Integer.toString(mine.size()), Integer.toString(activated.size()),
                     Campaigns.cell(new Share(damage, mine.size())), Campaigns.cell(s)));
+            Latency latency = new Latency();
+            mine.forEach(r -> latency.record(r.micros() * 1000));
+            Latency.Summary l = latency.summary();
+            trialTimes.add(List.of(mode, Latency.Summary.human(l.p50()), Latency.Summary.human(l.p99()), Latency.Summary.human(l.p999()),
+                    Latency.Summary.human(l.max()), String.format(java.util.Locale.ROOT, "%,d", l.count())));
+            latencies.put(mode, l);
         }
         int protectedFaulted = (int) faulted.stream().filter(r -> !r.mode().equals("NONE")).count();
         Share protectedCorruption = new Share(protectedCorrupted, protectedActivated);
@@ -129,6 +138,8 @@ final class E3FaultInjection implements Experiment {
         byFault.forEach((fault, byMode) -> counts.set(fault, data.pojoNode(byMode)));
         ObjectNode files = data.putObject("fileCorruptionByMode");
         corrupted.forEach((mode, s) -> files.putObject(mode).put("corrupted", s.count()).put("activated", s.total()));
+        ObjectNode times = data.putObject("faultedTrialLatency");
+        latencies.forEach((mode, l) -> times.set(mode, data.pojoNode(l.asMap())));
         return new ExperimentPage(id(), title(),
                 "When a fault is injected into an extension, does the host survive, and does its file data? Outcome by fault type and "
                         + "protection mode, in the shape of Nooks' and Rio's fault-injection tables.",
@@ -137,7 +148,9 @@ final class E3FaultInjection implements Experiment {
                                 + "[95% Wilson interval] of the trials", header, Campaigns.rows(byFault, modes, survived)),
                         new Table("Rio's figure: of the faults that took effect (CONTAINED, WRONG_RESULT, ESCAPED, HUNG, CRASHED), the share after "
                                 + "which the oracle found file data corrupted or lost in the buffer cache or on the disk",
-                                List.of("mode", "faulted trials", "took effect", "host did not survive", "took effect and corrupted file data"), rio)),
+                                List.of("mode", "faulted trials", "took effect", "host did not survive", "took effect and corrupted file data"), rio),
+                        new Table("Wall time of one faulted trial in a worker (restore, fault, load, run, judge, unload; HdrHistogram)",
+                                List.of("mode", "p50", "p99", "p99.9", "max", "trials"), trialTimes)),
                 published,
                 "Rio and Nooks injected faults into a real kernel (Digital Unix, Linux) and rebooted after each crash: hundreds of "
                         + "crashes per configuration, and corruption found by checksumming files afterwards. The testbed injects them into "
