@@ -155,7 +155,7 @@ final class E5Verification implements Experiment {
                         + "64 KiB segment, metered)", header, rows)),
                 published,
                 "Necula and Lee's filters were small, hand-written DEC Alpha programs whose proofs covered every access, so no check "
-                        + "was left; the proof was checked once at load time (a few milliseconds). The testbed's verifier sees JVM bytecode "
+                        + "was left; the proof was checked once, at load time. The testbed's verifier sees JVM bytecode "
                         + "whose addresses are computed from loop counters and helper results, so it can prove some accesses and not others: "
                         + "what it removes is a share, per extension, of the guards the checking modes insert, and whatever it cannot prove "
                         + "keeps its guard. A count of guard call sites is static; how often each runs, and what removing it saves, is E1's "
