@@ -56,7 +56,7 @@ public final class Suite {
     public static final String PROCESS_CROSSING = CrossingBench.class.getName() + ".processCrossing";
 
     /** Every extension class the overhead benchmarks load, by simple name. */
-    static final List<String> EXTENSIONS = List.of("TrivialFilter", "ChecksumFilter", "HeaderFilter", "CopyFilter",
+    public static final List<String> EXTENSIONS = List.of("TrivialFilter", "ChecksumFilter", "HeaderFilter", "CopyFilter",
             "HashTableFilter", "SortFilter", "PatternReadFilter", "ComputeFilter");
 
     private Suite() {
@@ -77,6 +77,11 @@ public final class Suite {
             }
         }
         return Optional.empty();
+    }
+
+    /** The class file of an extension of {@code testbed.bench.extensions}, by simple name, read without loading it. */
+    public static byte[] extensionClass(String simpleName) {
+        return Rig.classBytes(simpleName);
     }
 
     /** Class-file size of an extension and its size rewritten for {@code SFI_MASK} with metering, in bytes. */

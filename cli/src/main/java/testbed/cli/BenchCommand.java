@@ -67,6 +67,16 @@ final class BenchCommand implements Callable<Integer> {
 
     /** How long and how often each configuration is measured. */
     record Plan(String name, int forks, int warmupIterations, Duration warmup, int iterations, Duration measurement) {
+        /** {@code 2 forks, 3 x 1 s warm-up, 5 x 1 s measurement}. */
+        String text() {
+            return forks + (forks == 1 ? " fork, " : " forks, ") + warmupIterations + " x " + millis(warmup) + " warm-up, "
+                    + iterations + " x " + millis(measurement) + " measurement";
+        }
+
+        private static String millis(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+
         Duration perConfiguration() {
             return warmup.multipliedBy(warmupIterations).plus(measurement.multipliedBy(iterations)).plus(FORK_OVERHEAD)
                     .multipliedBy(forks);
@@ -88,12 +98,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, RunnerException {
         PrintWriter stdout = spec.commandLine().getOut();
-        Path dir = out != null ? out : CampaignCommand.OUTPUT.resolve("bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new Testbed.UserError("--out " + dir + " is a file, not a directory");
-        }
-        Files.createDirectories(dir);
-        CampaignCommand.linkLatest(dir);
+        Path dir = outputDirectory(out, "bench");
         Plan plan = quick ? QUICK : THOROUGH;
 
         List<String> notes = new ArrayList<>();
@@ -109,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
         Files.deleteIfExists(results);
         LocalDateTime started = LocalDateTime.now().withNano(0);
         long t0 = System.nanoTime();
-        int configurations = measure(plan, log, results, excludes, stdout);
+        int configurations = measure(plan, Suite.passes(), log, results, excludes, stdout);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         JsonNode jmh = Files.isRegularFile(results) ? JsonMapper.builder().build().readTree(results.toFile()) : null;
         if (jmh == null || !jmh.isArray() || jmh.isEmpty()) {
@@ -131,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
 
         Map<String, OverheadReport.ExtensionSize> sizes = new LinkedHashMap<>();
         Suite.extensionSizes().forEach((name, s) -> sizes.put(name, new OverheadReport.ExtensionSize(s.classFile(), s.rewritten())));
-        OverheadReport report = OverheadReport.of(jmh, sizes, settings, notes);
+        OverheadReport report = OverheadReport.of(jmh, sizes, settings, notes, quick);
         report.writeTo(dir);
         summarise(stdout, report, dir, elapsed);
         return 0;
@@ -143,16 +148,15 @@ final class BenchCommand implements Callable<Integer> {
      *
      * @return the number of configurations planned
      */
-    private int measure(Plan plan, Path log, Path results, List<String> excludes, PrintWriter stdout)
+    static int measure(Plan plan, List<Suite.Pass> passes, Path log, Path results, List<String> excludes, PrintWriter stdout)
             throws IOException, RunnerException {
         try (PrintStream logStream = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
             OutputFormat jmhLog = OutputFormatFactory.createFormatInstance(logStream, VerboseMode.NORMAL);
-            List<Suite.Pass> passes = Suite.passes();
             int configurations = 0;
             for (Suite.Pass pass : passes) {
                 configurations += configurations(jmhLog, pass, excludes);
             }
-            stdout.println("bench: " + configurations + " configurations, " + plan.name() + " (" + (quick ? QUICK_TEXT : THOROUGH_TEXT)
+            stdout.println("bench: " + configurations + " configurations, " + plan.name() + " (" + plan.text()
                     + "), about " + Progress.human(plan.perConfiguration().multipliedBy(configurations)) + " -> " + log.getParent());
             stdout.println("JMH's own output: " + log);
             BenchProgress progress = new BenchProgress(jmhLog, stdout, configurations);
@@ -204,17 +208,29 @@ final class BenchCommand implements Callable<Integer> {
         return n;
     }
 
-    private static void summarise(PrintWriter out, OverheadReport report, Path dir, Duration elapsed) {
+    static void summarise(PrintWriter out, OverheadReport report, Path dir, Duration elapsed) {
         out.println("finished in " + Progress.human(elapsed) + "; goals:");
         for (OverheadReport.Goal g : report.goals()) {
             String verdict = switch (g.verdict()) {
                 case MET -> "met    ";
                 case MISSED -> "MISSED ";
+                case INCONCLUSIVE -> "?      ";
                 case NOT_MEASURED -> "-      ";
             };
             out.println("  " + verdict + g.quantity() + " " + g.target() + ": " + g.measured());
         }
         report.warnings().forEach(w -> out.println("warning: " + w));
         out.println("report: " + dir.resolve(OverheadReport.HTML) + " (and " + OverheadReport.MARKDOWN + ", " + OverheadReport.BENCH_JSON + ")");
+    }
+
+    /** {@code out}, or {@code testbed-out/<command>-<timestamp>} without one: created, and {@code testbed-out/latest} pointed at it. */
+    static Path outputDirectory(Path out, String command) throws IOException {
+        Path dir = out != null ? out : CampaignCommand.OUTPUT.resolve(command + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new Testbed.UserError("--out " + dir + " is a file, not a directory");
+        }
+        Files.createDirectories(dir);
+        CampaignCommand.linkLatest(dir);
+        return dir;
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "testbed", mixinStandardHelpOptions = true, version = "testbed 0.1.0",
         description = "Fault-isolation testbed: containment campaigns against a simulated kernel.",
-        subcommands = {CampaignCommand.class, MergeCommand.class, FuzzCommand.class, ReplayCommand.class, CompareCommand.class, TechniquesCommand.class, CorpusCommand.class, BenchCommand.class, BpfCommand.class},
+        subcommands = {CampaignCommand.class, MergeCommand.class, FuzzCommand.class, ReplayCommand.class, CompareCommand.class, TechniquesCommand.class, CorpusCommand.class, BenchCommand.class, ExperimentCommand.class, BpfCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:unexpected outcomes found (see the report's findings)",
                 "2:bad usage, unreadable input, or an output the environment refuses (full disk, trials lost to the host)", "3:internal error",

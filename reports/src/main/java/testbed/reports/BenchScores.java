@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import testbed.reports.stats.Samples;
 
 /**
  * The scores of one JMH run, read from JMH's own JSON result format (an array with one object
@@ -17,8 +18,12 @@ import java.util.function.Predicate;
  */
 final class BenchScores {
 
-    /** One configuration's primary score. {@code error} is JMH's 99.9% half-width, NaN when JMH had too few samples. */
-    record Score(String benchmark, Map<String, String> params, double score, double error, String unit) {
+    /**
+     * One configuration's primary score. {@code error} is JMH's 99.9% half-width, NaN when JMH had
+     * too few samples; {@code samples} are JMH's raw iteration scores by fork, in the score's
+     * unit, or null when the result has none.
+     */
+    record Score(String benchmark, Map<String, String> params, double score, double error, String unit, Samples samples) {
         /** The parameter's value, or null. */
         String param(String name) {
             return params.get(name);
@@ -27,6 +32,11 @@ final class BenchScores {
         /** The score in nanoseconds per operation (every overhead benchmark is an average time). */
         double nanos() {
             return score * nanosPer(unit);
+        }
+
+        /** Nanoseconds per unit of the score. */
+        double nanosPerUnit() {
+            return nanosPer(unit);
         }
 
         /** The error in nanoseconds per operation; NaN if unknown. */
@@ -84,10 +94,32 @@ final class BenchScores {
             JsonNode error = metric.path("scoreError");
             double e = error.isNumber() ? error.asDouble() : Double.NaN; // JMH writes "NaN" as a string
             list.add(new Score(name, Collections.unmodifiableMap(params), metric.get("score").asDouble(), e,
-                    metric.get("scoreUnit").asText()));
+                    metric.get("scoreUnit").asText(), samples(metric.path("rawData"))));
             i++;
         }
         return new BenchScores(List.copyOf(list));
+    }
+
+    /** JMH's {@code rawData} (forks of iteration scores), or null if absent or not positive numbers. */
+    private static Samples samples(JsonNode raw) {
+        if (!raw.isArray() || raw.isEmpty()) {
+            return null;
+        }
+        List<List<Double>> forks = new ArrayList<>();
+        for (JsonNode fork : raw) {
+            List<Double> iterations = new ArrayList<>();
+            for (JsonNode v : fork) {
+                if (!v.isNumber() || !(v.asDouble() > 0)) {
+                    return null;
+                }
+                iterations.add(v.asDouble());
+            }
+            if (iterations.isEmpty()) {
+                return null;
+            }
+            forks.add(iterations);
+        }
+        return Samples.ofLists(forks);
     }
 
     List<Score> all() {

@@ -5,7 +5,7 @@ import java.util.List;
 import testbed.reports.BenchScores.Score;
 import testbed.reports.OverheadReport.ExtensionSize;
 import testbed.reports.OverheadReport.Goal;
-import testbed.reports.OverheadReport.Verdict;
+import testbed.reports.stats.Verdict;
 import testbed.reports.OverheadTables.ChicoryRow;
 import testbed.reports.OverheadTables.CrossingRow;
 import testbed.reports.OverheadTables.LoadRow;
@@ -42,6 +42,7 @@ final class OverheadHtml {
         long judged = t.goals.stream().filter(g -> g.verdict() != Verdict.NOT_MEASURED).count();
         out.append("<header>\n<h1>Overhead report</h1>\n<p class=\"verdict ").append(met == judged ? "clean" : "dirty").append("\">")
                 .append(met).append(" of ").append(judged).append(" goals met by this run")
+                .append(report.provisional ? " (a --quick run: it decides no goal)" : "")
                 .append(judged < t.goals.size() ? " (" + (t.goals.size() - judged) + " not measured)" : "").append(".</p>\n");
         if (besideContainment) {
             out.append("<p><a href=\"./").append(ContainmentReport.INDEX_HTML).append("\">Containment report</a> of the same directory.</p>\n");
@@ -87,7 +88,7 @@ final class OverheadHtml {
                 out.append("<tr><th>").append(Escape.markup(r.variant())).append("</th>").append(num(r.score().text()))
                         .append(num(OverheadMarkdown.ratioText(r))).append(num(r.metering() == null ? "" : r.metering().text()))
                         .append("<td class=\"nowrap\">").append(Escape.markup(OverheadMarkdown.goalText(r))).append("</td>")
-                        .append(verdictCell(OverheadMarkdown.rowVerdict(r))).append("<td class=\"anchor\">")
+                        .append(verdictCell(t.rowVerdict(r))).append("<td class=\"anchor\">")
                         .append(Escape.markup(r.metered() ? "" : Anchors.anchor(r.mode()))).append("</td></tr>\n");
             }
             out.append("</tbody>\n</table>\n");
@@ -183,6 +184,7 @@ final class OverheadHtml {
         switch (v) {
             case MET: return "<td class=\"met\">met</td>";
             case MISSED: return "<td class=\"missed\">missed</td>";
+            case INCONCLUSIVE: return "<td class=\"inconclusive\">inconclusive</td>";
             default: return "<td class=\"none\">–</td>";
         }
     }
@@ -209,6 +211,7 @@ final class OverheadHtml {
             td.anchor { color: #57606a; font-size: 13.5px; }
             td.met { background: #e6f4ea; color: #1b5e20; font-weight: 600; }
             td.missed { background: #fdecea; color: #b71c1c; font-weight: 600; }
+            td.inconclusive { background: #fff3e0; color: #8a4b00; font-weight: 600; }
             td.none, .none { color: #8c959f; }
             .params th { width: 160px; background: #eef1f4; }
             .warning { color: #b71c1c; }

@@ -3,7 +3,7 @@ package testbed.reports;
 import java.util.List;
 import testbed.reports.OverheadReport.ExtensionSize;
 import testbed.reports.OverheadReport.Goal;
-import testbed.reports.OverheadReport.Verdict;
+import testbed.reports.stats.Verdict;
 import testbed.reports.OverheadTables.ChicoryRow;
 import testbed.reports.OverheadTables.CrossingRow;
 import testbed.reports.OverheadTables.LoadRow;
@@ -19,7 +19,10 @@ final class OverheadMarkdown {
             + " the same mode unmetered (metering), a crossing over a plain Java call. Its ± combines the two errors; a ratio"
             + " whose range includes 1.0 is no overhead this machine can tell apart. Every memory access goes through the"
             + " simulated memory and its write monitor in every mode, NONE included, so the denominators are larger than on"
-            + " bare hardware: compare the modes with each other, and the published figures for their shape.";
+            + " bare hardware: compare the modes with each other, and the published figures for their shape. A goal is judged"
+            + " on a 95% interval bootstrapped from the run's own samples (forks, and the iterations in each): met only when the"
+            + " whole interval is on the goal's side, missed only when it is wholly on the wrong side, otherwise inconclusive,"
+            + " with the number of forks that would decide it. A --quick run (one fork) decides no goal.";
 
     private final StringBuilder out = new StringBuilder(16 * 1024);
 
@@ -59,7 +62,7 @@ final class OverheadMarkdown {
             out.append("| variant | score | x NONE | metering | goal | met | published |\n|---|---|---|---|---|---|---|\n");
             for (VariantRow r : w.rows()) {
                 row(r.variant(), r.score().text(), ratioText(r),
-                        r.metering() == null ? "" : r.metering().text(), goalText(r), verdict(rowVerdict(r)),
+                        r.metering() == null ? "" : r.metering().text(), goalText(r), verdict(report.tables.rowVerdict(r)),
                         r.metered() ? "" : Anchors.anchor(r.mode()));
             }
         }
@@ -140,23 +143,11 @@ final class OverheadMarkdown {
         return Double.isNaN(goal) ? "" : "≤ " + OverheadTables.times(goal);
     }
 
-    /** A row's own verdict: its ratio to NONE against the mode's goal, or its metering cost against the metering goal. */
-    static Verdict rowVerdict(VariantRow r) {
-        if (r.metered()) {
-            return r.metering() == null ? Verdict.NOT_MEASURED
-                    : r.metering().value() <= Anchors.METERING_GOAL ? Verdict.MET : Verdict.MISSED;
-        }
-        double goal = Anchors.goal(r.mode());
-        if (Double.isNaN(goal) || r.toNone() == null) {
-            return Verdict.NOT_MEASURED;
-        }
-        return r.toNone().value() <= goal ? Verdict.MET : Verdict.MISSED;
-    }
-
     static String verdict(Verdict v) {
         switch (v) {
             case MET: return "✓ met";
             case MISSED: return "✗ missed";
+            case INCONCLUSIVE: return "? inconclusive";
             default: return "";
         }
     }

@@ -20,6 +20,7 @@ import testbed.reports.OverheadTables.TransactionRow;
 import testbed.reports.OverheadTables.Versus;
 import testbed.reports.OverheadTables.VariantRow;
 import testbed.reports.OverheadTables.WorkloadTable;
+import testbed.reports.stats.Verdict;
 
 /**
  * The overhead report of one JMH run of the benchmark suite (experiments E1, E2 and E4: what each
@@ -58,18 +59,14 @@ public final class OverheadReport {
     public record ExtensionSize(int classFile, int rewritten) {
     }
 
-    /** Whether a goal was met by this run. */
-    public enum Verdict {
-        MET, MISSED, NOT_MEASURED
-    }
-
     /**
      * One goal of the overhead experiment, judged on this run.
      *
      * @param quantity what is measured
      * @param target the goal, e.g. {@code ≤ 1.050x}
-     * @param measured what this run measured, in words and numbers
-     * @param verdict met, missed, or not measured by this run
+     * @param measured what this run measured, in words and numbers: the estimate, its 95% interval
+     *     and, when inconclusive, the forks that would decide it
+     * @param verdict met or missed (the whole interval on one side of the goal), inconclusive, or not measured
      * @param anchor the published figure for the same quantity, or an empty string
      */
     public record Goal(String quantity, String target, String measured, Verdict verdict, String anchor) {
@@ -80,13 +77,16 @@ public final class OverheadReport {
     final Map<String, String> settings;
     final List<String> notes;
     final OverheadTables tables;
+    final boolean provisional;
 
-    private OverheadReport(JsonNode jmh, Map<String, ExtensionSize> sizes, Map<String, String> settings, List<String> notes) {
+    private OverheadReport(JsonNode jmh, Map<String, ExtensionSize> sizes, Map<String, String> settings, List<String> notes,
+            boolean provisional) {
         this.jmh = jmh;
         this.sizes = sizes;
         this.settings = settings;
         this.notes = notes;
-        this.tables = new OverheadTables(BenchScores.fromJmh(jmh), sizes);
+        this.provisional = provisional;
+        this.tables = new OverheadTables(BenchScores.fromJmh(jmh), sizes, provisional);
     }
 
     /**
@@ -99,8 +99,19 @@ public final class OverheadReport {
      * @throws IllegalArgumentException if {@code jmhResults} is not JMH's result format
      */
     public static OverheadReport of(JsonNode jmhResults, Map<String, ExtensionSize> sizes, Map<String, String> settings, List<String> notes) {
+        return of(jmhResults, sizes, settings, notes, false);
+    }
+
+    /**
+     * Computes the report of one run.
+     *
+     * @param provisional a short run ({@code --quick}): it decides no goal, whatever its intervals
+     * @throws IllegalArgumentException if {@code jmhResults} is not JMH's result format
+     */
+    public static OverheadReport of(JsonNode jmhResults, Map<String, ExtensionSize> sizes, Map<String, String> settings, List<String> notes,
+            boolean provisional) {
         Objects.requireNonNull(jmhResults, "jmhResults");
-        return new OverheadReport(jmhResults, Map.copyOf(sizes), new LinkedHashMap<>(settings), List.copyOf(notes));
+        return new OverheadReport(jmhResults, Map.copyOf(sizes), new LinkedHashMap<>(settings), List.copyOf(notes), provisional);
     }
 
     /**
@@ -121,10 +132,24 @@ public final class OverheadReport {
         List<String> notes = new java.util.ArrayList<>();
         root.path("notes").forEach(n -> notes.add(n.asText()));
         try {
-            return of(root.get("benchmarks"), sizes, settings, notes);
+            return of(root.get("benchmarks"), sizes, settings, notes, root.path("provisional").asBoolean(false));
         } catch (IllegalArgumentException e) {
             throw new IOException(benchJson + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The page of experiment E1 (each mode's overhead on the workloads) or E2 (domain crossings)
+     * from this run.
+     *
+     * @throws IllegalArgumentException for another id
+     */
+    public ExperimentPage experimentPage(String id, Provenance provenance) {
+        return switch (id) {
+            case "E1" -> OverheadExperiments.e1(this, provenance);
+            case "E2" -> OverheadExperiments.e2(this, provenance);
+            default -> throw new IllegalArgumentException("an overhead run makes the pages of E1 and E2, not " + id);
+        };
     }
 
     /** The goals, each judged on this run. */
@@ -170,6 +195,7 @@ public final class OverheadReport {
     /** The {@value #BENCH_JSON} record. */
     public ObjectNode benchJson() {
         ObjectNode root = JSON.createObjectNode();
+        root.put("provisional", provisional);
         ObjectNode s = root.putObject("settings");
         settings.forEach(s::put);
         ArrayNode n = root.putArray("notes");

@@ -10,7 +10,10 @@ import java.util.Set;
 import testbed.reports.BenchScores.Score;
 import testbed.reports.OverheadReport.ExtensionSize;
 import testbed.reports.OverheadReport.Goal;
-import testbed.reports.OverheadReport.Verdict;
+import testbed.reports.stats.Bootstrap;
+import testbed.reports.stats.Interval;
+import testbed.reports.stats.Samples;
+import testbed.reports.stats.Verdict;
 
 /**
  * The overhead report's tables and goals, computed from one JMH run: every ratio divides two
@@ -45,8 +48,11 @@ final class OverheadTables {
             "readFilter", "read filter keeping the 32-byte records of a 2 KiB block that hold a pattern (PatternReadFilter)",
             "compute", "arithmetic only, no memory access: the control (ComputeFilter)");
 
-    /** One variant of one workload: its score, its ratio to NONE and, if metered, to the same mode unmetered. */
-    record VariantRow(String mode, boolean metered, Score score, Ratio toNone, Ratio metering) {
+    /**
+     * One variant of one workload: its score, its ratio to NONE and, if metered, to the same mode
+     * unmetered; {@code base} and {@code unmetered} are those two scores (null when absent).
+     */
+    record VariantRow(String mode, boolean metered, Score score, Ratio toNone, Ratio metering, Score base, Score unmetered) {
         String variant() {
             return variantName(mode, metered);
         }
@@ -88,7 +94,11 @@ final class OverheadTables {
     /** What the run lacked, one sentence each. */
     final List<String> warnings = new ArrayList<>();
 
-    OverheadTables(BenchScores scores, Map<String, ExtensionSize> sizes) {
+    /** A short run ({@code --quick}): no goal is met or missed on it. */
+    final boolean provisional;
+
+    OverheadTables(BenchScores scores, Map<String, ExtensionSize> sizes, boolean provisional) {
+        this.provisional = provisional;
         workloads(scores);
         crossings(scores);
         transactions(scores);
@@ -123,7 +133,7 @@ final class OverheadTables {
                     }
                     Score unmetered = metered ? find(mine, mode, false) : null;
                     rows.add(new VariantRow(mode, metered, s, base == null ? null : ratio(s, base),
-                            unmetered == null ? null : ratio(s, unmetered)));
+                            unmetered == null ? null : ratio(s, unmetered), base, unmetered));
                 }
             }
             workloads.add(new WorkloadTable(workload, List.copyOf(rows), missing));
@@ -238,19 +248,60 @@ final class OverheadTables {
         modeGoal("BOUNDS", "bounds checks, over NONE", Anchors.CHECKING);
         meteringGoal();
         Optional<Score> crossing = scores.find("CrossingBench.transactionalCrossingActAs");
+        String quantity = "protected domain crossing";
+        testbed.reports.stats.Goal under = new testbed.reports.stats.Goal(quantity, testbed.reports.stats.Goal.Direction.AT_MOST,
+                Anchors.CROSSING_GOAL_NS);
         goals.add(crossing.isEmpty()
-                ? new Goal("protected domain crossing", "under 100 ns", "not measured", Verdict.NOT_MEASURED, Anchors.CROSSING)
-                : new Goal("protected domain crossing", "under 100 ns", crossing.get().text(),
-                        crossing.get().nanos() < Anchors.CROSSING_GOAL_NS ? Verdict.MET : Verdict.MISSED, Anchors.CROSSING));
+                ? new Goal(quantity, "under 100 ns", "not measured", Verdict.NOT_MEASURED, Anchors.CROSSING)
+                : judged(under, "under 100 ns", meanNanos(crossing.get()), groups(crossing.get()), "ns", "", Anchors.CROSSING));
         chicoryGoal();
         loadGoal();
     }
 
-    /** A mode's goal, judged on the geometric mean of its unmetered ratios over the memory workloads. */
+    /** The interval of a score's mean in nanoseconds, from its samples; a point at the score without them. */
+    static Interval meanNanos(Score s) {
+        if (s.samples() == null) {
+            return Interval.exact(s.nanos());
+        }
+        Interval i = Bootstrap.mean(s.samples());
+        double k = s.nanosPerUnit();
+        return new Interval(i.low() * k, i.estimate() * k, i.high() * k, i.level());
+    }
+
+    /** Forks behind a score: 0 when it has no samples, so that nothing is decided on it. */
+    static int groups(Score s) {
+        return s.samples() == null ? 0 : s.samples().groups();
+    }
+
+    /** The interval of {@code a / b} from both scores' samples. */
+    static Interval ratioInterval(Score a, Score b) {
+        return a.samples() == null || b.samples() == null ? Interval.exact(a.nanos() / b.nanos()) : Bootstrap.ratio(a.samples(), b.samples());
+    }
+
+    /** A goal's row: the interval, and the verdict the stats rule gives it on this run. */
+    private Goal judged(testbed.reports.stats.Goal goal, String target, Interval interval, int forks, String unit, String extra, String anchor) {
+        testbed.reports.stats.Goal.Judgement j = goal.judge(interval, forks, provisional);
+        String measured = ("x".equals(unit) ? "geomean " + interval.times() : interval.text(unit)) + extra + "; " + j.text("forks");
+        return new Goal(goal.quantity(), target, measured, j.verdict(), anchor);
+    }
+
+    /** A row's own verdict: its ratio to NONE against the mode's goal, or its metering cost against the metering goal. */
+    Verdict rowVerdict(VariantRow r) {
+        Score over = r.metered() ? r.unmetered() : r.base();
+        double goal = r.metered() ? Anchors.METERING_GOAL : Anchors.goal(r.mode());
+        if (over == null || Double.isNaN(goal)) {
+            return Verdict.NOT_MEASURED;
+        }
+        return new testbed.reports.stats.Goal(r.variant(), testbed.reports.stats.Goal.Direction.AT_MOST, goal)
+                .judge(ratioInterval(r.score(), over), Math.min(groups(r.score()), groups(over)), provisional).verdict();
+    }
+
+    /** A mode's goal, judged on the interval of the geometric mean of its unmetered ratios over the memory workloads. */
     private void modeGoal(String mode, String quantity, String anchor) {
         double goal = Anchors.goal(mode);
         String target = "≤ " + times(goal);
-        List<Double> ratios = new ArrayList<>();
+        List<Score> numerators = new ArrayList<>();
+        List<Score> denominators = new ArrayList<>();
         String worst = null;
         double worstRatio = 0;
         for (WorkloadTable t : workloads) {
@@ -258,30 +309,58 @@ final class OverheadTables {
             if (t.workload().equals(CONTROL) || row.isEmpty() || row.get().toNone() == null) {
                 continue;
             }
+            numerators.add(row.get().score());
+            denominators.add(row.get().base());
             double r = row.get().toNone().value();
-            ratios.add(r);
             if (r > worstRatio) {
                 worstRatio = r;
                 worst = t.workload();
             }
         }
-        if (ratios.isEmpty()) {
+        if (numerators.isEmpty()) {
             goals.add(new Goal(mode + ": " + quantity, target, "not measured", Verdict.NOT_MEASURED, anchor));
             return;
         }
-        double mean = geomean(ratios);
-        String measured = "geomean " + times(mean) + " over " + ratios.size() + " workloads (highest " + times(worstRatio) + ", " + worst + ")";
-        goals.add(new Goal(mode + ": " + quantity, target, measured, mean <= goal ? Verdict.MET : Verdict.MISSED, anchor));
+        goals.add(judged(new testbed.reports.stats.Goal(mode + ": " + quantity, testbed.reports.stats.Goal.Direction.AT_MOST, goal), target,
+                geomeanInterval(numerators, denominators), forks(numerators, denominators), "x",
+                " over " + numerators.size() + " workloads (highest " + times(worstRatio) + ", " + worst + ")", anchor));
+    }
+
+    /** The geometric mean of the ratios with its bootstrap interval; a point when any score lacks samples. */
+    static Interval geomeanInterval(List<Score> numerators, List<Score> denominators) {
+        List<Samples> a = new ArrayList<>();
+        List<Samples> b = new ArrayList<>();
+        List<Double> points = new ArrayList<>();
+        for (int i = 0; i < numerators.size(); i++) {
+            a.add(numerators.get(i).samples());
+            b.add(denominators.get(i).samples());
+            points.add(numerators.get(i).nanos() / denominators.get(i).nanos());
+        }
+        return a.contains(null) || b.contains(null) ? Interval.exact(geomean(points)) : Bootstrap.geomeanOfRatios(a, b);
+    }
+
+    /** The fewest forks behind any of the scores. */
+    static int forks(List<Score> numerators, List<Score> denominators) {
+        int n = Integer.MAX_VALUE;
+        for (Score s : numerators) {
+            n = Math.min(n, groups(s));
+        }
+        for (Score s : denominators) {
+            n = Math.min(n, groups(s));
+        }
+        return n;
     }
 
     private void meteringGoal() {
-        List<Double> ratios = new ArrayList<>();
+        List<Score> numerators = new ArrayList<>();
+        List<Score> denominators = new ArrayList<>();
         String worst = null;
         double worstRatio = 0;
         for (WorkloadTable t : workloads) {
             for (VariantRow row : t.rows()) {
                 if (row.metering() != null) {
-                    ratios.add(row.metering().value());
+                    numerators.add(row.score());
+                    denominators.add(row.unmetered());
                     if (row.metering().value() > worstRatio) {
                         worstRatio = row.metering().value();
                         worst = t.workload() + " " + row.mode();
@@ -291,46 +370,63 @@ final class OverheadTables {
         }
         String quantity = "fuel metering, over the same mode unmetered";
         String target = "≤ " + times(Anchors.METERING_GOAL);
-        if (ratios.isEmpty()) {
+        if (numerators.isEmpty()) {
             goals.add(new Goal(quantity, target, "not measured", Verdict.NOT_MEASURED, ""));
             return;
         }
-        double mean = geomean(ratios);
-        goals.add(new Goal(quantity, target, "geomean " + times(mean) + " over " + ratios.size() + " workload-mode pairs (highest "
-                + times(worstRatio) + ", " + worst + ")", mean <= Anchors.METERING_GOAL ? Verdict.MET : Verdict.MISSED, ""));
+        goals.add(judged(new testbed.reports.stats.Goal(quantity, testbed.reports.stats.Goal.Direction.AT_MOST, Anchors.METERING_GOAL), target,
+                geomeanInterval(numerators, denominators), forks(numerators, denominators), "x",
+                " over " + numerators.size() + " workload-mode pairs (highest " + times(worstRatio) + ", " + worst + ")", ""));
+    }
+
+    /** Several comparisons under one goal: met when every one is, missed when any is, else inconclusive. */
+    private static Verdict all(List<Verdict> verdicts) {
+        if (verdicts.contains(Verdict.MISSED)) {
+            return Verdict.MISSED;
+        }
+        return verdicts.stream().allMatch(v -> v == Verdict.MET) ? Verdict.MET : Verdict.INCONCLUSIVE;
     }
 
     /** Every protected mode, metered as the sandbox runs it, faster than Chicory on each workload both run. */
     private void chicoryGoal() {
         String quantity = "faster than Chicory (WebAssembly compiled to JVM bytecode)";
         String target = "every protected mode, metered, below Chicory's time";
-        List<String> slower = new ArrayList<>();
+        List<String> notFaster = new ArrayList<>();
+        List<Verdict> verdicts = new ArrayList<>();
         double worst = 0;
-        int compared = 0;
         for (ChicoryRow row : chicory) {
             for (Versus v : row.protectedModes()) {
-                compared++;
                 worst = Math.max(worst, v.toChicory().value());
-                if (v.toChicory().value() >= 1) {
-                    slower.add(row.workload() + " " + v.variant());
+                testbed.reports.stats.Goal.Judgement j = new testbed.reports.stats.Goal(v.variant(),
+                        testbed.reports.stats.Goal.Direction.AT_MOST, 1).judge(ratioInterval(v.score(), row.chicory()),
+                        Math.min(groups(v.score()), groups(row.chicory())), provisional);
+                verdicts.add(j.verdict());
+                if (j.verdict() != Verdict.MET) {
+                    notFaster.add(row.workload() + " " + v.variant() + " " + j.interval().times() + " (" + j.verdict().name().toLowerCase(Locale.ROOT) + ")");
                 }
             }
         }
-        if (compared == 0) {
+        if (verdicts.isEmpty()) {
             goals.add(new Goal(quantity, target, "not measured", Verdict.NOT_MEASURED, ""));
             return;
         }
-        goals.add(new Goal(quantity, target, compared + " comparisons, slowest at " + times(worst) + " Chicory's time"
-                + (slower.isEmpty() ? "" : "; not faster: " + String.join(", ", slower)),
-                slower.isEmpty() ? Verdict.MET : Verdict.MISSED, ""));
+        goals.add(new Goal(quantity, target, verdicts.size() + " comparisons, slowest at " + times(worst) + " Chicory's time"
+                + (notFaster.isEmpty() ? "" : "; not shown faster: " + String.join(", ", notFaster)), all(verdicts), ""));
     }
 
     private void loadGoal() {
         String quantity = "load an extension (verify, rewrite, define, construct), SFI_MASK";
+        testbed.reports.stats.Goal under = new testbed.reports.stats.Goal(quantity, testbed.reports.stats.Goal.Direction.AT_MOST,
+                Anchors.LOAD_GOAL_NS);
         double worst = 0;
         String worstName = null;
+        List<Verdict> verdicts = new ArrayList<>();
         for (LoadRow row : loads) {
-            if (row.loadMasked() != null && row.loadMasked().nanos() > worst) {
+            if (row.loadMasked() == null) {
+                continue;
+            }
+            verdicts.add(under.judge(meanNanos(row.loadMasked()), groups(row.loadMasked()), provisional).verdict());
+            if (row.loadMasked().nanos() > worst) {
                 worst = row.loadMasked().nanos();
                 worstName = row.extension();
             }
@@ -339,8 +435,8 @@ final class OverheadTables {
             goals.add(new Goal(quantity, "under 1 ms", "not measured", Verdict.NOT_MEASURED, ""));
             return;
         }
-        goals.add(new Goal(quantity, "under 1 ms", "slowest " + Ratio.decimal(worst / 1e3) + " µs (" + worstName + ")",
-                worst < Anchors.LOAD_GOAL_NS ? Verdict.MET : Verdict.MISSED, ""));
+        goals.add(new Goal(quantity, "under 1 ms", "slowest " + Ratio.decimal(worst / 1e3) + " µs (" + worstName + ")"
+                + (provisional ? "; a --quick run decides no goal" : ""), all(verdicts), ""));
     }
 
     static double geomean(List<Double> values) {

@@ -35,16 +35,6 @@ record Ratio(double value, double error) {
 
     /** A score or an error for a table: four significant digits at most, no exponent, the same in every locale. */
     static String decimal(double v) {
-        double a = Math.abs(v);
-        if (a >= 1000) {
-            return String.format(Locale.ROOT, "%,.0f", v);
-        }
-        if (a >= 100) {
-            return String.format(Locale.ROOT, "%.1f", v);
-        }
-        if (a >= 1) {
-            return String.format(Locale.ROOT, "%.2f", v);
-        }
-        return String.format(Locale.ROOT, "%.3f", v);
+        return testbed.reports.stats.Interval.decimal(v);
     }
 }

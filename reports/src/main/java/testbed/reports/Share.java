@@ -11,25 +11,25 @@ import testbed.faults.RateBound;
  * @param count trials with the outcome
  * @param total trials in the cell
  */
-record Share(int count, int total) {
+public record Share(int count, int total) {
     /** The normal quantile for a two-sided 95% interval. */
     private static final double Z = 1.959963984540054;
 
-    Share {
+    public Share {
         if (count < 0 || total < 0 || count > total) {
             throw new IllegalArgumentException("share " + count + " of " + total);
         }
     }
 
-    double value() {
+    public double value() {
         return total == 0 ? 0 : (double) count / total;
     }
 
-    double lower() {
+    public double lower() {
         return total == 0 ? 0 : centre() - halfWidth();
     }
 
-    double upper() {
+    public double upper() {
         return total == 0 ? 1 : centre() + halfWidth();
     }
 
@@ -45,12 +45,12 @@ record Share(int count, int total) {
     }
 
     /** {@code 85.0%}. */
-    String percent() {
+    public String percent() {
         return percent(value());
     }
 
     /** {@code 78.1–90.2%}: the interval. */
-    String interval() {
+    public String interval() {
         return String.format(Locale.ROOT, "%.1f–%.1f%%", 100 * Math.max(0, lower()), 100 * Math.min(1, upper()));
     }
 
@@ -59,7 +59,7 @@ record Share(int count, int total) {
      * figure as {@code summary.json}'s {@code escapeBounds} and the campaign's progress line
      * ({@link RateBound}: the exact one-sided bound for 0, about 3/n, else the Wilson upper end).
      */
-    String bound() {
+    public String bound() {
         return "≤ " + percent(RateBound.upper95(count, total));
     }
 

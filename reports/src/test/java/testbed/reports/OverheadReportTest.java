@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import testbed.reports.OverheadReport.ExtensionSize;
 import testbed.reports.OverheadReport.Goal;
-import testbed.reports.OverheadReport.Verdict;
+import testbed.reports.stats.Verdict;
 
 /** The overhead report from a small hand-made run in JMH's JSON result format. */
 class OverheadReportTest {
@@ -33,8 +33,13 @@ class OverheadReportTest {
         }
         return "{\"jmhVersion\":\"1.37\",\"benchmark\":\"testbed.bench." + benchmark + "\",\"mode\":\"avgt\",\"threads\":1,\"forks\":2,"
                 + "\"params\":{" + p + "},\"primaryMetric\":{\"score\":" + score + ",\"scoreError\":"
-                + (error == null ? "\"NaN\"" : error.toString()) + ",\"scoreUnit\":\"" + unit + "\",\"rawData\":[[" + score + "]]},"
+                + (error == null ? "\"NaN\"" : error.toString()) + ",\"scoreUnit\":\"" + unit + "\",\"rawData\":" + rawData(score) + "},"
                 + "\"secondaryMetrics\":{}}";
+    }
+
+    /** Two forks of three iterations within 0.2% of the score: an interval narrower than the goals' margins. */
+    static String rawData(double score) {
+        return "[[" + score * 0.998 + "," + score + "," + score * 1.002 + "],[" + score * 1.002 + "," + score + "," + score * 0.998 + "]]";
     }
 
     static String iso(String workload, String mode, boolean metered, double score, Double error) {
@@ -111,13 +116,39 @@ class OverheadReportTest {
             verdicts.put(g.quantity().split(":")[0], g.verdict());
         }
         // checksum is the only workload with a baseline: stores-only 1.01, masking 1.05, check 1.2, bounds 1.12.
-        assertThat(verdicts).containsEntry("SFI_MASK_STORES", Verdict.MET).containsEntry("SFI_MASK", Verdict.MET)
+        // Masking sits exactly on its goal of 1.05x: half its interval is on each side, so no run can decide it.
+        assertThat(verdicts).containsEntry("SFI_MASK_STORES", Verdict.MET).containsEntry("SFI_MASK", Verdict.INCONCLUSIVE)
                 .containsEntry("SFI_CHECK", Verdict.MISSED).containsEntry("BOUNDS", Verdict.MET)
                 .containsEntry("protected domain crossing", Verdict.MET)
                 .containsEntry("faster than Chicory (WebAssembly compiled to JVM bytecode)", Verdict.MET)
                 .containsEntry("load an extension (verify, rewrite, define, construct), SFI_MASK", Verdict.MET);
         // metering: 103/101, 110/105, 115/112: geomean about 1.03
         assertThat(verdicts).containsEntry("fuel metering, over the same mode unmetered", Verdict.MET);
+    }
+
+    @Test
+    void aQuickRunDecidesNoGoalHoweverClearItsFigures() throws Exception {
+        OverheadReport quick = OverheadReport.of(sampleRun(), Map.of(), Map.of("run", "quick"), List.of(), true);
+        assertThat(quick.goals()).extracting(Goal::verdict).doesNotContain(Verdict.MET, Verdict.MISSED)
+                .contains(Verdict.INCONCLUSIVE);
+        quick.writeTo(dir);
+        assertThat(Files.readString(dir.resolve(OverheadReport.MARKDOWN))).doesNotContain("✓ met").doesNotContain("✗ missed")
+                .contains("--quick");
+        assertThat(Files.readString(dir.resolve(OverheadReport.HTML))).doesNotContain("class=\"met\"").contains("inconclusive");
+        assertThat(OverheadReport.read(dir.resolve(OverheadReport.BENCH_JSON)).goals()).extracting(Goal::verdict)
+                .doesNotContain(Verdict.MET, Verdict.MISSED);
+    }
+
+    @Test
+    void aGoalOnAnIntervalThatStraddlesItIsInconclusiveWithTheForksThatWouldDecideIt() throws Exception {
+        // Stores-only masking at 1.01x against a 1.02x goal, but forks that disagree by 6%: the interval crosses the goal.
+        JsonNode run = sampleRun();
+        assertThat(run.get(0).path("params").path("mode").asText()).isEqualTo("NONE");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) run.get(0).get("primaryMetric")).set("rawData", JSON.readTree("[[97,97],[103,103]]"));
+        OverheadReport report = OverheadReport.of(run, Map.of(), Map.of(), List.of());
+        Goal storesOnly = report.goals().stream().filter(g -> g.quantity().startsWith("SFI_MASK_STORES")).findFirst().orElseThrow();
+        assertThat(storesOnly.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(storesOnly.measured()).contains("straddles").containsPattern("about \\d+ forks would decide it");
     }
 
     @Test
