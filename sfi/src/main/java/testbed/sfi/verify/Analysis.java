@@ -25,7 +25,8 @@ import testbed.sfi.MemoryAccess;
  * descending passes. Across methods it computes the ranges a private method's numeric arguments
  * take at its call sites and what each method returns, and the entry ranges of the hook methods
  * from the kernel's contract (a packet, a block of file data or the eviction candidates in the
- * window at the segment's base, with their lengths). The rewrite checks every entry range it
+ * segment, at most two windows before its end, with their lengths at most a window's; the kernel
+ * passes the window at the base). The rewrite checks every entry range it
  * relies on when the method is entered, so a caller that breaks the contract traps instead of
  * invalidating the proof. The analysis is untrusted: the {@link ProofChecker} re-checks all of
  * it before any guard is removed.
@@ -137,9 +138,25 @@ public final class Analysis {
         } else {
             return ranges;
         }
-        ranges[2] = Interval.of(base); // the window starts the segment (Domain.window())
-        ranges[4] = new Interval(0, count);
+        // The kernel passes the window at the segment's base (Domain.window()); any caller may pass
+        // data anywhere in the segment up to two windows before its end. Only arguments the method
+        // reads are assumed (and checked at entry), so an unused one can be anything.
+        if (reads(code, 2)) {
+            ranges[2] = new Interval(base, Math.max(base, base + size - 2L * Domain.WINDOW_SIZE));
+        }
+        if (reads(code, 4)) {
+            ranges[4] = new Interval(0, count);
+        }
         return ranges;
+    }
+
+    private static boolean reads(Code code, int slot) {
+        for (Code.Insn insn : code.insns) {
+            if (insn.opcode() >= Opcodes.ILOAD && insn.opcode() <= Opcodes.ALOAD && insn.operand() == slot) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Map<String, Interval[]> nextEntry(Set<String> open, Map<String, Result> results, Map<String, Interval[]> entry,

@@ -96,7 +96,7 @@ class VerifiedRunTest {
     void anArgumentOutsideTheProvenEntryRangeTrapsAtEntry() throws Exception {
         Run run = new Run();
         Trap trap = catchThrowableOfType(Trap.class,
-                () -> run.run(Workloads.Checksum.class, ProtectionMode.VERIFIED, run.domain.window() + 8, PACKET));
+                () -> run.run(Workloads.Checksum.class, ProtectionMode.VERIFIED, run.domain.segment().end() - 1024, 1000));
         assertThat(trap.kind()).isEqualTo(Trap.Kind.OUT_OF_BOUNDS);
         assertThat(trap.getMessage()).contains("argument in local 2").contains("the proof assumes");
     }
