@@ -207,7 +207,7 @@ public final class ProgramTrials implements AutoCloseable {
         if (verified != null && bounds != null && bounds.outcome() != Outcome.REJECTED) {
             // A proof may remove checks, never add a refusal or a trap BOUNDS would not have.
             if (verified.outcome() == Outcome.REJECTED || verified.addressTrap() != bounds.addressTrap()) {
-                failures.add(new PropertyFailure(Property.MODES_AGREE, "VERIFIED+BOUNDS",
+                failures.add(new PropertyFailure(Property.MODES_AGREE, ProtectionMode.VERIFIED.name(),
                         verified.outcome() == Outcome.REJECTED ? "VERIFIED refused a program BOUNDS loads: " + verified.detail()
                                 : "VERIFIED " + (verified.addressTrap() ? "trapped" : "did not trap") + " on an address, BOUNDS "
                                         + (bounds.addressTrap() ? "did" : "did not"),

@@ -208,7 +208,7 @@ public final class Analysis {
     private Result analyse(Code code, Interval[] entryRanges, Map<String, Interval> claimed) {
         Transfer.Env env = env(claimed);
         State entry = Transfer.entry(code, entryRanges);
-        State[] states = fixpoint(code, entry, env);
+        State[] states = linear(code, fixpoint(code, entry, env), entry, env);
         List<Proof.Fact> facts = new ArrayList<>();
         List<Proof.Unproven> unproven = new ArrayList<>();
         Map<String, List<Interval[]>> calls = new LinkedHashMap<>();
@@ -333,6 +333,9 @@ public final class Analysis {
         State[] in = new State[n];
         in[0] = entry;
         int[] joins = new int[n];
+        // Only instructions whose entry state changed since they were last stepped are stepped again.
+        boolean[] dirty = new boolean[n];
+        dirty[0] = true;
         boolean changed = true;
         for (int pass = 0; changed; pass++) {
             if (pass == MAX_PASSES) {
@@ -340,9 +343,10 @@ public final class Analysis {
             }
             changed = false;
             for (int i = 0; i < n; i++) {
-                if (in[i] == null) {
+                if (!dirty[i]) {
                     continue;
                 }
+                dirty[i] = false;
                 for (Transfer.Edge e : successors(code, i, in[i], env)) {
                     State old = in[e.target()];
                     // Widening on back-edges only: a loop head's entry edge brings the outer loop's
@@ -351,6 +355,7 @@ public final class Analysis {
                     State merged = old == null ? e.state() : old.join(e.state(), back && ++joins[e.target()] > WIDEN_AFTER ? thresholds : null);
                     if (!merged.equals(old)) {
                         in[e.target()] = merged;
+                        dirty[e.target()] = true;
                         changed = true;
                     }
                 }
@@ -402,6 +407,34 @@ public final class Analysis {
             }
         }
         return t.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * The states the checker will see: those of the join points as the fixpoint left them, every
+     * other one stepped from its predecessor. After narrowing, a join point can have become
+     * unreachable while the instruction after it still holds an older state.
+     */
+    private static State[] linear(Code code, State[] fixpoint, State entry, Transfer.Env env) {
+        boolean[] join = code.joinPoints();
+        State[] out = new State[code.size()];
+        State state = entry;
+        for (int i = 0; i < code.size(); i++) {
+            if (join[i]) {
+                state = fixpoint[i];
+            }
+            out[i] = state;
+            if (state == null) {
+                continue;
+            }
+            State next = null;
+            for (Transfer.Edge e : Transfer.step(code, i, state, env, Transfer.IGNORE)) {
+                if (e.target() == i + 1) {
+                    next = e.state();
+                }
+            }
+            state = next;
+        }
+        return out;
     }
 
     /** Edges out of {@code i}, handler edges included. */
