@@ -32,7 +32,7 @@ import testbed.sfi.MemoryAccess;
  * it before any guard is removed.
  */
 public final class Analysis {
-    private static final int MAX_PASSES = 60;
+    private static final int MAX_PASSES = 200;
     private static final int WIDEN_AFTER = 2;
     private static final int NARROWING_PASSES = 3;
     private static final int MAX_ROUNDS = 8;
@@ -95,7 +95,7 @@ public final class Analysis {
             entry = nextEntry;
             claimed = nextClaimed;
         }
-        return Proof.empty(base, size);
+        return Proof.empty(base, size, shape.methods.values().stream().mapToInt(Analysis::accessesOf).sum());
     }
 
     /** Methods any caller can reach: all but private ones called only from this class's own code. */
@@ -255,18 +255,26 @@ public final class Analysis {
                 Transfer.step(code, i, states[i], env, observer);
             }
         }
-        int accesses = 0;
         for (int i = 0; i < code.size(); i++) {
-            Code.Insn insn = code.at(i);
-            if (insn.opcode() == Opcodes.INVOKEINTERFACE && MemoryAccess.of(insn.owner(), insn.name(), insn.descriptor()) != null) {
-                accesses++;
-                if (!reached[i]) {
-                    unproven.add(new Proof.Unproven(i, insn.name(), "unreachable as far as the analysis can tell"));
-                }
+            if (isAccess(code.at(i)) && !reached[i]) {
+                unproven.add(new Proof.Unproven(i, code.at(i).name(), "unreachable as far as the analysis can tell"));
             }
         }
+        int accesses = accessesOf(code);
         boolean numericReturn = "IJSBCZ".indexOf(Type.getReturnType(code.descriptor).getDescriptor().charAt(0)) >= 0;
         return new Result(states, facts, unproven, accesses, calls, numericReturn ? returns[0] : null);
+    }
+
+    private static boolean isAccess(Code.Insn insn) {
+        return insn.opcode() == Opcodes.INVOKEINTERFACE && MemoryAccess.of(insn.owner(), insn.name(), insn.descriptor()) != null;
+    }
+
+    static int accessesOf(Code code) {
+        int n = 0;
+        for (Code.Insn insn : code.insns) {
+            n += isAccess(insn) ? 1 : 0;
+        }
+        return n;
     }
 
     /**
@@ -377,7 +385,11 @@ public final class Analysis {
         return in;
     }
 
-    /** Where widening stops first: the method's integer constants, one either side, and the entry ranges' bounds. */
+    /**
+     * Where widening of an {@code int} stops first: the method's {@code int} constants, one either
+     * side, and the entry ranges' bounds. A {@code long} (a sum, an address) widens to the end of
+     * its type at once: its bounds come back from the branch conditions and narrowing.
+     */
     private static long[] thresholds(Code code, State entry) {
         java.util.TreeSet<Long> t = new java.util.TreeSet<>();
         for (Code.Insn insn : code.insns) {
@@ -389,8 +401,6 @@ public final class Analysis {
                 c = (long) insn.operand();
             } else if (op == Opcodes.LDC && insn.constant() instanceof Integer i) {
                 c = (long) i;
-            } else if (op == Opcodes.LDC && insn.constant() instanceof Long l && Math.abs(l) < (1L << 40)) {
-                c = l;
             } else if (op == Opcodes.IINC) {
                 c = (long) (Integer) insn.constant();
             }
@@ -401,7 +411,7 @@ public final class Analysis {
             }
         }
         for (Value v : entry.locals()) {
-            if (v.isNumber() && v.range().hi() - v.range().lo() < (1L << 40)) {
+            if (v.kind() == Value.Kind.INT && v.range().hi() - v.range().lo() < (1L << 40)) {
                 t.add(v.range().lo());
                 t.add(v.range().hi());
             }
@@ -455,6 +465,12 @@ public final class Analysis {
 
     private Proof proof(Map<String, Result> results, Map<String, Interval[]> entry, Map<String, Interval> claimed) {
         Map<String, Proof.MethodProof> methods = new LinkedHashMap<>();
+        int[] elsewhere = new int[1];
+        shape.methods.forEach((key, code) -> {
+            if (results.get(key) == null) {
+                elsewhere[0] += accessesOf(code);
+            }
+        });
         results.forEach((key, r) -> {
             if (r == null) {
                 return;
@@ -477,6 +493,6 @@ public final class Analysis {
             methods.put(key, new Proof.MethodProof(code.name, code.descriptor, ranges, annotations, claimed.get(key),
                     List.copyOf(r.facts()), List.copyOf(r.unproven()), Loops.find(code, r.states()), r.accesses()));
         });
-        return new Proof(base, size, methods);
+        return new Proof(base, size, methods, elsewhere[0]);
     }
 }

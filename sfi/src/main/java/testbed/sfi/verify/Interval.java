@@ -144,6 +144,9 @@ public record Interval(long lo, long hi) {
      * beyond it, or to the end of the type, so every chain is finite.
      */
     Interval widen(Interval next, Interval type, long[] thresholds) {
+        if (!type.equals(INT)) {
+            thresholds = new long[0];
+        }
         long l = lo;
         if (next.lo < lo) {
             l = type.lo;

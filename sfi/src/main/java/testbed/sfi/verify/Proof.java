@@ -15,8 +15,9 @@ import java.util.Map;
  * @param base the segment's base the intervals are absolute to
  * @param size the segment's size
  * @param methods {@code name + descriptor} to the method's proof
+ * @param accessesElsewhere {@code Memory} accesses in the methods the proof does not cover (all guarded)
  */
-public record Proof(long base, long size, Map<String, MethodProof> methods) {
+public record Proof(long base, long size, Map<String, MethodProof> methods, int accessesElsewhere) {
 
     /**
      * Why one access is safe: its address interval (for {@code copy}, destination, source and
@@ -84,9 +85,9 @@ public record Proof(long base, long size, Map<String, MethodProof> methods) {
         }
     }
 
-    /** A proof of nothing: every access keeps its guard. */
-    static Proof empty(long base, long size) {
-        return new Proof(base, size, Map.of());
+    /** A proof of nothing: every one of the class's {@code accesses} keeps its guard. */
+    static Proof empty(long base, long size, int accesses) {
+        return new Proof(base, size, Map.of(), accesses);
     }
 
     /** The proof of {@code name + descriptor}, or null. */
@@ -94,9 +95,9 @@ public record Proof(long base, long size, Map<String, MethodProof> methods) {
         return methods.get(nameAndDescriptor);
     }
 
-    /** {@code Memory} accesses in the methods the proof covers. */
+    /** {@code Memory} accesses in the whole class. */
     public int accesses() {
-        return methods.values().stream().mapToInt(MethodProof::accesses).sum();
+        return methods.values().stream().mapToInt(MethodProof::accesses).sum() + accessesElsewhere;
     }
 
     /** Accesses proven inside the segment: the guards the rewrite removes. */

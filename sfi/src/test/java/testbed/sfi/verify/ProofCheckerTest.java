@@ -20,7 +20,7 @@ class ProofCheckerTest {
     private static Proof change(Proof proof, String method, UnaryOperator<Proof.MethodProof> edit) {
         Map<String, Proof.MethodProof> methods = new LinkedHashMap<>(proof.methods());
         methods.put(method, edit.apply(methods.get(method)));
-        return new Proof(proof.base(), proof.size(), methods);
+        return new Proof(proof.base(), proof.size(), methods, proof.accessesElsewhere());
     }
 
     private static Proof.MethodProof withFacts(Proof.MethodProof m, List<Proof.Fact> facts) {

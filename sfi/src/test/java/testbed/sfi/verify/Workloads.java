@@ -67,7 +67,24 @@ final class Workloads {
                 mem.store64(table + ((long) s << 4), key);
                 found += mem.load64(table + ((long) s << 4) + 8);
             }
-            return (int) found & 0x7FFFFFFF;
+            long probes = 0;
+            for (int i = 0; i < 2 * 512; i++) {
+                long key = mem.load64(keys + ((long) i << 3));
+                int s = slot(key);
+                while (true) {
+                    probes++;
+                    long k = mem.load64(table + ((long) s << 4));
+                    if (k == key) {
+                        found += mem.load64(table + ((long) s << 4) + 8);
+                        break;
+                    }
+                    if (k == 0) {
+                        break;
+                    }
+                    s = (s + 1) & 1023;
+                }
+            }
+            return (int) (found * 31 + probes) & 0x7FFFFFFF;
         }
 
         private static int slot(long key) {
