@@ -9,6 +9,7 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import testbed.sandbox.Protection;
 import testbed.sandbox.Sandbox;
 import testbed.sfi.ProtectionMode;
 
@@ -20,7 +21,7 @@ import testbed.sfi.ProtectionMode;
  * straddling accesses go unchecked.
  */
 class PlantedUnsoundRuleTest {
-    private static final List<ProtectionMode> MODES = List.of(ProtectionMode.BOUNDS, ProtectionMode.VERIFIED);
+    private static final List<Protection> MODES = Protection.of(List.of(ProtectionMode.BOUNDS, ProtectionMode.VERIFIED));
     private static final String ANALYSIS = "testbed.sfi.verify.Analysis";
     private static final String CLASS_REWRITER = "testbed.sfi.ClassRewriter";
 
@@ -58,7 +59,7 @@ class PlantedUnsoundRuleTest {
             }
         });
         ProgramTrials.SandboxFactory factory = (kernel, mode, budget) ->
-                mode == ProtectionMode.VERIFIED ? Sandbox.on(kernel, mode, budget, broken) : Sandbox.on(kernel, mode, budget);
+                mode.pipeline() == ProtectionMode.VERIFIED ? Sandbox.on(kernel, mode.pipeline(), budget, broken) : Sandbox.on(kernel, mode, budget);
         Fuzzer.Result result = new Fuzzer(new FuzzSettings(5, 600, null, MODES, 2, ProgramGenerator.DEFAULT_MAX_OPS, false), out, factory)
                 .run(p -> { });
         System.out.printf("planted unsound rule (%s): %d of %d programs failing: %s%n", withoutChecker ? "no checker" : "checker",
