@@ -44,7 +44,7 @@ public class IsolationBench {
     @Param({"checksum", "packetFilter", "copy", "hashTable", "sort", "readFilter", "compute"})
     public String workload;
 
-    @Param({"NONE", "SFI_MASK_STORES", "SFI_MASK", "SFI_CHECK", "BOUNDS"})
+    @Param({"NONE", "SFI_MASK_STORES", "SFI_MASK", "SFI_CHECK", "BOUNDS", "VERIFIED"})
     public String mode;
 
     @Param({"false", "true"})

@@ -26,7 +26,7 @@ import testbed.sfi.runtime.Meter;
  * <ul>
  *   <li>{@code NONE}, unmetered: the real {@link Sandbox} pipeline in {@code NONE} (inspected,
  *       not rewritten, not metered). {@code NONE} is never metered; asking for it throws.</li>
- *   <li>{@code SFI_MASK}, {@code SFI_CHECK}, {@code BOUNDS}, metered: the real {@link Sandbox}
+ *   <li>{@code SFI_MASK}, {@code SFI_CHECK}, {@code BOUNDS}, {@code VERIFIED}, metered: the real {@link Sandbox}
  *       pipeline (it always meters), with a fuel budget of {@code Long.MAX_VALUE / 2} so that
  *       direct calls never run dry.</li>
  *   <li>the same modes unmetered, and {@code SFI_MASK_STORES} (address masking of stores only)

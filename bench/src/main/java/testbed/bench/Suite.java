@@ -11,6 +11,7 @@ import testbed.sandbox.verify.Rejection;
 import testbed.sandbox.verify.Verifier;
 import testbed.sfi.ProtectionMode;
 import testbed.sfi.Rewrite;
+import testbed.sfi.verify.Proof;
 
 /**
  * The benchmark module's face for the command line: which benchmarks make up the overhead
@@ -84,8 +85,11 @@ public final class Suite {
         return Rig.classBytes(simpleName);
     }
 
-    /** Class-file size of an extension and its size rewritten for {@code SFI_MASK} with metering, in bytes. */
-    public record ExtensionSize(int classFile, int rewritten) {
+    /**
+     * Class-file size of an extension and its size rewritten for {@code SFI_MASK} with metering, in
+     * bytes; its {@code Memory} accesses and how many of them {@code VERIFIED}'s proof leaves unguarded.
+     */
+    public record ExtensionSize(int classFile, int rewritten, int accesses, int guardsRemoved) {
     }
 
     /** The sizes of every extension the overhead benchmarks load, by simple class name. */
@@ -93,11 +97,14 @@ public final class Suite {
         Kernel kernel = Rig.boot();
         Domain domain = kernel.createDomain("sizes", Rig.spec());
         Rewrite rewrite = Rewrite.of(ProtectionMode.SFI_MASK).segment(domain.segment()).metered(true);
+        Rewrite verified = Rewrite.of(ProtectionMode.VERIFIED).segment(domain.segment());
         Map<String, ExtensionSize> sizes = new LinkedHashMap<>();
         for (String name : EXTENSIONS) {
             byte[] bytes = Rig.classBytes(name);
             try {
-                sizes.put(name, new ExtensionSize(bytes.length, rewrite.apply(Verifier.standard().verify(bytes).bytes()).length));
+                byte[] checked = Verifier.standard().verify(bytes).bytes();
+                Proof proof = verified.proof(checked);
+                sizes.put(name, new ExtensionSize(bytes.length, rewrite.apply(checked).length, proof.accesses(), proof.proven()));
             } catch (Rejection e) {
                 throw new IllegalStateException("benchmark extension " + name + " does not verify: " + e.getMessage(), e);
             }

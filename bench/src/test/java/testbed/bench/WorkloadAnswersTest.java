@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and leaves plain Java's result in memory, so a score always measures the same work.
  */
 class WorkloadAnswersTest {
-    static final List<String> VARIANTS = List.of("NONE", "SFI_MASK_STORES", "SFI_MASK", "SFI_CHECK", "BOUNDS");
+    static final List<String> VARIANTS = List.of("NONE", "SFI_MASK_STORES", "SFI_MASK", "SFI_CHECK", "BOUNDS", "VERIFIED");
 
     static Stream<String> workloads() {
         return Workload.NAMES.stream();
@@ -43,7 +43,7 @@ class WorkloadAnswersTest {
                 }
             }
         }
-        assertThat(loaded).hasSize(9);
+        assertThat(loaded).hasSize(2 * VARIANTS.size() - 1);
         assertThat(answers).as("one answer across variants").hasSize(1);
     }
 

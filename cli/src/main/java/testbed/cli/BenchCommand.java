@@ -135,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
         settings.put("JMH output", JMH_LOG + ", " + JMH_JSON);
 
         Map<String, OverheadReport.ExtensionSize> sizes = new LinkedHashMap<>();
-        Suite.extensionSizes().forEach((name, s) -> sizes.put(name, new OverheadReport.ExtensionSize(s.classFile(), s.rewritten())));
+        Suite.extensionSizes().forEach((name, s) -> sizes.put(name, new OverheadReport.ExtensionSize(s.classFile(), s.rewritten(), s.accesses(), s.guardsRemoved())));
         OverheadReport report = OverheadReport.of(jmh, sizes, settings, notes, quick);
         report.writeTo(dir);
         summarise(stdout, report, dir, elapsed);

@@ -27,6 +27,8 @@ import testbed.faults.Campaign;
 import testbed.faults.InfrastructureFailure;
 import testbed.faults.TrialId;
 import testbed.faults.TrialRecord;
+import testbed.sfi.ProtectionMode;
+import testbed.sfi.verify.Proof;
 
 /** {@code testbed corpus}: check the corpus against its expectations, or add an entry to it. */
 @Command(name = "corpus", mixinStandardHelpOptions = true, description = "Checks or extends the corpus of extensions.",
@@ -80,11 +82,17 @@ final class CorpusCommand {
             table.get(r.entry()).put(r.mode(), r);
         }
         int width = table.keySet().stream().mapToInt(String::length).max().orElse(10) + 2;
+        boolean verified = modes.contains(ProtectionMode.VERIFIED.name());
         StringBuilder header = new StringBuilder(String.format("%-" + width + "s", "entry"));
         for (String mode : modes) {
             header.append(String.format("%-24s", mode));
         }
+        if (verified) {
+            header.append("guards removed by VERIFIED");
+        }
         out.println(header.toString().stripTrailing());
+        long proven = 0;
+        long accesses = 0;
         int mismatches = 0;
         for (Map.Entry<String, Map<String, TrialRecord>> row : table.entrySet()) {
             StringBuilder line = new StringBuilder(String.format("%-" + width + "s", row.getKey()));
@@ -103,11 +111,22 @@ final class CorpusCommand {
                 }
                 line.append(String.format("%-24s", cell));
             }
+            if (verified) {
+                Proof proof = GuardShare.proof(corpus.entry(row.getKey()).classBytes());
+                if (proof != null) {
+                    proven += proof.proven();
+                    accesses += proof.accesses();
+                    line.append(GuardShare.share(proof.proven(), proof.accesses()));
+                }
+            }
             out.println(line.toString().stripTrailing());
         }
         out.println(corpus.entries().size() + " entries x " + modes.size() + " modes: " + mismatches + " mismatch"
                 + (mismatches == 1 ? "" : "es"));
         lost.forEach((id, why) -> out.println("lost to the host: " + id + ": " + why));
+        if (verified) {
+            out.println("VERIFIED removed " + GuardShare.share(proven, accesses) + " of the corpus's Memory access guards");
+        }
         return mismatches;
     }
 

@@ -139,7 +139,7 @@ final class ExperimentCommand implements Callable<Integer> {
         settings.put("configurations", jmh.size() + " measured of " + configurations);
         settings.put("elapsed", Progress.human(Duration.ofNanos(System.nanoTime() - t0)));
         Map<String, OverheadReport.ExtensionSize> sizes = new LinkedHashMap<>();
-        Suite.extensionSizes().forEach((n, s) -> sizes.put(n, new OverheadReport.ExtensionSize(s.classFile(), s.rewritten())));
+        Suite.extensionSizes().forEach((n, s) -> sizes.put(n, new OverheadReport.ExtensionSize(s.classFile(), s.rewritten(), s.accesses(), s.guardsRemoved())));
         OverheadReport report = OverheadReport.of(jmh, sizes, settings, notes, quick);
         report.writeTo(dir);
         return report.experimentPage(id, provenance);

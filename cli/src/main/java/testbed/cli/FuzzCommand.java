@@ -66,7 +66,7 @@ final class FuzzCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE",
-            description = "Protected modes and plug-in techniques to check (default: SFI_MASK,SFI_CHECK,BOUNDS; add PROCESS to include "
+            description = "Protected modes and plug-in techniques to check (default: SFI_MASK,SFI_CHECK,BOUNDS,VERIFIED; add PROCESS to include "
                     + "the process baseline, or a technique of --technique-jar).")
     List<String> modes = new ArrayList<>();
 
@@ -155,7 +155,7 @@ final class FuzzCommand implements Callable<Integer> {
 
     private List<Protection> modes() {
         if (modes.isEmpty()) {
-            return Protection.of(List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS));
+            return Protection.of(List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS, ProtectionMode.VERIFIED));
         }
         List<Protection> out = Modes.modes(modes, techniques.protections());
         if (out.stream().anyMatch(Protection::unprotected)) {

@@ -51,8 +51,8 @@ class BenchCommandTest {
         OutputFormat silent = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
         List<Suite.Pass> passes = Suite.passes();
         Suite.Pass copy = passes.stream().filter(p -> p.name().equals("copy")).findFirst().orElseThrow();
-        // 5 modes x 2 metering settings of one workload, and its Chicory twin.
-        assertThat(BenchCommand.configurations(silent, copy, List.of())).isEqualTo(11);
+        // 6 modes x 2 metering settings of one workload, and its Chicory twin.
+        assertThat(BenchCommand.configurations(silent, copy, List.of())).isEqualTo(13);
         int all = passes.stream().mapToInt(p -> BenchCommand.configurations(silent, p, List.of())).sum();
         assertThat(all).isGreaterThan(Suite.WORKLOADS.size() * 10);
     }

@@ -41,7 +41,7 @@ class CampaignTest {
         }
         JsonNode summary = new ObjectMapper().readTree(campaign.resolve("summary.json").toFile());
         assertThat(summary.get("trials").asLong()).isEqualTo(TRIALS);
-        assertThat(summary.get("byMode").fieldNames()).toIterable().containsExactlyInAnyOrder("NONE", "SFI_MASK", "SFI_CHECK", "BOUNDS", "PROCESS");
+        assertThat(summary.get("byMode").fieldNames()).toIterable().containsExactlyInAnyOrder("NONE", "SFI_MASK", "SFI_CHECK", "BOUNDS", "VERIFIED", "PROCESS");
         assertThat(summary.get("unexpected").asLong()).isZero();
     }
 
@@ -56,7 +56,7 @@ class CampaignTest {
         assertThat(provenance.get("gitCommit").asText()).matches("[0-9a-f]{40}|" + Provenance.UNKNOWN);
         assertThat(provenance.get("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(provenance.get("jdk").asText()).contains(System.getProperty("java.runtime.version"));
-        assertThat(summary.get("balance").get("trialsPerMode").size()).isEqualTo(5);
+        assertThat(summary.get("balance").get("trialsPerMode").size()).isEqualTo(6);
         assertThat(Files.readString(campaign.resolve("index.html"))).contains(provenance.get("corpusDigest").asText());
         assertThat(campaign.resolve("charts/shares-per-mode.svg")).isNotEmptyFile();
     }
@@ -66,7 +66,7 @@ class CampaignTest {
         JsonNode byMode = new ObjectMapper().readTree(campaign.resolve("summary.json").toFile()).get("byMode");
         assertThat(byMode.get("NONE").get("ESCAPED").asLong() + byMode.get("NONE").get("CRASHED").asLong())
                 .as("the oracle sees unprotected damage").isPositive();
-        for (String mode : List.of("SFI_MASK", "SFI_CHECK", "BOUNDS", "PROCESS")) {
+        for (String mode : List.of("SFI_MASK", "SFI_CHECK", "BOUNDS", "VERIFIED", "PROCESS")) {
             for (String bad : List.of("ESCAPED", "HUNG", "CRASHED")) {
                 assertThat(byMode.get(mode).get(bad).asLong()).as("%s %s", mode, bad).isZero();
             }

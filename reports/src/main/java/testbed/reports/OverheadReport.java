@@ -56,7 +56,7 @@ public final class OverheadReport {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** Size of an extension's class file, and of the same class rewritten for {@code SFI_MASK} with metering, in bytes. */
-    public record ExtensionSize(int classFile, int rewritten) {
+    public record ExtensionSize(int classFile, int rewritten, int accesses, int guardsRemoved) {
     }
 
     /**
@@ -126,7 +126,8 @@ public final class OverheadReport {
         }
         Map<String, ExtensionSize> sizes = new LinkedHashMap<>();
         root.path("extensions").properties().forEach(e ->
-                sizes.put(e.getKey(), new ExtensionSize(e.getValue().path("classFile").asInt(), e.getValue().path("rewritten").asInt())));
+                sizes.put(e.getKey(), new ExtensionSize(e.getValue().path("classFile").asInt(), e.getValue().path("rewritten").asInt(),
+                        e.getValue().path("accesses").asInt(), e.getValue().path("guardsRemoved").asInt())));
         Map<String, String> settings = new LinkedHashMap<>();
         root.path("settings").properties().forEach(e -> settings.put(e.getKey(), e.getValue().asText()));
         List<String> notes = new java.util.ArrayList<>();
@@ -202,7 +203,8 @@ public final class OverheadReport {
         notes.forEach(n::add);
         ObjectNode ext = root.putObject("extensions");
         sizes.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                ext.putObject(e.getKey()).put("classFile", e.getValue().classFile()).put("rewritten", e.getValue().rewritten()));
+                ext.putObject(e.getKey()).put("classFile", e.getValue().classFile()).put("rewritten", e.getValue().rewritten())
+                        .put("accesses", e.getValue().accesses()).put("guardsRemoved", e.getValue().guardsRemoved()));
         root.set("benchmarks", jmh);
         root.set("ratios", ratiosJson());
         ArrayNode goals = root.putArray("goals");

@@ -11,7 +11,12 @@ import net.bytebuddy.jar.asm.MethodTooLargeException;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
+import testbed.kernel.Segment;
 import testbed.sfi.runtime.Meter;
+import testbed.sfi.verify.Analysis;
+import testbed.sfi.verify.Proof;
+import testbed.sfi.verify.ProofChecker;
+import testbed.sfi.verify.ProofRefused;
 
 /**
  * One pass over an extension class: confines its memory accesses, meters it, guards its handlers.
@@ -32,6 +37,8 @@ final class ClassRewriter extends ClassVisitor {
     static final String METER_DESCRIPTOR = Type.getDescriptor(Meter.class);
 
     final Rewrite rewrite;
+    /** Under VERIFIED, the checked proof whose facts let accesses go unguarded; else null. */
+    final Proof proof;
     String className;
     /** Dotted binary name, as trap locations spell it. */
     String dottedName;
@@ -42,9 +49,10 @@ final class ClassRewriter extends ClassVisitor {
     /** multianewarray descriptor and dimensions to the name of the helper method that charges it. */
     private final Map<String, String> arrayAllocators = new LinkedHashMap<>();
 
-    private ClassRewriter(ClassVisitor next, Rewrite rewrite) {
+    private ClassRewriter(ClassVisitor next, Rewrite rewrite, Proof proof) {
         super(Opcodes.ASM9, next);
         this.rewrite = rewrite;
+        this.proof = proof;
     }
 
     /** Rewrites {@code bytes} as {@code rewrite} says; the mode is not {@link ProtectionMode#NONE}. */
@@ -55,11 +63,14 @@ final class ClassRewriter extends ClassVisitor {
         }
         try {
             ClassReader reader = new ClassReader(bytes);
+            Proof proof = rewrite.mode() == ProtectionMode.VERIFIED ? checkedProof(bytes, rewrite.segment()) : null;
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-            reader.accept(new ClassRewriter(writer, rewrite), ClassReader.EXPAND_FRAMES);
+            reader.accept(new ClassRewriter(writer, rewrite, proof), ClassReader.EXPAND_FRAMES);
             return writer.toByteArray();
         } catch (RewriteException e) {
             throw e;
+        } catch (ProofRefused e) {
+            throw new RewriteException("proof refused by the checker: " + e.getMessage(), e);
         } catch (MethodTooLargeException e) {
             throw new RewriteException(e.getClassName().replace('/', '.') + "." + e.getMethodName()
                     + " is too large after rewriting: " + e.getCodeSize() + " bytes of code, at most 65535", e);
@@ -69,6 +80,13 @@ final class ClassRewriter extends ClassVisitor {
         } catch (RuntimeException e) {
             throw new RewriteException("malformed class file: " + e, e);
         }
+    }
+
+    /** The analysis's proof for {@code bytes}, once the separate checker has accepted it. */
+    static Proof checkedProof(byte[] bytes, Segment segment) {
+        Proof proof = Analysis.prove(bytes, segment);
+        ProofChecker.check(bytes, segment, proof);
+        return proof;
     }
 
     private static int readInt(byte[] bytes) {

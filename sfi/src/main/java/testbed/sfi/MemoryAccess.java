@@ -1,7 +1,10 @@
 package testbed.sfi;
 
-/** The nine methods of {@link testbed.kernel.api.Memory} that the rewrite confines. */
-enum MemoryAccess {
+/**
+ * The nine methods of {@link testbed.kernel.api.Memory} that the rewrite confines. Public for the
+ * static analysis of {@code VERIFIED} ({@code testbed.sfi.verify}), which reasons about the same calls.
+ */
+public enum MemoryAccess {
     LOAD8("load8", "(J)B", 1, false),
     LOAD16("load16", "(J)S", 2, false),
     LOAD32("load32", "(J)I", 4, false),
@@ -13,13 +16,18 @@ enum MemoryAccess {
     /** Width 0: the length is an argument. */
     COPY("copy", "(JJJ)V", 0, true);
 
-    static final String OWNER = "testbed/kernel/api/Memory";
+    /** Internal name of {@code Memory}. */
+    public static final String OWNER = "testbed/kernel/api/Memory";
     private static final MemoryAccess[] ALL = values();
 
-    final String method;
-    final String descriptor;
-    final int width;
-    final boolean store;
+    /** Method name, e.g. {@code load32}. */
+    public final String method;
+    /** Method descriptor. */
+    public final String descriptor;
+    /** Bytes accessed; 0 for {@code copy}, whose length is an argument. */
+    public final int width;
+    /** Whether it writes. */
+    public final boolean store;
 
     MemoryAccess(String method, String descriptor, int width, boolean store) {
         this.method = method;
@@ -29,7 +37,7 @@ enum MemoryAccess {
     }
 
     /** The access an {@code invokeinterface} names, or null if it is not one. */
-    static MemoryAccess of(String owner, String name, String descriptor) {
+    public static MemoryAccess of(String owner, String name, String descriptor) {
         if (!OWNER.equals(owner)) {
             return null;
         }

@@ -18,6 +18,7 @@ import net.bytebuddy.jar.asm.Type;
 import net.bytebuddy.jar.asm.TypePath;
 import testbed.sfi.runtime.Guard;
 import testbed.sfi.runtime.Meter;
+import testbed.sfi.verify.Proof;
 
 /**
  * Rewrites one method in the same pass that reads it.
@@ -46,11 +47,14 @@ final class MethodRewriter extends MethodVisitor {
     private static final String METER = ClassRewriter.METER;
     private static final String STRING = "Ljava/lang/String;";
     private static final String MEMORY = "L" + MemoryAccess.OWNER + ";";
+    private static final String CONTEXT = "testbed/kernel/api/Context";
     private static final String GUARD_ACCESS = "(JIJJ" + STRING + STRING + ")J";
     private static final String GUARD_COPY = "(" + MEMORY + "JJJJJZ";
 
     private final ClassRewriter owner;
     private final String methodName;
+    private final String descriptor;
+    private final boolean staticMethod;
     private final ProtectionMode mode;
     private final boolean metered;
     /**
@@ -79,6 +83,10 @@ final class MethodRewriter extends MethodVisitor {
     /** Original handler label to the index of its first instruction. */
     private final Map<Label, Integer> handlerIndexes = new HashMap<>();
     private final List<BackEdge> trampolines = new ArrayList<>();
+    /** Under VERIFIED, this method's part of the checked proof; null when nothing is proven. */
+    private final Proof.MethodProof proof;
+    /** The counted-loop header whose fuel charge was emitted last, so that it is emitted once. */
+    private int chargedHeader = -1;
 
     private record Frame(Object[] locals, Object[] stack) {
     }
@@ -91,6 +99,8 @@ final class MethodRewriter extends MethodVisitor {
         super(Opcodes.ASM9, next);
         this.owner = owner;
         this.methodName = name;
+        this.descriptor = descriptor;
+        this.staticMethod = (access & Opcodes.ACC_STATIC) != 0;
         Rewrite rewrite = owner.rewrite;
         this.mode = rewrite.mode();
         this.metered = rewrite.isMetered();
@@ -102,6 +112,7 @@ final class MethodRewriter extends MethodVisitor {
         int slotsWithReceiver = Type.getArgumentsAndReturnSizes(descriptor) >> 2;
         this.argumentSlots = (access & Opcodes.ACC_STATIC) != 0 ? slotsWithReceiver - 1 : slotsWithReceiver;
         this.creditSlot = argumentSlots + 1;
+        this.proof = owner.proof == null ? null : owner.proof.method(name + descriptor);
     }
 
     // ---- structure ----
@@ -120,6 +131,37 @@ final class MethodRewriter extends MethodVisitor {
             mv.visitInsn(Opcodes.ICONST_0);
             mv.visitVarInsn(Opcodes.ISTORE, creditSlot);
         }
+        if (proof != null) {
+            checkEntryRanges();
+        }
+    }
+
+    /** The proof's entry ranges, checked once per call: what lets its accesses go unguarded. */
+    private void checkEntryRanges() {
+        String where = location(0);
+        proof.entry().forEach((slot, range) -> {
+            boolean wide = isLongArgument(slot);
+            mv.visitVarInsn(wide ? Opcodes.LLOAD : Opcodes.ILOAD, slot);
+            if (!wide) {
+                mv.visitInsn(Opcodes.I2L);
+            }
+            pushLong(range.lo());
+            pushLong(range.hi());
+            ClassRewriter.pushInt(mv, slot);
+            mv.visitLdcInsn(where);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "requireArgument", "(JJJI" + STRING + ")V", false);
+        });
+    }
+
+    private boolean isLongArgument(int slot) {
+        int at = staticMethod ? 0 : 1;
+        for (Type t : Type.getArgumentTypes(descriptor)) {
+            if (at == slot) {
+                return t.getSort() == Type.LONG;
+            }
+            at += t.getSize();
+        }
+        throw new RewriteException(location(0) + ": the proof checks local " + slot + ", which is no numeric argument");
     }
 
     @Override
@@ -132,6 +174,11 @@ final class MethodRewriter extends MethodVisitor {
 
     @Override
     public void visitLabel(Label label) {
+        if (metered && proof != null && chargedHeader != index && proof.loopAt(index) != null) {
+            // Before the header's labels: only the entry falls through here, the back-edge jumps past.
+            chargedHeader = index;
+            chargeCountedLoop(proof.loopAt(index));
+        }
         super.visitLabel(label);
         labelsHere.add(label);
         if (metered) {
@@ -264,7 +311,17 @@ final class MethodRewriter extends MethodVisitor {
         checkMember(methodOwner, name);
         MemoryAccess access = opcode == Opcodes.INVOKEINTERFACE ? MemoryAccess.of(methodOwner, name, descriptor) : null;
         if (access != null && confined && (access.store || !storesOnly)) {
-            confine(access);
+            if (proof != null && proof.factAt(index) != null) {
+                mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface); // proven inside the segment
+            } else {
+                confine(access);
+            }
+        } else if (mode == ProtectionMode.VERIFIED && opcode == Opcodes.INVOKEINTERFACE && methodOwner.equals(CONTEXT)
+                && descriptor.equals("()J") && (name.equals("segmentBase") || name.equals("segmentSize"))) {
+            // The proof takes these as the segment's constants: so they are, whatever Context answers.
+            mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
+            mv.visitInsn(Opcodes.POP2);
+            pushLong(name.equals("segmentBase") ? base : size);
         } else if (metered && mode == ProtectionMode.NONE && isExit(opcode, methodOwner, name, descriptor)) {
             powerOff(opcode);
         } else {
@@ -311,7 +368,7 @@ final class MethodRewriter extends MethodVisitor {
     @Override
     public void visitJumpInsn(int opcode, Label label) {
         before();
-        if (metered && visited.contains(label)) {
+        if (metered && visited.contains(label) && !(proof != null && proof.loopClosedAt(index) != null)) {
             String where = location(index);
             if (opcode == Opcodes.GOTO) {
                 meterBackEdge(label, where);
@@ -407,6 +464,7 @@ final class MethodRewriter extends MethodVisitor {
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "maskedCopy", GUARD_COPY + ")V", false);
             } else {
                 mv.visitLdcInsn(location(index));
+                // VERIFIED guards what its proof does not cover as BOUNDS does.
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD,
                         mode == ProtectionMode.SFI_CHECK ? "matchedCopy" : "boundedCopy", GUARD_COPY + STRING + ")V", false);
             }
@@ -458,6 +516,26 @@ final class MethodRewriter extends MethodVisitor {
     }
 
     // ---- metering ----
+
+    /**
+     * A counted loop's fuel, charged once on entry: as many units as back-edges the counter's and
+     * the bound's values at entry give ({@link Meter#chargeLoop}); its back-edge is then not metered.
+     */
+    private void chargeCountedLoop(Proof.CountedLoop loop) {
+        meter();
+        mv.visitVarInsn(Opcodes.ILOAD, shifted(loop.counter()));
+        mv.visitInsn(Opcodes.I2L);
+        if (loop.boundSlot() < 0) {
+            pushLong(loop.boundConstant());
+        } else {
+            mv.visitVarInsn(Opcodes.ILOAD, shifted(loop.boundSlot()));
+            mv.visitInsn(Opcodes.I2L);
+        }
+        ClassRewriter.pushInt(mv, loop.step());
+        ClassRewriter.pushInt(mv, loop.cond());
+        mv.visitLdcInsn(location(loop.header()));
+        callMeter("chargeLoop", "(JJII" + STRING + ")V");
+    }
 
     /**
      * Inline fuel check of a back-edge to {@code target}: spend one unit of the method's credit,

@@ -3,7 +3,7 @@ package testbed.sfi;
 /**
  * How a fault domain's memory accesses are confined: the experiment's independent variable.
  *
- * <p>The software modes ({@link #SFI_MASK}, {@link #SFI_CHECK}, {@link #BOUNDS}) rewrite each call
+ * <p>The software modes ({@link #SFI_MASK}, {@link #SFI_CHECK}, {@link #BOUNDS}, {@link #VERIFIED}) rewrite each call
  * an extension makes to {@link testbed.kernel.api.Memory} (all nine methods) at load time, with
  * the segment's constants baked into the rewritten class; they differ in what happens to an
  * access that is not inside the segment. {@link #PROCESS} is the hardware baseline: it leaves the
@@ -36,6 +36,18 @@ public enum ProtectionMode {
      * {@link testbed.kernel.Trap.Kind#OUT_OF_BOUNDS} and a Chicory-like message.
      */
     BOUNDS,
+    /**
+     * Static proof, then checks only where the proof falls short (the PCC and eBPF-verifier style):
+     * an abstract interpretation over intervals ({@code testbed.sfi.verify.Analysis}) proves
+     * individual accesses inside the segment, a separate checker re-checks that proof
+     * ({@code testbed.sfi.verify.ProofChecker}) before the class is defined, and the rewrite leaves
+     * the proven accesses unguarded and gives every other one the {@link #BOUNDS} check. So it traps
+     * on exactly the accesses {@link #BOUNDS} traps on, plus one case: a method entered with
+     * numeric arguments outside the ranges its proof assumes (the kernel's contract for a hook, the
+     * call sites for a private method) traps with {@link testbed.kernel.Trap.Kind#OUT_OF_BOUNDS}
+     * at entry. Counted loops are charged their fuel once at entry.
+     */
+    VERIFIED,
     /**
      * Hardware protection, the baseline whose crossing cost SFI was invented to beat (Wahbe et al.
      * 1993): the extension runs in a separate JVM process whose address space maps only its

@@ -92,6 +92,24 @@ public final class Rewrite {
         return ClassRewriter.rewrite(classBytes, this);
     }
 
+    /**
+     * The checked proof {@link ProtectionMode#VERIFIED} rewrites {@code classBytes} with: which
+     * accesses it leaves unguarded and why, which entry ranges it checks, which loops it charges
+     * once. The same in any mode (the analysis does not depend on it).
+     *
+     * @throws RewriteException if the bytes are malformed or the checker refuses the proof
+     */
+    public testbed.sfi.verify.Proof proof(byte[] classBytes) {
+        Objects.requireNonNull(classBytes, "classBytes");
+        try {
+            return ClassRewriter.checkedProof(classBytes, segment);
+        } catch (testbed.sfi.verify.ProofRefused e) {
+            throw new RewriteException("proof refused by the checker: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new RewriteException("malformed class file: " + e, e);
+        }
+    }
+
     /** The protection mode. */
     public ProtectionMode mode() {
         return mode;

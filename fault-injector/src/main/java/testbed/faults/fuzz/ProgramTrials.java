@@ -185,7 +185,8 @@ public final class ProgramTrials implements AutoCloseable {
      * computation on the same kernel, so the first out-of-segment access is where they must stop.
      */
     private static void checkAddressTraps(ProgramVerdict.Reference reference, ModeRun r, List<PropertyFailure> failures) {
-        boolean checking = r.mode().equals(ProtectionMode.SFI_CHECK.name()) || r.mode().equals(ProtectionMode.BOUNDS.name());
+        boolean checking = r.mode().equals(ProtectionMode.SFI_CHECK.name()) || r.mode().equals(ProtectionMode.BOUNDS.name())
+                || r.mode().equals(ProtectionMode.VERIFIED.name());
         if (checking && reference.withinLimits() && r.outcome() != Outcome.REJECTED && reference.triedOutside() != r.addressTrap()) {
             failures.add(new PropertyFailure(Property.MODES_AGREE, r.mode(),
                     reference.triedOutside()
@@ -202,6 +203,17 @@ public final class ProgramTrials implements AutoCloseable {
     private static void checkModesAgree(Map<String, ModeRun> runs, List<PropertyFailure> failures) {
         ModeRun check = runs.get(ProtectionMode.SFI_CHECK.name());
         ModeRun bounds = runs.get(ProtectionMode.BOUNDS.name());
+        ModeRun verified = runs.get(ProtectionMode.VERIFIED.name());
+        if (verified != null && bounds != null && bounds.outcome() != Outcome.REJECTED) {
+            // A proof may remove checks, never add a refusal or a trap BOUNDS would not have.
+            if (verified.outcome() == Outcome.REJECTED || verified.addressTrap() != bounds.addressTrap()) {
+                failures.add(new PropertyFailure(Property.MODES_AGREE, ProtectionMode.VERIFIED.name(),
+                        verified.outcome() == Outcome.REJECTED ? "VERIFIED refused a program BOUNDS loads: " + verified.detail()
+                                : "VERIFIED " + (verified.addressTrap() ? "trapped" : "did not trap") + " on an address, BOUNDS "
+                                        + (bounds.addressTrap() ? "did" : "did not"),
+                        verified.outcome() == Outcome.REJECTED ? "verified-rejected" : verified.addressTrap() ? "verified-only" : "bounds-only"));
+            }
+        }
         if (check != null && bounds != null && check.outcome() != Outcome.REJECTED && check.addressTrap() != bounds.addressTrap()) {
             failures.add(new PropertyFailure(Property.MODES_AGREE, "SFI_CHECK+BOUNDS",
                     "SFI_CHECK " + (check.addressTrap() ? "trapped" : "did not trap") + " on an address, BOUNDS "

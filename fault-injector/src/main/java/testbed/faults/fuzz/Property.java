@@ -16,8 +16,9 @@ public enum Property {
      */
     ORACLE_SENSITIVITY,
     /**
-     * {@code SFI_CHECK} and {@code BOUNDS} trap on an address exactly when the trace leaves the
-     * segment; {@code SFI_MASK} never traps on an address and never escapes.
+     * {@code SFI_CHECK}, {@code BOUNDS} and {@code VERIFIED} trap on an address exactly when the
+     * trace leaves the segment, and {@code VERIFIED} loads whatever {@code BOUNDS} loads;
+     * {@code SFI_MASK} never traps on an address and never escapes.
      */
     MODES_AGREE,
     /** A program stopped at any fuel point leaves the kernel's structures as they were before the call. */

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiFunction;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -86,6 +88,25 @@ class PlantedDefectTest {
      * with one missing case, the kind of bug that hides in a real one.
      */
     static Sandbox.Rewriter defectiveRewriter(String access) {
+        return copiedRewriter((className, writer) -> new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access0, String name, String descriptor, String signature, String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access0, name, descriptor, signature, exceptions)) {
+                    @Override
+                    public void visitLdcInsn(Object value) {
+                        super.visitLdcInsn(access.equals(value) ? access + "-unrecognised" : value);
+                    }
+                };
+            }
+        });
+    }
+
+    /**
+     * The real rewriter's classes ({@code testbed.sfi} and its subpackages but the runtime and
+     * {@code ProtectionMode}), loaded again through {@code patch}: given a class's name and the
+     * writer of its copy, it returns the visitor the original bytes are read into.
+     */
+    static Sandbox.Rewriter copiedRewriter(BiFunction<String, ClassVisitor, ClassVisitor> patch) {
         ClassLoader copy = new ClassLoader(PlantedDefectTest.class.getClassLoader()) {
             @Override
             protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
@@ -97,7 +118,7 @@ class PlantedDefectTest {
                 synchronized (getClassLoadingLock(name)) {
                     Class<?> c = findLoadedClass(name);
                     if (c == null) {
-                        byte[] bytes = patched(name, access);
+                        byte[] bytes = patched(name, patch);
                         c = defineClass(name, bytes, 0, bytes.length);
                     }
                     return c;
@@ -112,6 +133,11 @@ class PlantedDefectTest {
                     Object rewrite = withoutSegment.getClass().getMethod("segment", Segment.class).invoke(withoutSegment, segment);
                     rewrite = rewrite.getClass().getMethod("metered", boolean.class).invoke(rewrite, metered);
                     return (byte[]) rewrite.getClass().getMethod("apply", byte[].class).invoke(rewrite, (Object) bytes);
+                } catch (InvocationTargetException e) {
+                    if (e.getCause() instanceof RuntimeException refusal) {
+                        throw refusal; // the copy's RewriteException: a rejection, as the real one would be
+                    }
+                    throw new IllegalStateException(e.getCause());
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }
@@ -121,21 +147,11 @@ class PlantedDefectTest {
         }
     }
 
-    private static byte[] patched(String className, String access) {
+    private static byte[] patched(String className, BiFunction<String, ClassVisitor, ClassVisitor> patch) {
         try (InputStream in = PlantedDefectTest.class.getClassLoader().getResourceAsStream(className.replace('.', '/') + ".class")) {
             ClassReader reader = new ClassReader(in.readAllBytes());
             ClassWriter writer = new ClassWriter(0);
-            reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-                @Override
-                public MethodVisitor visitMethod(int access0, String name, String descriptor, String signature, String[] exceptions) {
-                    return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access0, name, descriptor, signature, exceptions)) {
-                        @Override
-                        public void visitLdcInsn(Object value) {
-                            super.visitLdcInsn(access.equals(value) ? access + "-unrecognised" : value);
-                        }
-                    };
-                }
-            }, 0);
+            reader.accept(patch.apply(className, writer), 0);
             return writer.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -59,6 +59,21 @@ public final class Guard {
     }
 
     /**
+     * Entry check of a {@code VERIFIED} method: a numeric argument its proof relies on must lie in
+     * {@code [lo, hi]}, else {@link Trap.Kind#OUT_OF_BOUNDS}. One check per call replaces the
+     * checks of every access the argument's range proves.
+     *
+     * @param slot the argument's local slot, for the message
+     * @param location {@code Class.method@0}
+     */
+    public static void requireArgument(long value, long lo, long hi, int slot, String location) {
+        if (value < lo || value > hi) {
+            throw new Trap(Trap.Kind.OUT_OF_BOUNDS, -1, location, "argument in local " + slot + " is " + value
+                    + " (0x" + Long.toHexString(value) + "), outside [" + lo + ", " + hi + "] the proof assumes at " + location);
+        }
+    }
+
+    /**
      * {@link Memory#copy} under address sandboxing: both addresses are masked into the segment, a
      * length above the segment size is masked too, and the length is then clamped so that neither
      * range runs past the segment's end. A copy that was inside the segment is unchanged.

@@ -283,6 +283,30 @@ public final class Meter {
     }
 
     /**
+     * Called by rewritten code on entry to a counted loop of {@code VERIFIED} code, whose back-edges
+     * are not metered one by one: charges at once the number of back-edges the loop will take,
+     * from the counter's value {@code from}, the {@code bound}, the counter's {@code step} and the
+     * condition under which the loop goes on ({@code cond}: 2 {@code <}, 3 {@code >=}, 4 {@code >},
+     * 5 {@code <=}). The static check ensures the counter cannot wrap around and the loop cannot be
+     * left before its test fails, except by an exception, which leaves it overcharged, never undercharged.
+     */
+    public void chargeLoop(long from, long bound, int step, int cond, String location) {
+        long distance = cond == 2 || cond == 5 ? bound - from : from - bound;
+        long stride = Math.abs((long) step);
+        long trips;
+        if (cond == 2 || cond == 4) {
+            trips = distance <= 0 ? 0 : (distance + stride - 1) / stride;
+        } else {
+            trips = distance < 0 ? 0 : distance / stride + 1;
+        }
+        while (trips > 0) {
+            int units = (int) Math.min(trips, Integer.MAX_VALUE);
+            spend(units, location);
+            trips -= units;
+        }
+    }
+
+    /**
      * Called by rewritten code at the entry of every exception handler: rethrows an abort at once
      * (a {@link Trap}, a {@link VirtualMachineError}, or anything while the domain is stopped),
      * else puts back the handler's frame depth and charges one unit of fuel.
