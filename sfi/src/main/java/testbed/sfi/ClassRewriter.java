@@ -17,7 +17,7 @@ import testbed.sfi.runtime.Meter;
  * One pass over an extension class: confines its memory accesses, meters it, guards its handlers.
  * Per method the work is done by {@link MethodRewriter}; this visitor checks the class as a whole,
  * adds the meter field and the static-initializer prologue that fills it, and emits the helper
- * methods that metered {@code multianewarray} instructions call.
+ * methods that metered {@code multianewarray} instructions and charged JDK calls call.
  *
  * <p>Reading uses {@link ClassReader#EXPAND_FRAMES} and writing {@link ClassWriter#COMPUTE_MAXS}:
  * the rewrite keeps every original stack map frame and only adds blocks at the end of a method
@@ -41,6 +41,8 @@ final class ClassRewriter extends ClassVisitor {
     private boolean hasStaticInitializer;
     /** multianewarray descriptor and dimensions to the name of the helper method that charges it. */
     private final Map<String, String> arrayAllocators = new LinkedHashMap<>();
+    /** Charged JDK calls and string concatenations, by what they call, to the helper that charges and makes them. */
+    private final Map<ChargedCall, String> chargedCalls = new LinkedHashMap<>();
 
     private ClassRewriter(ClassVisitor next, Rewrite rewrite) {
         super(Opcodes.ASM9, next);
@@ -130,6 +132,8 @@ final class ClassRewriter extends ClassVisitor {
                 clinit.visitEnd();
             }
             arrayAllocators.forEach((key, name) -> emitArrayAllocator(name, key));
+            chargedCalls.forEach((call, name) -> call.emit(super.visitMethod(helperAccess(), name, call.helperDescriptor(),
+                    null, null), className));
         }
         super.visitEnd();
     }
@@ -156,6 +160,21 @@ final class ClassRewriter extends ClassVisitor {
 
     private static String allocatorDescriptor(String arrayDescriptor, int dimensions) {
         return "(" + "I".repeat(dimensions) + "Ljava/lang/String;)" + arrayDescriptor;
+    }
+
+    /**
+     * The helper that charges one JDK call or string concatenation by its arguments' lengths and
+     * then makes it: the arguments are on the operand stack, where the charge cannot measure
+     * them without locals, so the call site passes them (and its location) to the helper.
+     *
+     * @return the helper's name and descriptor: {@code name + descriptor}
+     */
+    String chargedCall(ChargedCall call) {
+        return chargedCalls.computeIfAbsent(call, k -> RESERVED + "jdk-" + chargedCalls.size()) + call.helperDescriptor();
+    }
+
+    private int helperAccess() {
+        return (isInterface ? Opcodes.ACC_PUBLIC : Opcodes.ACC_PRIVATE) | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC;
     }
 
     private void emitArrayAllocator(String name, String key) {

@@ -48,6 +48,7 @@ final class MethodRewriter extends MethodVisitor {
     private static final String MEMORY = "L" + MemoryAccess.OWNER + ";";
     private static final String GUARD_ACCESS = "(JIJJ" + STRING + STRING + ")J";
     private static final String GUARD_COPY = "(" + MEMORY + "JJJJJZ";
+    private static final String STRING_CONCAT = "java/lang/invoke/StringConcatFactory";
 
     private final ClassRewriter owner;
     private final String methodName;
@@ -263,10 +264,19 @@ final class MethodRewriter extends MethodVisitor {
         before();
         checkMember(methodOwner, name);
         MemoryAccess access = opcode == Opcodes.INVOKEINTERFACE ? MemoryAccess.of(methodOwner, name, descriptor) : null;
+        if (access == MemoryAccess.COPY && chargesJdk()) { // [.., length] -> [.., length, length, size, meter, location]
+            mv.visitInsn(Opcodes.DUP2);
+            pushLong(size);
+            meter();
+            mv.visitLdcInsn(location(index));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, METER, "copying", "(JJ" + ClassRewriter.METER_DESCRIPTOR + STRING + ")V", false);
+        }
         if (access != null && confined && (access.store || !storesOnly)) {
             confine(access);
         } else if (metered && mode == ProtectionMode.NONE && isExit(opcode, methodOwner, name, descriptor)) {
             powerOff(opcode);
+        } else if (chargesJdk() && JdkCalls.isJdk(methodOwner)) {
+            chargeJdkCall(opcode, methodOwner, name, descriptor, isInterface);
         } else {
             mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
         }
@@ -304,8 +314,72 @@ final class MethodRewriter extends MethodVisitor {
         for (Object argument : arguments) {
             checkConstant(argument);
         }
-        mv.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+        if (chargesJdk() && bootstrap.getOwner().equals(STRING_CONCAT)) {
+            mv.visitLdcInsn(location(index));
+            callHelper(ChargedCall.concatenation(name, descriptor, bootstrap, arguments));
+        } else {
+            mv.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+        }
         after();
+    }
+
+    /**
+     * Whether calls into the JDK are charged by their work: in every protected mode, where the
+     * verifier has limited them to its allowlist; not under {@code NONE}, which counts only the
+     * extension's own work.
+     */
+    private boolean chargesJdk() {
+        return metered && mode != ProtectionMode.NONE;
+    }
+
+    /**
+     * A JDK call, charged by {@link JdkCalls} before it is made. A constructor cannot be moved into
+     * a helper (its receiver is not yet an object): a {@link Throwable}'s is charged for the stack
+     * trace it fills in, any other's by the length of its last argument if that is a reference
+     * (the string a builder starts from) and for a builder's first array otherwise.
+     */
+    private void chargeJdkCall(int opcode, String methodOwner, String name, String descriptor, boolean isInterface) {
+        if (name.equals("<init>")) {
+            if (JdkCalls.isThrowable(methodOwner)) {
+                meter();
+                mv.visitLdcInsn(location(index));
+                callMeter("throwable", "(" + STRING + ")V");
+            } else if (!methodOwner.equals("java/lang/Object")) {
+                Type[] parameters = Type.getArgumentTypes(descriptor);
+                boolean lastIsReference = parameters.length > 0 && parameters[parameters.length - 1].getSort() >= Type.ARRAY;
+                if (lastIsReference) { // [.., argument] -> [.., argument, elements, meter] -> [.., argument, meter, elements]
+                    mv.visitInsn(Opcodes.DUP);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "sizeOf", "(Ljava/lang/Object;)J", false);
+                    meter();
+                    mv.visitInsn(Opcodes.DUP_X2);
+                    mv.visitInsn(Opcodes.POP);
+                } else {
+                    meter();
+                    mv.visitInsn(Opcodes.LCONST_0);
+                }
+                ClassRewriter.pushInt(mv, 6);
+                ClassRewriter.pushInt(mv, 2 * 16 + 40);
+                mv.visitLdcInsn(location(index));
+                callMeter("work", "(JII" + STRING + ")V");
+            }
+            mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
+            return;
+        }
+        JdkCalls.Cost cost = opcode == Opcodes.INVOKESPECIAL || methodOwner.startsWith("[")
+                ? JdkCalls.Cost.FREE : JdkCalls.of(methodOwner, name, descriptor);
+        if (cost.shape() == JdkCalls.Shape.FREE) {
+            mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
+            return;
+        }
+        mv.visitLdcInsn(location(index));
+        callHelper(ChargedCall.call(opcode, methodOwner, name, descriptor, isInterface, cost));
+    }
+
+    private void callHelper(ChargedCall call) {
+        String helper = owner.chargedCall(call);
+        int split = helper.indexOf('(');
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, owner.className, helper.substring(0, split), helper.substring(split),
+                owner.isInterface);
     }
 
     @Override
