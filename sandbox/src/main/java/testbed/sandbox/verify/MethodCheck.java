@@ -35,6 +35,7 @@ final class MethodCheck extends MethodVisitor {
     private static final String LAMBDA_FACTORY = "java/lang/invoke/LambdaMetafactory";
     private static final String CONCAT_WITH_CONSTANTS = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
             + "Ljava/lang/invoke/MethodType;Ljava/lang/String;[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;";
+    private static final String TO_STRING = "()Ljava/lang/String;";
     private static final Set<Integer> CLEANUP = Set.of(Opcodes.ALOAD, Opcodes.ASTORE);
     private static final String CONCAT = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
             + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;";
@@ -324,6 +325,29 @@ final class MethodCheck extends MethodVisitor {
             }
         }
         types(at, classes, "string concatenation");
+        for (Type argument : Type.getArgumentTypes(methodDescriptor)) {
+            if (argument.getSort() == Type.ARRAY) {
+                throw denied(at, Rule.diagnose(OBJECT, "toString"), "string concatenation of an array "
+                        + argument.getDescriptor() + ", which prints its identity hash,");
+            }
+            if (argument.getSort() == Type.OBJECT) {
+                printable(at, argument.getInternalName());
+            }
+        }
+    }
+
+    /**
+     * Concatenation converts each argument with {@code String.valueOf}, which calls its
+     * {@code toString}: allowed only where the allowlist grants that {@code toString}, or for the
+     * extension's own class if it declares one (its own code, verified and metered). Anything else
+     * could reach {@code Object.toString} and the identity hash, which the allowlist refuses.
+     */
+    private void printable(int at, String type) {
+        boolean own = type.equals(self.name()) && self.method("toString", TO_STRING) != null;
+        if (!own && allowlist.call(type, "toString", TO_STRING) == Allowlist.Call.DENIED) {
+            throw denied(at, Rule.diagnose(type, "toString"), "string concatenation of a " + type
+                    + ", which calls " + type + ".toString(),");
+        }
     }
 
     @Override

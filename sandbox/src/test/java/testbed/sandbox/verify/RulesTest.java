@@ -9,8 +9,11 @@ import static testbed.sandbox.verify.Extensions.verified;
 
 import java.util.ArrayList;
 import java.util.function.IntUnaryOperator;
+import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import testbed.kernel.api.Context;
@@ -410,6 +413,94 @@ class RulesTest {
         @Test
         void aSynchronizedInstanceMethodPasses() {
             assertThat(verified(InstanceSynchronized.class).method("twice", "(I)I").orElseThrow().locksThis()).isTrue();
+        }
+    }
+
+    /** What an allowed member calls back into must be allowed too. */
+    @Nested
+    class CallBacks {
+        public static final class PrintsItself implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                return ("seen " + this).length();
+            }
+        }
+
+        public static final class PrintsTextAndNumbers implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                return ("seen " + length + " " + Integer.toHexString(length)).length();
+            }
+        }
+
+        /** {@code ("" + this).length()} as javac 17 compiles it: the receiver passed to the concatenation as it is. */
+        private byte[] concatenatesItself(String name, boolean declaresToString) {
+            return packetFilter(name, "filter", cw -> {
+                if (declaresToString) {
+                    MethodVisitor m = cw.visitMethod(Opcodes.ACC_PUBLIC, "toString", "()Ljava/lang/String;", null, null);
+                    m.visitCode();
+                    m.visitLdcInsn("filter");
+                    m.visitInsn(Opcodes.ARETURN);
+                    m.visitMaxs(0, 0);
+                    m.visitEnd();
+                }
+            }, m -> {
+                m.visitVarInsn(Opcodes.ALOAD, 0);
+                m.visitInvokeDynamicInsn("makeConcatWithConstants", "(L" + name + ";)Ljava/lang/String;", CONCAT, "seen \u0001");
+                m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/String", "length", "()I", false);
+                m.visitInsn(Opcodes.IRETURN);
+            });
+        }
+
+        private static final Handle CONCAT = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/StringConcatFactory",
+                "makeConcatWithConstants", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
+                + "Ljava/lang/invoke/MethodType;Ljava/lang/String;[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;", false);
+
+        public static final class PrintsAnArray implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                return ("seen " + new int[length]).length();
+            }
+        }
+
+        public static final class PrintsAnException implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                return ("seen " + new IllegalStateException()).length();
+            }
+        }
+
+        public static final class AppendsAnObject implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                Object any = this;
+                return new StringBuilder().append(any).length();
+            }
+        }
+
+        public static final class ValueOfAnObject implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                Object any = this;
+                return String.valueOf(any).length();
+            }
+        }
+
+        @Test
+        void concatenatingAnObjectWithoutAGrantedToStringIsRejected() {
+            // Newer javac converts an object with String.valueOf(Object) before the concatenation;
+            // javac 17 passes it to the concatenation. Both are refused at the same instruction.
+            assertRejected(PrintsItself.class, Rule.NOT_ALLOWLISTED, "filter" + FILTER, 1);
+            assertRejected(PrintsAnArray.class, Rule.NOT_ALLOWLISTED, "filter" + FILTER, 2);
+            assertRejected(PrintsAnException.class, Rule.NOT_ALLOWLISTED, "filter" + FILTER, 3);
+            assertThat(assertRejected(concatenatesItself("gen/Printer", false), "gen.Printer", Rule.NOT_ALLOWLISTED,
+                    "filter" + FILTER, 1).getMessage()).contains("calls gen/Printer.toString()");
+        }
+
+        @Test
+        void concatenatingTextNumbersAndTheExtensionsOwnToStringPasses() {
+            verified(PrintsTextAndNumbers.class);
+            verified(concatenatesItself("gen/OwnText", true));
+        }
+
+        @Test
+        void membersThatPrintAnyObjectAreNotGranted() {
+            assertRejected(AppendsAnObject.class, Rule.NOT_ALLOWLISTED, "filter" + FILTER, 6);
+            assertRejected(ValueOfAnObject.class, Rule.NOT_ALLOWLISTED, "filter" + FILTER, 3);
         }
     }
 
