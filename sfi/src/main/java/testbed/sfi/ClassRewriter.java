@@ -1,5 +1,6 @@
 package testbed.sfi;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -43,6 +44,8 @@ final class ClassRewriter extends ClassVisitor {
     private final Map<String, String> arrayAllocators = new LinkedHashMap<>();
     /** Charged JDK calls and string concatenations, by what they call, to the helper that charges and makes them. */
     private final Map<ChargedCall, String> chargedCalls = new LinkedHashMap<>();
+    /** Each method's original instructions, by name and descriptor: what its entry is charged for. */
+    private final Map<String, Integer> instructions = new HashMap<>();
 
     private ClassRewriter(ClassVisitor next, Rewrite rewrite) {
         super(Opcodes.ASM9, next);
@@ -58,7 +61,11 @@ final class ClassRewriter extends ClassVisitor {
         try {
             ClassReader reader = new ClassReader(bytes);
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-            reader.accept(new ClassRewriter(writer, rewrite), ClassReader.EXPAND_FRAMES);
+            ClassRewriter rewriter = new ClassRewriter(writer, rewrite);
+            if (rewrite.isMetered()) {
+                reader.accept(rewriter.instructionCounter(), ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            }
+            reader.accept(rewriter, ClassReader.EXPAND_FRAMES);
             return writer.toByteArray();
         } catch (RewriteException e) {
             throw e;
@@ -114,7 +121,18 @@ final class ClassRewriter extends ClassVisitor {
         }
         boolean staticInitializer = name.equals("<clinit>");
         hasStaticInitializer |= staticInitializer;
-        return new MethodRewriter(this, next, access, name, descriptor, staticInitializer);
+        return new MethodRewriter(this, next, access, name, descriptor, staticInitializer,
+                instructions.getOrDefault(name + descriptor, 0));
+    }
+
+    /** A first, cheap pass that counts each method's instructions (labels, frames and line numbers not counted). */
+    private ClassVisitor instructionCounter() {
+        return new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                return new InstructionCounter(count -> instructions.put(name + descriptor, count));
+            }
+        };
     }
 
     @Override

@@ -3,11 +3,9 @@ package testbed.sfi;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ConstantDynamic;
 import net.bytebuddy.jar.asm.Handle;
@@ -69,8 +67,10 @@ final class MethodRewriter extends MethodVisitor {
 
     /** Index of the next original instruction (labels, frames and line numbers not counted). */
     private int index;
-    /** Labels already visited: a jump to one of them is a back-edge. Metered methods only. */
-    private final Set<Label> visited = new HashSet<>();
+    /** Labels already visited, with the index of the instruction they precede: a jump to one is a back-edge. Metered methods only. */
+    private final Map<Label, Integer> visited = new HashMap<>();
+    /** The method's original instructions, counted before the rewrite (see {@link #STRAIGHT_LINE}). */
+    private final int instructions;
     /** Labels visited since the last instruction. */
     private final List<Label> labelsHere = new ArrayList<>(2);
     /** The original frame at each label that had one, in original slots. */
@@ -84,11 +84,20 @@ final class MethodRewriter extends MethodVisitor {
     private record Frame(Object[] locals, Object[] stack) {
     }
 
-    private record BackEdge(Label trampoline, Label target, String location) {
+    private record BackEdge(Label trampoline, Label target, int units, String location) {
     }
 
+    /**
+     * Instructions of straight-line code that cost one more unit of fuel. Between two metered
+     * points control only moves forward, so a back-edge from instruction b to t is charged for the
+     * b - t instructions it can have run since the last one, and a method entry for the whole
+     * method: a long method or loop body costs in proportion to its length, not one unit.
+     * Shorter loops (and methods) cost one unit, as before.
+     */
+    static final int STRAIGHT_LINE = 32;
+
     MethodRewriter(ClassRewriter owner, MethodVisitor next, int access, String name, String descriptor,
-            boolean staticInitializer) {
+            boolean staticInitializer, int instructions) {
         super(Opcodes.ASM9, next);
         this.owner = owner;
         this.methodName = name;
@@ -103,6 +112,7 @@ final class MethodRewriter extends MethodVisitor {
         int slotsWithReceiver = Type.getArgumentsAndReturnSizes(descriptor) >> 2;
         this.argumentSlots = (access & Opcodes.ACC_STATIC) != 0 ? slotsWithReceiver - 1 : slotsWithReceiver;
         this.creditSlot = argumentSlots + 1;
+        this.instructions = instructions;
     }
 
     // ---- structure ----
@@ -118,6 +128,12 @@ final class MethodRewriter extends MethodVisitor {
             mv.visitLdcInsn(location(0));
             callMeter("enter", "(" + STRING + ")I");
             mv.visitVarInsn(Opcodes.ISTORE, argumentSlots);
+            if (instructions >= STRAIGHT_LINE) {
+                meter();
+                ClassRewriter.pushInt(mv, instructions / STRAIGHT_LINE);
+                mv.visitLdcInsn(location(0));
+                callMeter("spend", "(I" + STRING + ")V");
+            }
             mv.visitInsn(Opcodes.ICONST_0);
             mv.visitVarInsn(Opcodes.ISTORE, creditSlot);
         }
@@ -136,7 +152,7 @@ final class MethodRewriter extends MethodVisitor {
         super.visitLabel(label);
         labelsHere.add(label);
         if (metered) {
-            visited.add(label);
+            visited.putIfAbsent(label, index);
         }
     }
 
@@ -159,7 +175,7 @@ final class MethodRewriter extends MethodVisitor {
         for (BackEdge edge : trampolines) {
             mv.visitLabel(edge.trampoline());
             emitFrame(frameAt(edge.target(), "back-edge target", edge.location()));
-            meterBackEdge(edge.target(), edge.location());
+            meterBackEdge(edge.target(), edge.units(), edge.location());
         }
         super.visitMaxs(maxStack, maxLocals); // recomputed: ClassWriter.COMPUTE_MAXS
     }
@@ -385,13 +401,13 @@ final class MethodRewriter extends MethodVisitor {
     @Override
     public void visitJumpInsn(int opcode, Label label) {
         before();
-        if (metered && visited.contains(label)) {
+        if (metered && visited.containsKey(label)) {
             String where = location(index);
             if (opcode == Opcodes.GOTO) {
-                meterBackEdge(label, where);
+                meterBackEdge(label, backEdgeUnits(label), where);
             } else {
                 Label trampoline = new Label();
-                trampolines.add(new BackEdge(trampoline, label, where));
+                trampolines.add(new BackEdge(trampoline, label, backEdgeUnits(label), where));
                 mv.visitJumpInsn(opcode, trampoline);
             }
         } else {
@@ -537,15 +553,26 @@ final class MethodRewriter extends MethodVisitor {
      * Inline fuel check of a back-edge to {@code target}: spend one unit of the method's credit,
      * a register decrement; when it runs out, prepay the next batch.
      */
-    private void meterBackEdge(Label target, String where) {
-        mv.visitIincInsn(creditSlot, -1);
+    private void meterBackEdge(Label target, int units, String where) {
+        mv.visitIincInsn(creditSlot, -units);
         mv.visitVarInsn(Opcodes.ILOAD, creditSlot);
         mv.visitJumpInsn(Opcodes.IFGE, target);
         meter();
-        mv.visitLdcInsn(where);
-        callMeter("prepay", "(" + STRING + ")I");
+        if (units == 1) {
+            mv.visitLdcInsn(where);
+            callMeter("prepay", "(" + STRING + ")I");
+        } else { // the credit went below zero by what this back-edge owes beyond it
+            mv.visitVarInsn(Opcodes.ILOAD, creditSlot);
+            mv.visitLdcInsn(where);
+            callMeter("prepayOwing", "(I" + STRING + ")I");
+        }
         mv.visitVarInsn(Opcodes.ISTORE, creditSlot);
         mv.visitJumpInsn(Opcodes.GOTO, target);
+    }
+
+    /** Fuel a back-edge from here to {@code target} costs: one unit, and one per {@link #STRAIGHT_LINE} instructions it spans. */
+    private int backEdgeUnits(Label target) {
+        return 1 + Math.min(Short.MAX_VALUE - 1, (index - visited.get(target)) / STRAIGHT_LINE);
     }
 
     /** Gives back the method's unused back-edge credit and clears it. */
@@ -558,12 +585,12 @@ final class MethodRewriter extends MethodVisitor {
     }
 
     private Label forwardOrTrampoline(Label target, Map<Label, Label> redirected) {
-        if (!visited.contains(target)) {
+        if (!visited.containsKey(target)) {
             return target;
         }
         return redirected.computeIfAbsent(target, t -> {
             Label trampoline = new Label();
-            trampolines.add(new BackEdge(trampoline, t, location(index)));
+            trampolines.add(new BackEdge(trampoline, t, backEdgeUnits(t), location(index)));
             return trampoline;
         });
     }

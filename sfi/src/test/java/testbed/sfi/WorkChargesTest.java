@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static testbed.sfi.SampleLoader.SEGMENT;
 
+import java.util.function.Consumer;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import testbed.kernel.PhysicalMemory;
@@ -162,6 +167,92 @@ class WorkChargesTest {
                 .isEqualTo(-20);
         assertThat(left - meter.fuelLeft()).as("twenty searches of 4096 x 2049 characters")
                 .isGreaterThanOrEqualTo(20L * 4096 * 2050 / Meter.ELEMENTS_PER_UNIT);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS", "PROCESS"})
+    void straightLineCodeCostsInProportionToItsLength(ProtectionMode mode) {
+        int stores = 1500; // four instructions each
+        Meter meter = refilled(FUEL, BYTES);
+        generated("testbed/sfi/LongBlock", mode, meter, run -> {
+            run.visitVarInsn(Opcodes.ALOAD, 1);
+            run.visitVarInsn(Opcodes.LLOAD, 2);
+            run.visitMethodInsn(Opcodes.INVOKESTATIC, "testbed/sfi/LongBlock", "block", "(Ltestbed/kernel/api/Memory;J)V", false);
+            run.visitInsn(Opcodes.LCONST_0);
+            run.visitInsn(Opcodes.LRETURN);
+        }, block -> {
+            for (int i = 0; i < stores; i++) {
+                block.visitVarInsn(Opcodes.ALOAD, 0);
+                block.visitVarInsn(Opcodes.LLOAD, 1);
+                block.visitInsn(Opcodes.ICONST_1);
+                block.visitMethodInsn(Opcodes.INVOKEINTERFACE, "testbed/kernel/api/Memory", "store32", "(JI)V", true);
+            }
+            block.visitInsn(Opcodes.RETURN);
+        }).run(MEMORY, SEGMENT.base(), 0, 0);
+        assertThat(FUEL - meter.fuelLeft()).as("one call of a method of %d instructions", 4 * stores + 1)
+                .isGreaterThanOrEqualTo(4L * stores / MethodRewriter.STRAIGHT_LINE);
+
+        int iterations = 100;
+        int body = 200;
+        Meter loops = refilled(FUEL, BYTES);
+        generated("testbed/sfi/LongLoop", mode, loops, run -> {
+            Label top = new Label();
+            run.visitLdcInsn(0L);
+            run.visitVarInsn(Opcodes.LSTORE, 8);
+            run.visitLabel(top);
+            run.visitFrame(Opcodes.F_NEW, 6, new Object[] {"testbed/sfi/LongLoop", "testbed/kernel/api/Memory",
+                Opcodes.LONG, Opcodes.LONG, Opcodes.LONG, Opcodes.LONG}, 0, new Object[0]);
+            for (int i = 0; i < body; i++) {
+                run.visitInsn(Opcodes.NOP);
+            }
+            run.visitVarInsn(Opcodes.LLOAD, 8);
+            run.visitInsn(Opcodes.LCONST_1);
+            run.visitInsn(Opcodes.LADD);
+            run.visitInsn(Opcodes.DUP2);
+            run.visitVarInsn(Opcodes.LSTORE, 8);
+            run.visitLdcInsn((long) iterations);
+            run.visitInsn(Opcodes.LCMP);
+            run.visitJumpInsn(Opcodes.IFLT, top);
+            run.visitVarInsn(Opcodes.LLOAD, 8);
+            run.visitInsn(Opcodes.LRETURN);
+        }, null).run(MEMORY, SEGMENT.base(), 0, 0);
+        assertThat(FUEL - loops.fuelLeft()).as("%d iterations of a %d-instruction loop body", iterations, body)
+                .isGreaterThanOrEqualTo((long) (iterations - 1) * (1 + body / MethodRewriter.STRAIGHT_LINE));
+    }
+
+    /**
+     * A sample written in bytecode: {@code run}'s code (frames written by hand, since the rewrite
+     * keeps the original frames), and a static {@code block(Memory, long)} if {@code block} is given.
+     */
+    private static Sample generated(String name, ProtectionMode mode, Meter meter, Consumer<MethodVisitor> run,
+            Consumer<MethodVisitor> block) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL, name, null, "java/lang/Object",
+                new String[] {"testbed/sfi/Sample"});
+        MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        if (block != null) {
+            MethodVisitor code = writer.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "block",
+                    "(Ltestbed/kernel/api/Memory;J)V", null, null);
+            code.visitCode();
+            block.accept(code);
+            code.visitMaxs(0, 0);
+            code.visitEnd();
+        }
+        MethodVisitor code = writer.visitMethod(Opcodes.ACC_PUBLIC, "run", "(Ltestbed/kernel/api/Memory;JJJ)J", null, null);
+        code.visitCode();
+        run.accept(code);
+        code.visitMaxs(0, 0);
+        code.visitEnd();
+        writer.visitEnd();
+        Rewrite rewrite = rewrite(mode);
+        return SampleLoader.instantiate(SampleLoader.bind(SampleLoader.define(name.replace('/', '.'),
+                rewrite.apply(writer.toByteArray())), rewrite, meter));
     }
 
     private static Trap trap(Class<? extends Sample> sample, ProtectionMode mode) {

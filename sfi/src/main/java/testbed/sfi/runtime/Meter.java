@@ -80,7 +80,7 @@ public final class Meter {
      */
     public static final int THROWABLE_UNITS = 64;
     /** Bytes of an allocation that cost one unit of fuel: the JVM zeroes every byte it hands out. */
-    public static final int BYTES_PER_UNIT = 1024;
+    public static final int BYTES_PER_UNIT = 256;
 
     private static final ClassValue<Binding> BINDINGS = new ClassValue<>() {
         @Override
@@ -260,6 +260,24 @@ public final class Meter {
         int grant = (int) Math.min(BATCH, left);
         spend(grant, location);
         return grant - 1;
+    }
+
+    /**
+     * Called by rewritten code when a back-edge that costs more than one unit (it spans a long
+     * loop body) took the method's credit below zero: pays what it owes beyond the credit, then
+     * prepays a fresh batch and returns it, all of it unused. Traps like {@link #prepay}.
+     *
+     * @param credit the method's credit after the back-edge's charge, negative
+     */
+    public int prepayOwing(int credit, String location) {
+        spend(-credit, location);
+        long left = fuelReserve + Math.max(fuelSlice, 0);
+        if (stopKind != null) {
+            refuel(location); // traps: stopped
+        }
+        int grant = (int) Math.min(BATCH, left);
+        spend(grant, location);
+        return grant;
     }
 
     /**
