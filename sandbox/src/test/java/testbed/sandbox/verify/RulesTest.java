@@ -2,6 +2,7 @@ package testbed.sandbox.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static testbed.sandbox.verify.Extensions.FILTER;
+import static testbed.sandbox.verify.Extensions.nameOf;
 import static testbed.sandbox.verify.Extensions.assertRejected;
 import static testbed.sandbox.verify.Extensions.bytes;
 import static testbed.sandbox.verify.Extensions.packetFilter;
@@ -63,9 +64,30 @@ class RulesTest {
         }
 
         @Test
+        void everyPackageOfTheTestbedButTheExtensionsOnesIsReserved() {
+            for (String tool : new String[] {"testbed/kernel/Evil", "testbed/sandbox/Evil", "testbed/sandbox/verify/Evil",
+                "testbed/faults/Evil", "testbed/corpus/Evil", "testbed/reports/Evil", "testbed/cli/Evil", "testbed/bpf/Evil",
+                "testbed/bench/Evil", "testbed/sfi/runtime/Evil", "testbed/added/later/Evil"}) {
+                Rejection r = Extensions.rejection(packetFilter(tool, m -> {
+                    m.visitInsn(Opcodes.ICONST_0);
+                    m.visitInsn(Opcodes.IRETURN);
+                }));
+                assertThat(r.rule()).as(tool).isEqualTo(Rule.SHAPE);
+                assertThat(r.detail()).as(tool).contains("is reserved for the JDK and the testbed");
+            }
+            for (String extension : new String[] {"testbed/corpus/entries/benign/Fine", "testbed/corpus/entries/generated/G1",
+                "testbed/bpf/filters/F1", "testbed/bpf/campaign/F2", "testbed/bench/extensions/B1", "com/example/Filter"}) {
+                verified(packetFilter(extension, m -> {
+                    m.visitInsn(Opcodes.ICONST_0);
+                    m.visitInsn(Opcodes.IRETURN);
+                }));
+            }
+        }
+
+        @Test
         void oneHookAndAPublicConstructorPass() {
             VerifiedClass v = verified(OneHook.class);
-            assertThat(v.className()).isEqualTo(OneHook.class.getName());
+            assertThat(v.className()).isEqualTo(nameOf(OneHook.class));
             assertThat(v.hook()).isEqualTo(PacketFilter.class.getName());
         }
 
@@ -108,7 +130,7 @@ class RulesTest {
                 m.visitInsn(Opcodes.IRETURN);
             });
             assertRejected(shadow, "testbed.kernel.api.Shadow", Rule.SHAPE, null, -1);
-            verified(packetFilter("testbed/kernelish/NotShadow", m -> {
+            verified(packetFilter("testbedish/NotShadow", m -> {
                 m.visitInsn(Opcodes.ICONST_0);
                 m.visitInsn(Opcodes.IRETURN);
             }));
@@ -184,7 +206,7 @@ class RulesTest {
         @Test
         void classForNameIsRejected() {
             Rejection r = assertRejected(ForName.class, Rule.REFLECTION, "runtime()Ljava/lang/Object;", 1);
-            assertThat(r.getMessage()).isEqualTo("rejected [REFLECTION] " + ForName.class.getName()
+            assertThat(r.getMessage()).isEqualTo("rejected [REFLECTION] " + nameOf(ForName.class)
                     + ".runtime()Ljava/lang/Object;@1: call to java/lang/Class.forName is not allowed: reflection");
         }
 
