@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import testbed.kernel.PhysicalMemory;
 import testbed.kernel.Trap;
@@ -182,41 +180,23 @@ public final class FuelCostHarness {
      * between two metered points because it is long, not because it loops.
      */
     static byte[] straightLine() {
-        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         String name = "testbed/sfi/StraightLine";
-        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL, name, null, "java/lang/Object",
-                new String[] {"testbed/sfi/Sample"});
-        MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-        init.visitInsn(Opcodes.RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
-        MethodVisitor block = writer.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "block",
-                "(Ltestbed/kernel/api/Memory;J)V", null, null);
-        block.visitCode();
-        for (int i = 0; i < STORES; i++) {
-            block.visitVarInsn(Opcodes.ALOAD, 0);
-            block.visitVarInsn(Opcodes.LLOAD, 1);
-            block.visitInsn(Opcodes.ICONST_1);
-            block.visitMethodInsn(Opcodes.INVOKEINTERFACE, "testbed/kernel/api/Memory", "store32", "(JI)V", true);
-        }
-        block.visitInsn(Opcodes.RETURN);
-        block.visitMaxs(0, 0);
-        block.visitEnd();
-        MethodVisitor run = writer.visitMethod(Opcodes.ACC_PUBLIC, "run", "(Ltestbed/kernel/api/Memory;JJJ)J", null, null);
-        run.visitCode();
-        Label loop = new Label();
-        run.visitLabel(loop);
-        run.visitVarInsn(Opcodes.ALOAD, 1);
-        run.visitVarInsn(Opcodes.LLOAD, 2);
-        run.visitMethodInsn(Opcodes.INVOKESTATIC, name, "block", "(Ltestbed/kernel/api/Memory;J)V", false);
-        run.visitJumpInsn(Opcodes.GOTO, loop);
-        run.visitMaxs(0, 0);
-        run.visitEnd();
-        writer.visitEnd();
-        return writer.toByteArray();
+        return GeneratedSamples.of(name, true, GeneratedSamples.block(block -> {
+            for (int i = 0; i < STORES; i++) {
+                block.visitVarInsn(Opcodes.ALOAD, 0);
+                block.visitVarInsn(Opcodes.LLOAD, 1);
+                block.visitInsn(Opcodes.ICONST_1);
+                block.visitMethodInsn(Opcodes.INVOKEINTERFACE, "testbed/kernel/api/Memory", "store32", "(JI)V", true);
+            }
+            block.visitInsn(Opcodes.RETURN);
+        }), run -> {
+            Label loop = new Label();
+            run.visitLabel(loop);
+            run.visitVarInsn(Opcodes.ALOAD, 1);
+            run.visitVarInsn(Opcodes.LLOAD, 2);
+            run.visitMethodInsn(Opcodes.INVOKESTATIC, name, "block", "(Ltestbed/kernel/api/Memory;J)V", false);
+            run.visitJumpInsn(Opcodes.GOTO, loop);
+        });
     }
 
     private static final int STORES = 2000;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static testbed.sfi.SampleLoader.SEGMENT;
 
 import java.util.function.Consumer;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -221,38 +220,16 @@ class WorkChargesTest {
     }
 
     /**
-     * A sample written in bytecode: {@code run}'s code (frames written by hand, since the rewrite
-     * keeps the original frames), and a static {@code block(Memory, long)} if {@code block} is given.
+     * A sample written in bytecode ({@link GeneratedSamples}, frames written by hand, since the
+     * rewrite keeps the original frames), with a static {@code block(Memory, long)} if {@code block}
+     * is given, rewritten in {@code mode} and bound to {@code meter}.
      */
     private static Sample generated(String name, ProtectionMode mode, Meter meter, Consumer<MethodVisitor> run,
             Consumer<MethodVisitor> block) {
-        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL, name, null, "java/lang/Object",
-                new String[] {"testbed/sfi/Sample"});
-        MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-        init.visitInsn(Opcodes.RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
-        if (block != null) {
-            MethodVisitor code = writer.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "block",
-                    "(Ltestbed/kernel/api/Memory;J)V", null, null);
-            code.visitCode();
-            block.accept(code);
-            code.visitMaxs(0, 0);
-            code.visitEnd();
-        }
-        MethodVisitor code = writer.visitMethod(Opcodes.ACC_PUBLIC, "run", "(Ltestbed/kernel/api/Memory;JJJ)J", null, null);
-        code.visitCode();
-        run.accept(code);
-        code.visitMaxs(0, 0);
-        code.visitEnd();
-        writer.visitEnd();
+        byte[] bytes = GeneratedSamples.of(name, false, block == null ? writer -> { } : GeneratedSamples.block(block), run);
         Rewrite rewrite = rewrite(mode);
         return SampleLoader.instantiate(SampleLoader.bind(SampleLoader.define(name.replace('/', '.'),
-                rewrite.apply(writer.toByteArray())), rewrite, meter));
+                rewrite.apply(bytes)), rewrite, meter));
     }
 
     private static Trap trap(Class<? extends Sample> sample, ProtectionMode mode) {
