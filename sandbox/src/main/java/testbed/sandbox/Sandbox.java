@@ -3,6 +3,7 @@ package testbed.sandbox;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Objects;
 import testbed.kernel.Crossing;
 import testbed.kernel.Domain;
 import testbed.kernel.DomainSpec;
@@ -161,8 +162,9 @@ public final class Sandbox implements AutoCloseable {
             return bytes;
         }
         try {
-            return cache.rewritten(bytes, segment, () -> rewriter.rewrite(bytes, segment, mode, true));
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return cache.rewritten(bytes, segment, () -> Objects.requireNonNull(rewriter.rewrite(bytes, segment, mode, true),
+                    "the rewrite returned no class bytes"));
+        } catch (Throwable e) { // any failure: a refusal, a bug, an Error of a user's rewriter, a sneaky checked exception
             if (mode == ProtectionMode.NONE) {
                 return bytes;
             }

@@ -59,13 +59,20 @@ final class TransactionalCrossing implements Crossing {
         Trap trap;
         try {
             long result = call.run();
+            Trap.Kind stop = meter.stopped();
             int held = kernel.locksHeldBy(domain);
-            if (held == 0) {
+            if (stop != null) {
+                // Stopped (the watchdog, a revocation) after its last metered point, and returned
+                // before the next one: it overstayed all the same, so its work is undone.
+                trap = new Trap(stop, domain.id(), "return", "domain " + domain.name() + " was stopped ("
+                        + stop.name() + ") and returned before its next metered point");
+            } else if (held == 0) {
                 transaction.commit();
                 return result;
+            } else {
+                trap = new Trap(Trap.Kind.LOCK_HELD, domain.id(), "return", "domain " + domain.name()
+                        + " returned holding " + held + " kernel lock(s)");
             }
-            trap = new Trap(Trap.Kind.LOCK_HELD, domain.id(), "return", "domain " + domain.name()
-                    + " returned holding " + held + " kernel lock(s)");
         } catch (Trap t) {
             trap = t.inDomain(domain.id());
         } catch (Throwable t) {

@@ -66,7 +66,8 @@ final class Watchdog implements AutoCloseable {
                 seenSince = now;
                 continue;
             }
-            if (now - seenSince >= limitNanos) {
+            if (now - seenSince >= limitNanos && (long) EPOCH.getAcquire(this) == e) {
+                // Re-read: an invocation that ended meanwhile must not have its successor stopped.
                 try {
                     onFire.run();
                 } catch (RuntimeException | Error failure) {

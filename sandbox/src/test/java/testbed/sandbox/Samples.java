@@ -240,4 +240,17 @@ public final class Samples {
             return ++count;
         }
     }
+
+    /** Counts packets inside {@code synchronized (this)}: a monitor on its own instance only. */
+    public static final class LocksItself implements PacketFilter {
+        private int seen;
+
+        @Override
+        public int filter(Context ctx, long packet, int length) {
+            synchronized (this) {
+                seen += 1;
+                return length;
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package testbed.sfi;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -22,7 +23,7 @@ import testbed.sfi.verify.ProofRefused;
  * One pass over an extension class: confines its memory accesses, meters it, guards its handlers.
  * Per method the work is done by {@link MethodRewriter}; this visitor checks the class as a whole,
  * adds the meter field and the static-initializer prologue that fills it, and emits the helper
- * methods that metered {@code multianewarray} instructions call.
+ * methods that metered {@code multianewarray} instructions and charged JDK calls call.
  *
  * <p>Reading uses {@link ClassReader#EXPAND_FRAMES} and writing {@link ClassWriter#COMPUTE_MAXS}:
  * the rewrite keeps every original stack map frame and only adds blocks at the end of a method
@@ -48,6 +49,10 @@ final class ClassRewriter extends ClassVisitor {
     private boolean hasStaticInitializer;
     /** multianewarray descriptor and dimensions to the name of the helper method that charges it. */
     private final Map<String, String> arrayAllocators = new LinkedHashMap<>();
+    /** Charged JDK calls and string concatenations, by what they call, to the helper that charges and makes them. */
+    private final Map<ChargedCall, String> chargedCalls = new LinkedHashMap<>();
+    /** Each method's original instructions, by name and descriptor: what its entry is charged for. */
+    private final Map<String, Integer> instructions = new HashMap<>();
 
     private ClassRewriter(ClassVisitor next, Rewrite rewrite, Proof proof) {
         super(Opcodes.ASM9, next);
@@ -65,7 +70,11 @@ final class ClassRewriter extends ClassVisitor {
             ClassReader reader = new ClassReader(bytes);
             Proof proof = rewrite.mode() == ProtectionMode.VERIFIED ? checkedProof(bytes, rewrite.segment()) : null;
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-            reader.accept(new ClassRewriter(writer, rewrite, proof), ClassReader.EXPAND_FRAMES);
+            ClassRewriter rewriter = new ClassRewriter(writer, rewrite, proof);
+            if (rewrite.isMetered()) {
+                reader.accept(rewriter.instructionCounter(), ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            }
+            reader.accept(rewriter, ClassReader.EXPAND_FRAMES);
             return writer.toByteArray();
         } catch (RewriteException e) {
             throw e;
@@ -130,7 +139,18 @@ final class ClassRewriter extends ClassVisitor {
         }
         boolean staticInitializer = name.equals("<clinit>");
         hasStaticInitializer |= staticInitializer;
-        return new MethodRewriter(this, next, access, name, descriptor, staticInitializer);
+        return new MethodRewriter(this, next, access, name, descriptor, staticInitializer,
+                instructions.getOrDefault(name + descriptor, 0));
+    }
+
+    /** A first, cheap pass that counts each method's instructions (labels, frames and line numbers not counted). */
+    private ClassVisitor instructionCounter() {
+        return new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                return new InstructionCounter(count -> instructions.put(name + descriptor, count));
+            }
+        };
     }
 
     @Override
@@ -148,6 +168,8 @@ final class ClassRewriter extends ClassVisitor {
                 clinit.visitEnd();
             }
             arrayAllocators.forEach((key, name) -> emitArrayAllocator(name, key));
+            chargedCalls.forEach((call, name) -> call.emit(super.visitMethod(helperAccess(), name, call.helperDescriptor(),
+                    null, null), className));
         }
         super.visitEnd();
     }
@@ -174,6 +196,21 @@ final class ClassRewriter extends ClassVisitor {
 
     private static String allocatorDescriptor(String arrayDescriptor, int dimensions) {
         return "(" + "I".repeat(dimensions) + "Ljava/lang/String;)" + arrayDescriptor;
+    }
+
+    /**
+     * The helper that charges one JDK call or string concatenation by its arguments' lengths and
+     * then makes it: the arguments are on the operand stack, where the charge cannot measure
+     * them without locals, so the call site passes them (and its location) to the helper.
+     *
+     * @return the helper's name and descriptor: {@code name + descriptor}
+     */
+    String chargedCall(ChargedCall call) {
+        return chargedCalls.computeIfAbsent(call, k -> RESERVED + "jdk-" + chargedCalls.size()) + call.helperDescriptor();
+    }
+
+    private int helperAccess() {
+        return (isInterface ? Opcodes.ACC_PUBLIC : Opcodes.ACC_PRIVATE) | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC;
     }
 
     private void emitArrayAllocator(String name, String key) {

@@ -3,11 +3,9 @@ package testbed.sfi;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ConstantDynamic;
 import net.bytebuddy.jar.asm.Handle;
@@ -50,6 +48,7 @@ final class MethodRewriter extends MethodVisitor {
     private static final String CONTEXT = "testbed/kernel/api/Context";
     private static final String GUARD_ACCESS = "(JIJJ" + STRING + STRING + ")J";
     private static final String GUARD_COPY = "(" + MEMORY + "JJJJJZ";
+    private static final String STRING_CONCAT = "java/lang/invoke/StringConcatFactory";
 
     private final ClassRewriter owner;
     private final String methodName;
@@ -72,8 +71,10 @@ final class MethodRewriter extends MethodVisitor {
 
     /** Index of the next original instruction (labels, frames and line numbers not counted). */
     private int index;
-    /** Labels already visited: a jump to one of them is a back-edge. Metered methods only. */
-    private final Set<Label> visited = new HashSet<>();
+    /** Labels already visited, with the index of the instruction they precede: a jump to one is a back-edge. Metered methods only. */
+    private final Map<Label, Integer> visited = new HashMap<>();
+    /** The method's original instructions, counted before the rewrite (see {@link #STRAIGHT_LINE}). */
+    private final int instructions;
     /** Labels visited since the last instruction. */
     private final List<Label> labelsHere = new ArrayList<>(2);
     /** The original frame at each label that had one, in original slots. */
@@ -91,11 +92,20 @@ final class MethodRewriter extends MethodVisitor {
     private record Frame(Object[] locals, Object[] stack) {
     }
 
-    private record BackEdge(Label trampoline, Label target, String location) {
+    private record BackEdge(Label trampoline, Label target, int units, String location) {
     }
 
+    /**
+     * Instructions of straight-line code that cost one more unit of fuel. Between two metered
+     * points control only moves forward, so a back-edge from instruction b to t is charged for the
+     * b - t instructions it can have run since the last one, and a method entry for the whole
+     * method: a long method or loop body costs in proportion to its length, not one unit.
+     * Shorter loops (and methods) cost one unit, as before.
+     */
+    static final int STRAIGHT_LINE = 32;
+
     MethodRewriter(ClassRewriter owner, MethodVisitor next, int access, String name, String descriptor,
-            boolean staticInitializer) {
+            boolean staticInitializer, int instructions) {
         super(Opcodes.ASM9, next);
         this.owner = owner;
         this.methodName = name;
@@ -113,6 +123,7 @@ final class MethodRewriter extends MethodVisitor {
         this.argumentSlots = (access & Opcodes.ACC_STATIC) != 0 ? slotsWithReceiver - 1 : slotsWithReceiver;
         this.creditSlot = argumentSlots + 1;
         this.proof = owner.proof == null ? null : owner.proof.method(name + descriptor);
+        this.instructions = instructions;
     }
 
     // ---- structure ----
@@ -128,6 +139,12 @@ final class MethodRewriter extends MethodVisitor {
             mv.visitLdcInsn(location(0));
             callMeter("enter", "(" + STRING + ")I");
             mv.visitVarInsn(Opcodes.ISTORE, argumentSlots);
+            if (instructions >= STRAIGHT_LINE) {
+                meter();
+                ClassRewriter.pushInt(mv, instructions / STRAIGHT_LINE);
+                mv.visitLdcInsn(location(0));
+                callMeter("spend", "(I" + STRING + ")V");
+            }
             mv.visitInsn(Opcodes.ICONST_0);
             mv.visitVarInsn(Opcodes.ISTORE, creditSlot);
         }
@@ -182,7 +199,7 @@ final class MethodRewriter extends MethodVisitor {
         super.visitLabel(label);
         labelsHere.add(label);
         if (metered) {
-            visited.add(label);
+            visited.putIfAbsent(label, index);
         }
     }
 
@@ -205,7 +222,7 @@ final class MethodRewriter extends MethodVisitor {
         for (BackEdge edge : trampolines) {
             mv.visitLabel(edge.trampoline());
             emitFrame(frameAt(edge.target(), "back-edge target", edge.location()));
-            meterBackEdge(edge.target(), edge.location());
+            meterBackEdge(edge.target(), edge.units(), edge.location());
         }
         super.visitMaxs(maxStack, maxLocals); // recomputed: ClassWriter.COMPUTE_MAXS
     }
@@ -310,6 +327,13 @@ final class MethodRewriter extends MethodVisitor {
         before();
         checkMember(methodOwner, name);
         MemoryAccess access = opcode == Opcodes.INVOKEINTERFACE ? MemoryAccess.of(methodOwner, name, descriptor) : null;
+        if (access == MemoryAccess.COPY && chargesJdk()) { // [.., length] -> [.., length, length, size, meter, location]
+            mv.visitInsn(Opcodes.DUP2);
+            pushLong(size);
+            meter();
+            mv.visitLdcInsn(location(index));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, METER, "copying", "(JJ" + ClassRewriter.METER_DESCRIPTOR + STRING + ")V", false);
+        }
         if (access != null && confined && (access.store || !storesOnly)) {
             if (proof != null && proof.factAt(index) != null) {
                 mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface); // proven inside the segment
@@ -324,6 +348,8 @@ final class MethodRewriter extends MethodVisitor {
             pushLong(name.equals("segmentBase") ? base : size);
         } else if (metered && mode == ProtectionMode.NONE && isExit(opcode, methodOwner, name, descriptor)) {
             powerOff(opcode);
+        } else if (chargesJdk() && JdkCalls.isJdk(methodOwner)) {
+            chargeJdkCall(opcode, methodOwner, name, descriptor, isInterface);
         } else {
             mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
         }
@@ -361,20 +387,84 @@ final class MethodRewriter extends MethodVisitor {
         for (Object argument : arguments) {
             checkConstant(argument);
         }
-        mv.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+        if (chargesJdk() && bootstrap.getOwner().equals(STRING_CONCAT)) {
+            mv.visitLdcInsn(location(index));
+            callHelper(ChargedCall.concatenation(name, descriptor, bootstrap, arguments));
+        } else {
+            mv.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+        }
         after();
+    }
+
+    /**
+     * Whether calls into the JDK are charged by their work: in every protected mode, where the
+     * verifier has limited them to its allowlist; not under {@code NONE}, which counts only the
+     * extension's own work.
+     */
+    private boolean chargesJdk() {
+        return metered && mode != ProtectionMode.NONE;
+    }
+
+    /**
+     * A JDK call, charged by {@link JdkCalls} before it is made. A constructor cannot be moved into
+     * a helper (its receiver is not yet an object): a {@link Throwable}'s is charged for the stack
+     * trace it fills in, any other's by the length of its last argument if that is a reference
+     * (the string a builder starts from) and for a builder's first array otherwise.
+     */
+    private void chargeJdkCall(int opcode, String methodOwner, String name, String descriptor, boolean isInterface) {
+        if (name.equals("<init>")) {
+            if (JdkCalls.isThrowable(methodOwner)) {
+                meter();
+                mv.visitLdcInsn(location(index));
+                callMeter("throwable", "(" + STRING + ")V");
+            } else if (!methodOwner.equals("java/lang/Object")) {
+                Type[] parameters = Type.getArgumentTypes(descriptor);
+                boolean lastIsReference = parameters.length > 0 && parameters[parameters.length - 1].getSort() >= Type.ARRAY;
+                if (lastIsReference) { // [.., argument] -> [.., argument, elements, meter] -> [.., argument, meter, elements]
+                    mv.visitInsn(Opcodes.DUP);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "sizeOf", "(Ljava/lang/Object;)J", false);
+                    meter();
+                    mv.visitInsn(Opcodes.DUP_X2);
+                    mv.visitInsn(Opcodes.POP);
+                } else {
+                    meter();
+                    mv.visitInsn(Opcodes.LCONST_0);
+                }
+                ClassRewriter.pushInt(mv, 6);
+                ClassRewriter.pushInt(mv, 2 * 16 + 40);
+                mv.visitLdcInsn(location(index));
+                callMeter("work", "(JII" + STRING + ")V");
+            }
+            mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
+            return;
+        }
+        JdkCalls.Cost cost = opcode == Opcodes.INVOKESPECIAL || methodOwner.startsWith("[")
+                ? JdkCalls.Cost.FREE : JdkCalls.of(methodOwner, name, descriptor);
+        if (cost.shape() == JdkCalls.Shape.FREE) {
+            mv.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
+            return;
+        }
+        mv.visitLdcInsn(location(index));
+        callHelper(ChargedCall.call(opcode, methodOwner, name, descriptor, isInterface, cost));
+    }
+
+    private void callHelper(ChargedCall call) {
+        String helper = owner.chargedCall(call);
+        int split = helper.indexOf('(');
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, owner.className, helper.substring(0, split), helper.substring(split),
+                owner.isInterface);
     }
 
     @Override
     public void visitJumpInsn(int opcode, Label label) {
         before();
-        if (metered && visited.contains(label) && !(proof != null && proof.loopClosedAt(index) != null)) {
+        if (metered && visited.containsKey(label) && !(proof != null && proof.loopClosedAt(index) != null)) {
             String where = location(index);
             if (opcode == Opcodes.GOTO) {
-                meterBackEdge(label, where);
+                meterBackEdge(label, backEdgeUnits(label), where);
             } else {
                 Label trampoline = new Label();
-                trampolines.add(new BackEdge(trampoline, label, where));
+                trampolines.add(new BackEdge(trampoline, label, backEdgeUnits(label), where));
                 mv.visitJumpInsn(opcode, trampoline);
             }
         } else {
@@ -533,23 +623,36 @@ final class MethodRewriter extends MethodVisitor {
         }
         ClassRewriter.pushInt(mv, loop.step());
         ClassRewriter.pushInt(mv, loop.cond());
+        // What its back-edge would cost metered one by one: the units of its body's length.
+        ClassRewriter.pushInt(mv, 1 + Math.min(Short.MAX_VALUE - 1, (loop.latch() - loop.header()) / STRAIGHT_LINE));
         mv.visitLdcInsn(location(loop.header()));
-        callMeter("chargeLoop", "(JJII" + STRING + ")V");
+        callMeter("chargeLoop", "(JJIII" + STRING + ")V");
     }
 
     /**
      * Inline fuel check of a back-edge to {@code target}: spend one unit of the method's credit,
      * a register decrement; when it runs out, prepay the next batch.
      */
-    private void meterBackEdge(Label target, String where) {
-        mv.visitIincInsn(creditSlot, -1);
+    private void meterBackEdge(Label target, int units, String where) {
+        mv.visitIincInsn(creditSlot, -units);
         mv.visitVarInsn(Opcodes.ILOAD, creditSlot);
         mv.visitJumpInsn(Opcodes.IFGE, target);
         meter();
-        mv.visitLdcInsn(where);
-        callMeter("prepay", "(" + STRING + ")I");
+        if (units == 1) {
+            mv.visitLdcInsn(where);
+            callMeter("prepay", "(" + STRING + ")I");
+        } else { // the credit went below zero by what this back-edge owes beyond it
+            mv.visitVarInsn(Opcodes.ILOAD, creditSlot);
+            mv.visitLdcInsn(where);
+            callMeter("prepayOwing", "(I" + STRING + ")I");
+        }
         mv.visitVarInsn(Opcodes.ISTORE, creditSlot);
         mv.visitJumpInsn(Opcodes.GOTO, target);
+    }
+
+    /** Fuel a back-edge from here to {@code target} costs: one unit, and one per {@link #STRAIGHT_LINE} instructions it spans. */
+    private int backEdgeUnits(Label target) {
+        return 1 + Math.min(Short.MAX_VALUE - 1, (index - visited.get(target)) / STRAIGHT_LINE);
     }
 
     /** Gives back the method's unused back-edge credit and clears it. */
@@ -562,12 +665,12 @@ final class MethodRewriter extends MethodVisitor {
     }
 
     private Label forwardOrTrampoline(Label target, Map<Label, Label> redirected) {
-        if (!visited.contains(target)) {
+        if (!visited.containsKey(target)) {
             return target;
         }
         return redirected.computeIfAbsent(target, t -> {
             Label trampoline = new Label();
-            trampolines.add(new BackEdge(trampoline, t, location(index)));
+            trampolines.add(new BackEdge(trampoline, t, backEdgeUnits(t), location(index)));
             return trampoline;
         });
     }

@@ -7,7 +7,6 @@ import static testbed.sfi.SampleLoader.SEGMENT;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -380,26 +379,9 @@ class MeteringTest {
 
     /** A sample class written directly in bytecode: javac never emits these shapes. */
     private static byte[] generated(String name, java.util.function.Consumer<MethodVisitor> run) {
-        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
-        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL, name, null, "java/lang/Object",
-                new String[] {"testbed/sfi/Sample"});
-        MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-        init.visitInsn(Opcodes.RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
-        MethodVisitor code = writer.visitMethod(Opcodes.ACC_PUBLIC, "run", "(Ltestbed/kernel/api/Memory;JJJ)J", null, null);
-        code.visitCode();
-        run.accept(code);
-        code.visitMaxs(0, 0);
-        code.visitEnd();
-        writer.visitEnd();
-        return writer.toByteArray();
+        return GeneratedSamples.of(name, true, writer -> { }, run);
     }
 
-    /** {@code top: iconst_0; tableswitch 0..0 -> top, default -> top}: a loop with no jump instruction. */
     private static void switchLoop(MethodVisitor code) {
         Label top = new Label();
         code.visitLabel(top);

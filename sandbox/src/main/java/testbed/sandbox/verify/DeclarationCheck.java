@@ -24,13 +24,21 @@ final class DeclarationCheck {
     private static final Map<Class<?>, List<String[]>> HOOK_METHODS = hookMethods();
 
     /**
-     * Packages an extension may not claim: the JDK's, and the testbed's whose classes a domain's
-     * loader makes visible. (Claiming them gains no access, a domain has its own loader, but it
-     * would shadow a trusted class by name for the extension itself, and the JVM refuses
-     * {@code java/} outright.)
+     * Packages an extension may not claim: the JDK's, and every package of the testbed but those
+     * made for extensions ({@link #EXTENSION_PACKAGES}). Claiming one gains no access (a domain has
+     * its own loader), but the extension would shadow a trusted class by name for itself, and its
+     * frames, traps and records would read as the kernel's or the tool's own (the JVM refuses
+     * {@code java/} outright). Reserving the whole {@code testbed/} tree, not a list of its
+     * packages, keeps a package the tool adds later reserved too.
      */
-    private static final List<String> RESERVED = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/",
-            "testbed/kernel/", "testbed/sfi/");
+    private static final List<String> RESERVED = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/", "testbed/");
+
+    /**
+     * The packages of the testbed where extensions live: the corpus (its generated programs
+     * included), the classic BPF filters the JIT compiles and exports, the benchmarks' extensions.
+     */
+    static final List<String> EXTENSION_PACKAGES = List.of("testbed/corpus/entries/", "testbed/bpf/filters/",
+            "testbed/bpf/campaign/", "testbed/bench/extensions/");
 
     /** Methods that Java serialization calls by name. */
     private static final Set<String> SERIALIZATION_METHODS = Set.of(
@@ -89,8 +97,11 @@ final class DeclarationCheck {
             throw shape("not public: the kernel must be able to instantiate it");
         }
         for (String p : reserved()) {
-            if (d.name().startsWith(p)) {
-                throw shape("package " + p.substring(0, p.length() - 1).replace('/', '.') + " is reserved for the JDK and the testbed");
+            if (d.name().startsWith(p) && EXTENSION_PACKAGES.stream().noneMatch(d.name()::startsWith)) {
+                String own = d.name().substring(0, Math.max(0, d.name().lastIndexOf('/'))).replace('/', '.');
+                throw shape("package " + own + " is reserved for the JDK and the testbed (extensions of the testbed live in "
+                        + EXTENSION_PACKAGES.stream().map(e -> e.substring(0, e.length() - 1).replace('/', '.'))
+                                .collect(java.util.stream.Collectors.joining(", ")) + ")");
             }
         }
         // Inherited code is outside the verifier's view; a trusted (NONE) load has no such view to keep.

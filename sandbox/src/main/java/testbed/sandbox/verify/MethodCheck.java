@@ -1,11 +1,7 @@
 package testbed.sandbox.verify;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +20,12 @@ import net.bytebuddy.jar.asm.Type;
  * from 0; labels, frames and line numbers are not instructions. Checks that need the whole
  * method (exception handlers, what a local variable can hold) run at the end.
  *
- * <p>Monitors: an operand is {@code this} when it is loaded from a <em>this-slot</em> right before
- * the monitor instruction, with no jump target in between (a jump could bring another value).
- * Slot 0 of an instance method and any local slot (not a parameter) are this-slots when every
- * write to them stores a value loaded from a this-slot in the same way ({@code aload_0; astore_1}
- * or javac's {@code aload_0; dup; astore_1; monitorenter}). That is a fixed point, computed once
- * per method; it leans on the JVM's own verifier, which refuses to load an unassigned slot.
+ * <p>Monitors: {@code monitorenter} and {@code monitorexit} are refused whatever their operand
+ * (rule {@link Rule#MONITOR}). A trap thrown inside a {@code synchronized} block leaves its frame
+ * before the block's own {@code monitorexit} runs (the isolation rewrite makes every handler
+ * rethrow an abort at once), and HotSpot then replaces the trap with an
+ * {@code IllegalMonitorStateException} that a caller could catch. A {@code synchronized} instance
+ * method has no such hole: the JVM releases its monitor on every exit.
  */
 final class MethodCheck extends MethodVisitor {
     private static final String OBJECT = "java/lang/Object";
@@ -39,21 +35,10 @@ final class MethodCheck extends MethodVisitor {
     private static final String LAMBDA_FACTORY = "java/lang/invoke/LambdaMetafactory";
     private static final String CONCAT_WITH_CONSTANTS = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
             + "Ljava/lang/invoke/MethodType;Ljava/lang/String;[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;";
+    private static final String TO_STRING = "()Ljava/lang/String;";
+    private static final Set<Integer> CLEANUP = Set.of(Opcodes.ALOAD, Opcodes.ASTORE);
     private static final String CONCAT = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
             + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;";
-    private static final Set<Integer> SYNCHRONIZED_CLEANUP = Set.of(Opcodes.ALOAD, Opcodes.ASTORE, Opcodes.MONITOREXIT);
-
-    /** An instruction in the window the monitor patterns look back on. */
-    private record Recent(int opcode, int var, List<Label> labelsBefore) {
-    }
-
-    /** An {@code astore}: of a value loaded from {@code source} (-1 if unknown), valid if none of {@code labels} is a jump target. */
-    private record Store(int slot, int source, List<Label> labels) {
-    }
-
-    /** A monitor instruction whose operand is the value of {@code slot}, if none of {@code labels} is a jump target. */
-    private record MonitorUse(int index, int opcode, int slot, List<Label> labels) {
-    }
 
     private record Handler(Label start, Label end, Label handler, String type) {
     }
@@ -64,22 +49,15 @@ final class MethodCheck extends MethodVisitor {
     private final Set<String> trapCatchers;
     private final Set<String> helpers;
     private final List<VerifiedClass.MethodFacts> sink;
-    private final int access;
     private final String name;
     private final String descriptor;
 
     private int index;
     private int[] opcodes = new int[64];
     private final List<Label> pending = new ArrayList<>(2);
-    private List<Label> current = List.of();
     private final Map<Label, Integer> labelIndex = new IdentityHashMap<>();
-    private final Set<Label> targets = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Deque<Recent> window = new ArrayDeque<>(4);
-    private final List<Store> stores = new ArrayList<>();
-    private final Set<Integer> otherWrites = new HashSet<>();
-    private final List<MonitorUse> monitors = new ArrayList<>();
     private final List<Handler> handlers = new ArrayList<>();
-    /** For each index, how many instructions before it are not javac's clean-up kind; computed on first need. */
+    /** For each index, how many instructions before it are not loads or stores; computed on first need. */
     private int[] otherOpcodesBefore;
 
     private int backwardJumps;
@@ -87,7 +65,7 @@ final class MethodCheck extends MethodVisitor {
     private int memoryAccesses;
     private int allocations;
     private int jdkAllocations;
-    private boolean locksThis;
+    private final boolean locksThis;
 
     MethodCheck(Declarations self, Allowlist allowlist, boolean enforce, Set<String> trapCatchers, Set<String> helpers,
             List<VerifiedClass.MethodFacts> sink, int access, String name, String descriptor) {
@@ -98,7 +76,6 @@ final class MethodCheck extends MethodVisitor {
         this.trapCatchers = trapCatchers;
         this.helpers = helpers;
         this.sink = sink;
-        this.access = access;
         this.name = name;
         this.descriptor = descriptor;
         this.locksThis = (access & Opcodes.ACC_SYNCHRONIZED) != 0;
@@ -108,51 +85,18 @@ final class MethodCheck extends MethodVisitor {
 
     /** Starts an instruction: gives pending labels its index and returns it. */
     private int begin() {
-        if (pending.isEmpty()) {
-            current = List.of();
-        } else {
-            current = List.copyOf(pending);
-            for (Label l : pending) {
-                labelIndex.put(l, index);
-            }
-            pending.clear();
+        for (Label l : pending) {
+            labelIndex.put(l, index);
         }
+        pending.clear();
         return index;
     }
 
-    private void end(int opcode, int var) {
-        if (window.size() == 3) {
-            window.removeLast();
-        }
-        window.addFirst(new Recent(opcode, var, current));
+    private void end(int opcode) {
         if (index == opcodes.length) {
             opcodes = Arrays.copyOf(opcodes, index * 2);
         }
         opcodes[index++] = opcode;
-    }
-
-    /** The instruction {@code back} places before the current one (1 is the previous one), or null. */
-    private Recent recent(int back) {
-        int i = 1;
-        for (Recent r : window) {
-            if (i++ == back) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private static boolean is(Recent r, int opcode) {
-        return r != null && r.opcode() == opcode;
-    }
-
-    @SafeVarargs
-    private static List<Label> concat(List<Label>... lists) {
-        List<Label> all = new ArrayList<>();
-        for (List<Label> l : lists) {
-            all.addAll(l);
-        }
-        return all;
     }
 
     private Refused reject(int at, Rule rule, String detail) {
@@ -173,30 +117,12 @@ final class MethodCheck extends MethodVisitor {
     @Override
     public void visitInsn(int opcode) {
         int at = begin();
-        if (opcode == Opcodes.MONITORENTER || opcode == Opcodes.MONITOREXIT) {
-            locksThis |= opcode == Opcodes.MONITORENTER;
-            monitor(at, opcode);
+        if (enforce && (opcode == Opcodes.MONITORENTER || opcode == Opcodes.MONITOREXIT)) {
+            throw reject(at, Rule.MONITOR, (opcode == Opcodes.MONITORENTER ? "monitorenter" : "monitorexit")
+                    + " is not allowed: " + Rule.MONITOR.reason()
+                    + " (use a synchronized instance method, or Context.lock for the kernel's locks)");
         }
-        end(opcode, -1);
-    }
-
-    private void monitor(int at, int opcode) {
-        Recent p1 = recent(1);
-        Recent p2 = recent(2);
-        Recent p3 = recent(3);
-        if (is(p1, Opcodes.ALOAD)) {
-            monitors.add(new MonitorUse(at, opcode, p1.var(), current));
-        } else if (opcode == Opcodes.MONITORENTER && is(p1, Opcodes.ASTORE) && is(p2, Opcodes.DUP) && is(p3, Opcodes.ALOAD)) {
-            monitors.add(new MonitorUse(at, opcode, p3.var(), concat(current, p1.labelsBefore(), p2.labelsBefore())));
-        } else if (enforce) {
-            throw monitorRejection(at, opcode);
-        }
-    }
-
-    private Refused monitorRejection(int at, int opcode) {
-        return reject(at, Rule.MONITOR, (opcode == Opcodes.MONITORENTER ? "monitorenter" : "monitorexit")
-                + " on a value that is not provably this: " + Rule.MONITOR.reason()
-                + " (lock only this: synchronized (this) or a synchronized instance method)");
+        end(opcode);
     }
 
     @Override
@@ -205,45 +131,22 @@ final class MethodCheck extends MethodVisitor {
         if (opcode == Opcodes.NEWARRAY) {
             allocations++;
         }
-        end(opcode, -1);
+        end(opcode);
     }
 
     @Override
     public void visitVarInsn(int opcode, int var) {
         int at = begin();
-        switch (opcode) {
-            case Opcodes.RET:
-                throw reject(at, Rule.MALFORMED, "ret: subroutines (jsr/ret) are not allowed");
-            case Opcodes.ASTORE: {
-                Recent p1 = recent(1);
-                Recent p2 = recent(2);
-                if (is(p1, Opcodes.ALOAD)) {
-                    stores.add(new Store(var, p1.var(), current));
-                } else if (is(p1, Opcodes.DUP) && is(p2, Opcodes.ALOAD)) {
-                    stores.add(new Store(var, p2.var(), concat(current, p1.labelsBefore())));
-                } else {
-                    stores.add(new Store(var, -1, List.of()));
-                }
-                break;
-            }
-            case Opcodes.ISTORE: case Opcodes.FSTORE:
-                otherWrites.add(var);
-                break;
-            case Opcodes.LSTORE: case Opcodes.DSTORE:
-                otherWrites.add(var);
-                otherWrites.add(var + 1);
-                break;
-            default:
-                break;
+        if (opcode == Opcodes.RET) {
+            throw reject(at, Rule.MALFORMED, "ret: subroutines (jsr/ret) are not allowed");
         }
-        end(opcode, var);
+        end(opcode);
     }
 
     @Override
     public void visitIincInsn(int var, int increment) {
         begin();
-        otherWrites.add(var);
-        end(Opcodes.IINC, -1);
+        end(Opcodes.IINC);
     }
 
     @Override
@@ -257,7 +160,7 @@ final class MethodCheck extends MethodVisitor {
                     : opcode == Opcodes.CHECKCAST ? "cast to" : "instanceof";
             type(at, type, verb);
         }
-        end(opcode, -1);
+        end(opcode);
     }
 
     @Override
@@ -267,7 +170,7 @@ final class MethodCheck extends MethodVisitor {
         if (enforce) {
             type(at, type, "array");
         }
-        end(Opcodes.MULTIANEWARRAY, -1);
+        end(Opcodes.MULTIANEWARRAY);
     }
 
     private void type(int at, String operand, String verb) {
@@ -315,7 +218,7 @@ final class MethodCheck extends MethodVisitor {
             }
             types(at, classes, "field " + owner + "." + fieldName);
         }
-        end(opcode, -1);
+        end(opcode);
     }
 
     @Override
@@ -341,7 +244,7 @@ final class MethodCheck extends MethodVisitor {
         } else if (allowlist.call(owner, methodName, methodDescriptor) == Allowlist.Call.ALLOCATING) {
             jdkAllocations++;
         }
-        end(opcode, -1);
+        end(opcode);
     }
 
     /** Resolves a call against the extension's own methods and the allowlist; refuses it if neither grants it. */
@@ -395,7 +298,7 @@ final class MethodCheck extends MethodVisitor {
                         + bootstrap.getName());
             }
         }
-        end(Opcodes.INVOKEDYNAMIC, -1);
+        end(Opcodes.INVOKEDYNAMIC);
     }
 
     private static boolean isStringConcat(Handle h) {
@@ -422,6 +325,29 @@ final class MethodCheck extends MethodVisitor {
             }
         }
         types(at, classes, "string concatenation");
+        for (Type argument : Type.getArgumentTypes(methodDescriptor)) {
+            if (argument.getSort() == Type.ARRAY) {
+                throw denied(at, Rule.diagnose(OBJECT, "toString"), "string concatenation of an array "
+                        + argument.getDescriptor() + ", which prints its identity hash,");
+            }
+            if (argument.getSort() == Type.OBJECT) {
+                printable(at, argument.getInternalName());
+            }
+        }
+    }
+
+    /**
+     * Concatenation converts each argument with {@code String.valueOf}, which calls its
+     * {@code toString}: allowed only where the allowlist grants that {@code toString}, or for the
+     * extension's own class if it declares one (its own code, verified and metered). Anything else
+     * could reach {@code Object.toString} and the identity hash, which the allowlist refuses.
+     */
+    private void printable(int at, String type) {
+        boolean own = type.equals(self.name()) && self.method("toString", TO_STRING) != null;
+        if (!own && allowlist.call(type, "toString", TO_STRING) == Allowlist.Call.DENIED) {
+            throw denied(at, Rule.diagnose(type, "toString"), "string concatenation of a " + type
+                    + ", which calls " + type + ".toString(),");
+        }
     }
 
     @Override
@@ -440,7 +366,7 @@ final class MethodCheck extends MethodVisitor {
                 throw denied(at, Rule.REFLECTION, "dynamic constant " + c.getName());
             }
         }
-        end(Opcodes.LDC, -1);
+        end(Opcodes.LDC);
     }
 
     @Override
@@ -450,21 +376,21 @@ final class MethodCheck extends MethodVisitor {
             throw reject(at, Rule.MALFORMED, "jsr: subroutines (jsr/ret) are not allowed");
         }
         jump(label);
-        end(opcode, -1);
+        end(opcode);
     }
 
     @Override
     public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
         begin();
         switchTargets(dflt, labels);
-        end(Opcodes.TABLESWITCH, -1);
+        end(Opcodes.TABLESWITCH);
     }
 
     @Override
     public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
         begin();
         switchTargets(dflt, labels);
-        end(Opcodes.LOOKUPSWITCH, -1);
+        end(Opcodes.LOOKUPSWITCH);
     }
 
     private void switchTargets(Label dflt, Label[] labels) {
@@ -477,7 +403,6 @@ final class MethodCheck extends MethodVisitor {
     }
 
     private void jump(Label target) {
-        targets.add(target);
         if (labelIndex.containsKey(target)) {
             backwardJumps++;
         }
@@ -486,7 +411,6 @@ final class MethodCheck extends MethodVisitor {
     @Override
     public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
         handlers.add(new Handler(start, end, handler, type));
-        targets.add(handler);
     }
 
     // ---- the whole method --------------------------------------------------------------------
@@ -512,9 +436,6 @@ final class MethodCheck extends MethodVisitor {
                 handler(h, start, stop, target);
             }
         }
-        if (enforce) {
-            monitors();
-        }
         sink.add(new VerifiedClass.MethodFacts(name, descriptor, index, backwardJumps, calls, memoryAccesses,
                 allocations, jdkAllocations, trapHandlers, locksThis));
     }
@@ -524,7 +445,7 @@ final class MethodCheck extends MethodVisitor {
             throw reject(target, Rule.CATCH, "catch of " + h.type() + " is not allowed: " + Rule.CATCH.reason()
                     + " (catch a specific exception, such as java/lang/ArithmeticException)");
         }
-        if (target < stop && start < stop && !synchronizedCleanup(start, stop, target)) {
+        if (target < stop && start < stop && !selfProtectingCleanup(start, stop, target)) {
             throw reject(target, Rule.HANDLER_LOOP, "exception handler at " + target + " protects [" + start + ", "
                     + stop + "), which it can reach again: " + Rule.HANDLER_LOOP.reason()
                     + " (place handlers after the code they protect)");
@@ -532,86 +453,20 @@ final class MethodCheck extends MethodVisitor {
     }
 
     /**
-     * javac's clean-up handler of {@code synchronized}: it protects itself, so that a failing
-     * {@code monitorexit} is retried, and holds nothing but loads, stores and {@code monitorexit}.
+     * javac's clean-up handler of {@code finally} (and of {@code synchronized}): it protects itself,
+     * so that a failure while it stores the exception is handled again, and holds nothing but
+     * loads and stores; it cannot loop.
      */
-    private boolean synchronizedCleanup(int start, int stop, int target) {
+    private boolean selfProtectingCleanup(int start, int stop, int target) {
         if (target != start) {
             return false;
         }
         if (otherOpcodesBefore == null) {
             otherOpcodesBefore = new int[index + 1];
             for (int i = 0; i < index; i++) {
-                otherOpcodesBefore[i + 1] = otherOpcodesBefore[i] + (SYNCHRONIZED_CLEANUP.contains(opcodes[i]) ? 0 : 1);
+                otherOpcodesBefore[i + 1] = otherOpcodesBefore[i] + (CLEANUP.contains(opcodes[i]) ? 0 : 1);
             }
         }
         return otherOpcodesBefore[stop] == otherOpcodesBefore[start];
-    }
-
-    private void monitors() {
-        if (monitors.isEmpty()) {
-            return;
-        }
-        Set<Integer> thisSlots = thisSlots();
-        for (MonitorUse m : monitors) {
-            if (!thisSlots.contains(m.slot()) || anyTarget(m.labels())) {
-                throw monitorRejection(m.index(), m.opcode());
-            }
-        }
-    }
-
-    /** The slots that can only ever hold {@code this} (see the class comment). */
-    private Set<Integer> thisSlots() {
-        boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
-        int firstLocal;
-        try {
-            firstLocal = (isStatic ? 0 : 1) + Descriptors.parameterSlots(descriptor);
-        } catch (IllegalArgumentException e) {
-            throw reject(-1, Rule.MALFORMED, "malformed method descriptor");
-        }
-        Set<Integer> slots = new HashSet<>();
-        if (!isStatic) {
-            slots.add(0);
-        }
-        Map<Integer, List<Store>> storesBySlot = new HashMap<>();
-        Map<Integer, List<Integer>> dependents = new HashMap<>();
-        for (Store s : stores) {
-            storesBySlot.computeIfAbsent(s.slot(), k -> new ArrayList<>()).add(s);
-            if (s.slot() >= firstLocal && s.source() >= 0) {
-                slots.add(s.slot());
-            }
-            if (s.source() >= 0) {
-                dependents.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s.slot());
-            }
-        }
-        Set<Integer> candidates = Set.copyOf(slots);
-        Deque<Integer> removed = new ArrayDeque<>();
-        for (Integer slot : candidates) {
-            boolean bad = otherWrites.contains(slot);
-            for (Store s : storesBySlot.getOrDefault(slot, List.of())) {
-                bad |= s.source() < 0 || !candidates.contains(s.source()) || anyTarget(s.labels());
-            }
-            if (bad) {
-                slots.remove(slot);
-                removed.push(slot);
-            }
-        }
-        while (!removed.isEmpty()) {
-            for (Integer dependent : dependents.getOrDefault(removed.pop(), List.of())) {
-                if (slots.remove(dependent)) {
-                    removed.push(dependent);
-                }
-            }
-        }
-        return slots;
-    }
-
-    private boolean anyTarget(List<Label> labels) {
-        for (Label l : labels) {
-            if (targets.contains(l)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -80,11 +80,13 @@ public enum Rule {
             "java/util/concurrent/", "java/util/Timer", "java/util/TimerTask", ".wait", ".notify", ".notifyAll"),
 
     /**
-     * A monitor on anything but the extension's own instance: {@code monitorenter} or
-     * {@code monitorexit} whose operand is not provably {@code this}, and {@code synchronized}
-     * static methods (they lock the {@code Class}). Closes deadlocking or stalling other domains and
-     * the kernel through a shared object. {@code synchronized (this)} and synchronized instance
-     * methods are allowed: nobody else can reach the instance.
+     * A {@code monitorenter} or {@code monitorexit} (a {@code synchronized} block, on any object), or a
+     * {@code synchronized} static method (it locks the {@code Class}). Closes deadlocking or stalling
+     * other domains and the kernel through a shared object, and a trap that could not unwind as a
+     * trap: the isolation rewrite makes a block's clean-up handler rethrow an abort before its
+     * {@code monitorexit}, and the JVM then replaces the trap with an
+     * {@code IllegalMonitorStateException} a caller could catch. Synchronized instance methods are
+     * allowed: nobody else can reach the instance, and the JVM releases their monitor on every exit.
      */
     MONITOR("locking a shared object"),
 

@@ -26,9 +26,9 @@ public final class VerifiedClass {
      * @param jdkAllocations calls that allocate, inside the JDK, an amount that depends on their arguments (string
      *     concatenation, {@code StringBuilder.append}...): invisible to an allocation meter that only counts the
      *     extension's own {@code new}
-     * @param trapHandlers exception handlers (including {@code finally} and the clean-up of {@code synchronized}) whose
+     * @param trapHandlers exception handlers (including {@code finally}) whose
      *     catch type could catch a kernel {@code Trap} or {@code MachineCheck}: the rewrite must make them rethrow those
-     * @param locksThis whether the method is {@code synchronized} or contains {@code monitorenter} (always on {@code this})
+     * @param locksThis whether the method is {@code synchronized} (an instance method: it locks {@code this})
      */
     public record MethodFacts(String name, String descriptor, int instructions, int backwardJumps, int calls,
             int memoryAccesses, int allocations, int jdkAllocations, int trapHandlers, boolean locksThis) {

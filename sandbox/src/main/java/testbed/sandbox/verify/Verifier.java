@@ -28,10 +28,10 @@ import testbed.kernel.Trap;
  *       serialization;</li>
  *   <li>it has no static state but constants and no static initialiser, so domains that share it
  *       share nothing;</li>
- *   <li>it locks nothing but its own instance;</li>
+ *   <li>it locks nothing but its own instance, and that only as a {@code synchronized} instance
+ *       method (no {@code synchronized} blocks);</li>
  *   <li>no exception handler catches JVM errors by name, and every loop in its code, exception
- *       edges included, contains a backward jump (so metering backward jumps and calls bounds it),
- *       except javac's {@code synchronized} clean-up handler.</li>
+ *       edges included, contains a backward jump (so metering backward jumps and calls bounds it).</li>
  * </ul>
  * Each broken rule is a {@link Rejection} naming the {@link Rule}, the class, the method and the
  * instruction. Malformed input of any kind is a {@link Rule#MALFORMED} rejection, never another

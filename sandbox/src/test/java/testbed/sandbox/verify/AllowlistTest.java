@@ -94,6 +94,31 @@ class AllowlistTest {
         assertThat(claimed).isEmpty();
     }
 
+    /**
+     * A member that takes an arbitrary {@code Object} may call back into it ({@code toString},
+     * {@code hashCode}): into {@code Object.toString} and the identity hash, which the allowlist
+     * refuses when called directly. Only members that merely compare or return their argument
+     * may take one.
+     */
+    @Test
+    void noGrantedMemberCanCallBackIntoAnArbitraryObject() throws ClassNotFoundException {
+        List<String> callBacks = new ArrayList<>();
+        for (Map.Entry<String, Allowlist.Grants> e : STANDARD.classes().entrySet()) {
+            Class<?> owner = load(e.getKey());
+            for (Method m : owner.getMethods()) {
+                Set<String> granted = e.getValue().methods().get(m.getName());
+                boolean isGranted = granted != null && (granted.contains("") || granted.contains(Type.getMethodDescriptor(m)));
+                boolean takesObject = Arrays.asList(m.getParameterTypes()).contains(Object.class);
+                boolean compareOrReturn = m.getName().equals("equals") || m.getName().equals("requireNonNull")
+                        || m.getName().equals("arraycopy");
+                if (isGranted && takesObject && !compareOrReturn && !m.isBridge()) {
+                    callBacks.add(e.getKey() + "." + m.getName() + Type.getMethodDescriptor(m));
+                }
+            }
+        }
+        assertThat(callBacks).as("granted members that may call toString or hashCode of any object").isEmpty();
+    }
+
     @Test
     void objectGrantsOnlyConstructionAndEquality() {
         assertThat(STANDARD.classes().get("java/lang/Object").methods().keySet()).containsExactly("<init>", "equals");

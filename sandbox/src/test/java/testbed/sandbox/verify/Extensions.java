@@ -2,13 +2,11 @@ package testbed.sandbox.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import testbed.sandbox.SandboxFixture;
 
 /** The one helper of the verifier's tests: sample bytes in, verdicts out. */
 final class Extensions {
@@ -18,18 +16,17 @@ final class Extensions {
     private Extensions() {
     }
 
-    /** The class file of a sample, read as a resource: the sample is never initialised or run. */
+    /**
+     * The class file of a sample, read as a resource (the sample is never initialised or run) and
+     * moved out of the testbed's reserved packages (see {@link SandboxFixture#bytesOf}).
+     */
     static byte[] bytes(Class<?> sample) {
-        String name = sample.getName();
-        String resource = name.substring(name.lastIndexOf('.') + 1) + ".class";
-        try (InputStream in = sample.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("no class file for " + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SandboxFixture.bytesOf(sample);
+    }
+
+    /** The binary name of a sample in {@link #bytes}'s bytes. */
+    static String nameOf(Class<?> sample) {
+        return SandboxFixture.nameOf(sample);
     }
 
     /**
@@ -94,7 +91,7 @@ final class Extensions {
      * descriptor, or null for the class) and {@code instruction}, and that the message says so.
      */
     static Rejection assertRejected(Class<?> sample, Rule rule, String method, int instruction) {
-        return assertRejected(bytes(sample), sample.getName(), rule, method, instruction);
+        return assertRejected(bytes(sample), nameOf(sample), rule, method, instruction);
     }
 
     static Rejection assertRejected(byte[] bytes, String className, Rule rule, String method, int instruction) {

@@ -1,6 +1,7 @@
 package testbed.sandbox.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static testbed.sandbox.verify.Extensions.nameOf;
 import static testbed.sandbox.verify.Extensions.bytes;
 import static testbed.sandbox.verify.Extensions.packetFilter;
 import static testbed.sandbox.verify.Extensions.rejection;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class MalformedInputTest {
     private static final byte[] SAMPLE = bytes(RulesTest.Shape.OneHook.class);
-    private static final String SAMPLE_NAME = RulesTest.Shape.OneHook.class.getName();
+    private static final String SAMPLE_NAME = nameOf(RulesTest.Shape.OneHook.class);
 
     private static Rejection malformed(byte[] bytes) {
         Rejection r = rejection(bytes);

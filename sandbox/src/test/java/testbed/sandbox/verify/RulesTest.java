@@ -2,6 +2,7 @@ package testbed.sandbox.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static testbed.sandbox.verify.Extensions.FILTER;
+import static testbed.sandbox.verify.Extensions.nameOf;
 import static testbed.sandbox.verify.Extensions.assertRejected;
 import static testbed.sandbox.verify.Extensions.bytes;
 import static testbed.sandbox.verify.Extensions.packetFilter;
@@ -9,8 +10,11 @@ import static testbed.sandbox.verify.Extensions.verified;
 
 import java.util.ArrayList;
 import java.util.function.IntUnaryOperator;
+import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import testbed.kernel.api.Context;
@@ -60,9 +64,30 @@ class RulesTest {
         }
 
         @Test
+        void everyPackageOfTheTestbedButTheExtensionsOnesIsReserved() {
+            for (String tool : new String[] {"testbed/kernel/Evil", "testbed/sandbox/Evil", "testbed/sandbox/verify/Evil",
+                "testbed/faults/Evil", "testbed/corpus/Evil", "testbed/reports/Evil", "testbed/cli/Evil", "testbed/bpf/Evil",
+                "testbed/bench/Evil", "testbed/sfi/runtime/Evil", "testbed/added/later/Evil"}) {
+                Rejection r = Extensions.rejection(packetFilter(tool, m -> {
+                    m.visitInsn(Opcodes.ICONST_0);
+                    m.visitInsn(Opcodes.IRETURN);
+                }));
+                assertThat(r.rule()).as(tool).isEqualTo(Rule.SHAPE);
+                assertThat(r.detail()).as(tool).contains("is reserved for the JDK and the testbed");
+            }
+            for (String extension : new String[] {"testbed/corpus/entries/benign/Fine", "testbed/corpus/entries/generated/G1",
+                "testbed/bpf/filters/F1", "testbed/bpf/campaign/F2", "testbed/bench/extensions/B1", "com/example/Filter"}) {
+                verified(packetFilter(extension, m -> {
+                    m.visitInsn(Opcodes.ICONST_0);
+                    m.visitInsn(Opcodes.IRETURN);
+                }));
+            }
+        }
+
+        @Test
         void oneHookAndAPublicConstructorPass() {
             VerifiedClass v = verified(OneHook.class);
-            assertThat(v.className()).isEqualTo(OneHook.class.getName());
+            assertThat(v.className()).isEqualTo(nameOf(OneHook.class));
             assertThat(v.hook()).isEqualTo(PacketFilter.class.getName());
         }
 
@@ -105,7 +130,7 @@ class RulesTest {
                 m.visitInsn(Opcodes.IRETURN);
             });
             assertRejected(shadow, "testbed.kernel.api.Shadow", Rule.SHAPE, null, -1);
-            verified(packetFilter("testbed/kernelish/NotShadow", m -> {
+            verified(packetFilter("testbedish/NotShadow", m -> {
                 m.visitInsn(Opcodes.ICONST_0);
                 m.visitInsn(Opcodes.IRETURN);
             }));
@@ -181,7 +206,7 @@ class RulesTest {
         @Test
         void classForNameIsRejected() {
             Rejection r = assertRejected(ForName.class, Rule.REFLECTION, "runtime()Ljava/lang/Object;", 1);
-            assertThat(r.getMessage()).isEqualTo("rejected [REFLECTION] " + ForName.class.getName()
+            assertThat(r.getMessage()).isEqualTo("rejected [REFLECTION] " + nameOf(ForName.class)
                     + ".runtime()Ljava/lang/Object;@1: call to java/lang/Class.forName is not allowed: reflection");
         }
 
@@ -398,11 +423,8 @@ class RulesTest {
         }
 
         @Test
-        void synchronizedOnThisPasses() {
-            VerifiedClass v = verified(LocksThis.class);
-            VerifiedClass.MethodFacts filter = v.method("filter", FILTER).orElseThrow();
-            assertThat(filter.locksThis()).isTrue();
-            assertThat(filter.trapHandlers()).isEqualTo(2);
+        void synchronizedOnThisIsRejectedByTheVerifierNotTheRewrite() {
+            assertRejected(LocksThis.class, Rule.MONITOR, "filter" + FILTER, 3);
         }
 
         @Test
@@ -414,65 +436,93 @@ class RulesTest {
         void aSynchronizedInstanceMethodPasses() {
             assertThat(verified(InstanceSynchronized.class).method("twice", "(I)I").orElseThrow().locksThis()).isTrue();
         }
+    }
 
-        @Test
-        void aCopyOfThisThatIsLaterOverwrittenIsNotThis() {
-            byte[] overwritten = packetFilter("gen/Overwritten", m -> {
+    /** What an allowed member calls back into must be allowed too. */
+    @Nested
+    class CallBacks {
+        public static final class PrintsItself implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                return ("seen " + this).length();
+            }
+        }
+
+        public static final class PrintsTextAndNumbers implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                return ("seen " + length + " " + Integer.toHexString(length)).length();
+            }
+        }
+
+        /** {@code ("" + this).length()} as javac 17 compiles it: the receiver passed to the concatenation as it is. */
+        private byte[] concatenatesItself(String name, boolean declaresToString) {
+            return packetFilter(name, "filter", cw -> {
+                if (declaresToString) {
+                    MethodVisitor m = cw.visitMethod(Opcodes.ACC_PUBLIC, "toString", "()Ljava/lang/String;", null, null);
+                    m.visitCode();
+                    m.visitLdcInsn("filter");
+                    m.visitInsn(Opcodes.ARETURN);
+                    m.visitMaxs(0, 0);
+                    m.visitEnd();
+                }
+            }, m -> {
                 m.visitVarInsn(Opcodes.ALOAD, 0);
-                m.visitVarInsn(Opcodes.ASTORE, 5);
-                m.visitVarInsn(Opcodes.ALOAD, 1);
-                m.visitVarInsn(Opcodes.ASTORE, 5);
-                m.visitVarInsn(Opcodes.ALOAD, 5);
-                m.visitInsn(Opcodes.MONITORENTER);
-                m.visitVarInsn(Opcodes.ALOAD, 5);
-                m.visitInsn(Opcodes.MONITOREXIT);
-                m.visitInsn(Opcodes.ICONST_0);
+                m.visitInvokeDynamicInsn("makeConcatWithConstants", "(L" + name + ";)Ljava/lang/String;", CONCAT, "seen \u0001");
+                m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/String", "length", "()I", false);
                 m.visitInsn(Opcodes.IRETURN);
             });
-            assertRejected(overwritten, "gen.Overwritten", Rule.MONITOR, "filter" + FILTER, 5);
-            byte[] copy = packetFilter("gen/Copy", m -> {
-                m.visitVarInsn(Opcodes.ALOAD, 0);
-                m.visitVarInsn(Opcodes.ASTORE, 5);
-                m.visitVarInsn(Opcodes.ALOAD, 5);
-                m.visitVarInsn(Opcodes.ASTORE, 6);
-                m.visitVarInsn(Opcodes.ALOAD, 6);
-                m.visitInsn(Opcodes.MONITORENTER);
-                m.visitVarInsn(Opcodes.ALOAD, 5);
-                m.visitInsn(Opcodes.MONITOREXIT);
-                m.visitInsn(Opcodes.ICONST_0);
-                m.visitInsn(Opcodes.IRETURN);
-            });
-            verified(copy);
+        }
+
+        private static final Handle CONCAT = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/StringConcatFactory",
+                "makeConcatWithConstants", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
+                + "Ljava/lang/invoke/MethodType;Ljava/lang/String;[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;", false);
+
+        public static final class PrintsAnArray implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                return ("seen " + new int[length]).length();
+            }
+        }
+
+        public static final class PrintsAnException implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                return ("seen " + new IllegalStateException()).length();
+            }
+        }
+
+        public static final class AppendsAnObject implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                Object any = this;
+                return new StringBuilder().append(any).length();
+            }
+        }
+
+        public static final class ValueOfAnObject implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                Object any = this;
+                return String.valueOf(any).length();
+            }
         }
 
         @Test
-        void aParameterSlotIsNeverThisEvenIfThisIsStoredInIt() {
-            byte[] parameter = packetFilter("gen/ParameterSlot", m -> {
-                m.visitVarInsn(Opcodes.ALOAD, 1);
-                m.visitInsn(Opcodes.MONITORENTER);
-                m.visitVarInsn(Opcodes.ALOAD, 0);
-                m.visitVarInsn(Opcodes.ASTORE, 1);
-                m.visitInsn(Opcodes.ICONST_0);
-                m.visitInsn(Opcodes.IRETURN);
-            });
-            assertRejected(parameter, "gen.ParameterSlot", Rule.MONITOR, "filter" + FILTER, 1);
+        void concatenatingAnObjectWithoutAGrantedToStringIsRejected() {
+            // Newer javac converts an object with String.valueOf(Object) before the concatenation;
+            // javac 17 passes it to the concatenation. Both are refused at the same instruction.
+            assertRejected(PrintsItself.class, Rule.NOT_ALLOWLISTED, "filter" + FILTER, 1);
+            assertRejected(PrintsAnArray.class, Rule.NOT_ALLOWLISTED, "filter" + FILTER, 2);
+            assertRejected(PrintsAnException.class, Rule.NOT_ALLOWLISTED, "filter" + FILTER, 3);
+            assertThat(assertRejected(concatenatesItself("gen/Printer", false), "gen.Printer", Rule.NOT_ALLOWLISTED,
+                    "filter" + FILTER, 1).getMessage()).contains("calls gen/Printer.toString()");
         }
 
         @Test
-        void aJumpBetweenTheLoadOfThisAndTheMonitorBringsAnotherValue() {
-            byte[] joined = packetFilter("gen/Joined", m -> {
-                Label lock = new Label();
-                m.visitVarInsn(Opcodes.ALOAD, 1);
-                m.visitVarInsn(Opcodes.ILOAD, 4);
-                m.visitJumpInsn(Opcodes.IFEQ, lock);
-                m.visitInsn(Opcodes.POP);
-                m.visitVarInsn(Opcodes.ALOAD, 0);
-                m.visitLabel(lock);
-                m.visitInsn(Opcodes.MONITORENTER);
-                m.visitInsn(Opcodes.ICONST_0);
-                m.visitInsn(Opcodes.IRETURN);
-            });
-            assertRejected(joined, "gen.Joined", Rule.MONITOR, "filter" + FILTER, 5);
+        void concatenatingTextNumbersAndTheExtensionsOwnToStringPasses() {
+            verified(PrintsTextAndNumbers.class);
+            verified(concatenatesItself("gen/OwnText", true));
+        }
+
+        @Test
+        void membersThatPrintAnyObjectAreNotGranted() {
+            assertRejected(AppendsAnObject.class, Rule.NOT_ALLOWLISTED, "filter" + FILTER, 6);
+            assertRejected(ValueOfAnObject.class, Rule.NOT_ALLOWLISTED, "filter" + FILTER, 3);
         }
     }
 
@@ -847,9 +897,19 @@ class RulesTest {
             verified(handlerAfter("gen/HandlerAfter"));
         }
 
+        public static final class Finally implements PacketFilter {
+            public int filter(Context ctx, long packet, int length) {
+                try {
+                    return length / (length & 1);
+                } finally {
+                    ctx.time();
+                }
+            }
+        }
+
         @Test
-        void javacsSynchronizedCleanUpHandlerPasses() {
-            verified(Monitor.LocksThis.class);
+        void javacsFinallyCleanUpHandlerPasses() {
+            verified(Finally.class);
         }
     }
 

@@ -3,6 +3,7 @@ package testbed.sandbox.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static testbed.sandbox.verify.Extensions.FILTER;
+import static testbed.sandbox.verify.Extensions.nameOf;
 import static testbed.sandbox.verify.Extensions.bytes;
 import static testbed.sandbox.verify.Extensions.verified;
 
@@ -98,7 +99,7 @@ class VerifierTest {
     @Test
     void aBenignExtensionPassesWithItsFacts() {
         VerifiedClass v = verified(Checksum.class);
-        assertThat(v.className()).isEqualTo(Checksum.class.getName());
+        assertThat(v.className()).isEqualTo(nameOf(Checksum.class));
         assertThat(v.hook()).isEqualTo("testbed.kernel.api.PacketFilter");
         assertThat(v.verified()).isTrue();
         assertThat(v.helpers()).containsExactlyInAnyOrder("memory", "alloc", "log", "free");

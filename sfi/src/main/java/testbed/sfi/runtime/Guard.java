@@ -30,6 +30,21 @@ public final class Guard {
     }
 
     /**
+     * Called by rewritten code to measure an argument of a JDK call it charges: the length of a
+     * string, string builder or array, 0 for null and anything else. Reads only lengths, so it
+     * calls no code of the extension (an extension cannot implement {@link CharSequence}).
+     */
+    public static long sizeOf(Object argument) {
+        if (argument instanceof CharSequence) {
+            return ((CharSequence) argument).length();
+        }
+        if (argument == null || !argument.getClass().isArray()) {
+            return 0;
+        }
+        return java.lang.reflect.Array.getLength(argument);
+    }
+
+    /**
      * Segment matching: returns {@code address} if the segment-id bits ({@code >>> shift}) of its
      * first and last byte are the segment's, else throws {@link Trap.Kind#SEGMENT_VIOLATION}.
      *

@@ -23,7 +23,9 @@ import testbed.kernel.Trap;
  * the fields (known for the extension's own class, taken as none for others) or elements (a
  * reference counts {@value #REFERENCE_BYTES} bytes). Arrays are charged before they are allocated;
  * a plain object just after its {@code new}, before its constructor runs. A charge over the budget
- * traps with {@link Trap.Kind#MEMORY_BUDGET}. Allocations inside JDK methods are not seen.
+ * traps with {@link Trap.Kind#MEMORY_BUDGET}. Allocations inside JDK methods are charged by
+ * {@link #work} before the call, from the lengths of its arguments; every
+ * {@value #BYTES_PER_UNIT} bytes also cost a unit of fuel.
  *
  * <p><b>Call depth.</b> Method entry traps with {@link Trap.Kind#STACK_DEPTH} at the limit, long
  * before the JVM's own {@link StackOverflowError}. Each frame remembers the depth it was entered at
@@ -64,6 +66,21 @@ public final class Meter {
      * a loop's fuel check is a register decrement instead of a store to this object per iteration.
      */
     public static final int BATCH = 64;
+    /**
+     * Elements (characters, array elements, bytes of a copy) of work done inside the JDK or the
+     * kernel on the domain's behalf that cost one unit of fuel: about what a back-edge of a short
+     * loop costs in time.
+     */
+    public static final int ELEMENTS_PER_UNIT = 16;
+    /**
+     * Fuel a {@link Throwable} costs when the domain constructs one and again when one of its
+     * handlers catches one (the JVM's own exceptions included), on top of one unit per active call
+     * of the domain: the JVM fills in a stack trace of every frame on the thread, the host's frames
+     * below the domain included, which costs far more than a back-edge.
+     */
+    public static final int THROWABLE_UNITS = 64;
+    /** Bytes of an allocation that cost one unit of fuel: the JVM zeroes every byte it hands out. */
+    public static final int BYTES_PER_UNIT = 256;
 
     private static final ClassValue<Binding> BINDINGS = new ClassValue<>() {
         @Override
@@ -246,6 +263,24 @@ public final class Meter {
     }
 
     /**
+     * Called by rewritten code when a back-edge that costs more than one unit (it spans a long
+     * loop body) took the method's credit below zero: pays what it owes beyond the credit, then
+     * prepays a fresh batch and returns it, all of it unused. Traps like {@link #prepay}.
+     *
+     * @param credit the method's credit after the back-edge's charge, negative
+     */
+    public int prepayOwing(int credit, String location) {
+        spend(-credit, location);
+        long left = fuelReserve + Math.max(fuelSlice, 0);
+        if (stopKind != null) {
+            refuel(location); // traps: stopped
+        }
+        int grant = (int) Math.min(BATCH, left);
+        spend(grant, location);
+        return grant;
+    }
+
+    /**
      * Called by rewritten code before a method returns or throws: gives back back-edge credit it
      * prepaid and did not use. A stop in the meantime keeps the counter exhausted.
      */
@@ -289,8 +324,9 @@ public final class Meter {
      * condition under which the loop goes on ({@code cond}: 2 {@code <}, 3 {@code >=}, 4 {@code >},
      * 5 {@code <=}). The static check ensures the counter cannot wrap around and the loop cannot be
      * left before its test fails, except by an exception, which leaves it overcharged, never undercharged.
+     * Each back-edge costs {@code units}, what the metered back-edge of a body that long costs.
      */
-    public void chargeLoop(long from, long bound, int step, int cond, String location) {
+    public void chargeLoop(long from, long bound, int step, int cond, int units, String location) {
         long distance = cond == 2 || cond == 5 ? bound - from : from - bound;
         long stride = Math.abs((long) step);
         long trips;
@@ -299,10 +335,11 @@ public final class Meter {
         } else {
             trips = distance < 0 ? 0 : distance / stride + 1;
         }
-        while (trips > 0) {
-            int units = (int) Math.min(trips, Integer.MAX_VALUE);
-            spend(units, location);
-            trips -= units;
+        long owed = Math.multiplyHigh(trips, units) != 0 ? Long.MAX_VALUE : trips * units;
+        while (owed > 0) {
+            int now = (int) Math.min(owed, Integer.MAX_VALUE);
+            spend(now, location);
+            owed -= now;
         }
     }
 
@@ -316,6 +353,7 @@ public final class Meter {
     public void caught(Throwable caught, int depth, String location) {
         Guard.caught(caught);
         caughtUnprotected(caught, depth, location);
+        spend(THROWABLE_UNITS + depth, location);
     }
 
     /**
@@ -343,6 +381,35 @@ public final class Meter {
         panic = new KernelPanic(KernelPanic.Cause.POWER_OFF, "the extension called exit(" + status + ") at " + location);
         stop(Trap.Kind.UNCAUGHT_EXCEPTION, panic.getMessage());
         throw panic;
+    }
+
+    /**
+     * Called by rewritten code before a call into the JDK (or a {@code Memory.copy}) whose cost
+     * grows with its arguments: charges one unit plus a unit per {@value #ELEMENTS_PER_UNIT}
+     * elements of work, and, if it allocates, {@code fixedBytes} plus {@code bytesPerElement} per
+     * element. The rewrite computes {@code elements} from the arguments' lengths (see the sfi
+     * README), as an upper bound of the work.
+     */
+    public void work(long elements, int bytesPerElement, int fixedBytes, String location) {
+        long n = Math.max(0, elements);
+        spend((int) Math.min(Integer.MAX_VALUE, 1 + n / ELEMENTS_PER_UNIT), location);
+        if (bytesPerElement > 0 || fixedBytes > 0) {
+            charge(saturatedAdd(fixedBytes, saturatedMultiply(n, bytesPerElement)), location);
+        }
+    }
+
+    /**
+     * Called by rewritten code before {@code Memory.copy}: charges the bytes it can copy, at most
+     * the segment's size (a longer or negative length is clamped or trapped by the confinement,
+     * or faults in the extension's process).
+     */
+    public static void copying(long length, long segmentSize, Meter meter, String location) {
+        meter.work(length < 0 || length > segmentSize ? segmentSize : length, 0, 0, location);
+    }
+
+    /** Called by rewritten code before the constructor of a {@link Throwable} runs (see {@link #THROWABLE_UNITS}). */
+    public void throwable(String location) {
+        spend(THROWABLE_UNITS + callDepth, location);
     }
 
     /** Called by rewritten code right after {@code new}: charges an object of {@code bytes}. */
@@ -385,6 +452,9 @@ public final class Meter {
                     "allocating " + bytes + " bytes with " + bytesLeft + " of " + bytesBudget + " left");
         }
         bytesLeft -= bytes;
+        if (bytes >= BYTES_PER_UNIT) {
+            spend((int) (bytes / BYTES_PER_UNIT), location);
+        }
     }
 
     private Trap abort(Trap.Kind kind, String location, String detail) {
