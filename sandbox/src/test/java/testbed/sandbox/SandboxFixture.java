@@ -39,12 +39,17 @@ public final class SandboxFixture {
      * as a stand-alone extension has none.
      */
     public static byte[] bytesOf(Class<?> type) {
+        return relocated(classFileOf(type));
+    }
+
+    /** The class file of {@code type} as compiled, for classes that are not extensions (a plug-in technique's). */
+    public static byte[] classFileOf(Class<?> type) {
         String resource = "/" + type.getName().replace('.', '/') + ".class";
         try (InputStream in = type.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("no class file for " + type.getName());
             }
-            return relocated(in.readAllBytes());
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

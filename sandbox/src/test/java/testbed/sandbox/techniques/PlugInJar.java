@@ -26,7 +26,7 @@ public final class PlugInJar {
                 for (Class<?> c = t; c != null; c = c.getEnclosingClass()) {
                     if (written.add(c)) {
                         out.putNextEntry(new JarEntry(c.getName().replace('.', '/') + ".class"));
-                        out.write(SandboxFixture.bytesOf(c));
+                        out.write(SandboxFixture.classFileOf(c));
                         out.closeEntry();
                     }
                 }
