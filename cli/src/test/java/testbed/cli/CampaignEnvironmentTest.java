@@ -98,7 +98,8 @@ class CampaignEnvironmentTest {
     @Test
     void aFullDiskIsOneLineThatSaysWhatToFix() throws IOException {
         Path out = Files.createDirectories(dir.resolve("full"));
-        Files.createSymbolicLink(out.resolve(CampaignFile.NAME), Path.of("/dev/full"));
+        // campaign.json is written beside its name, then moved into place: the first write of a campaign.
+        Files.createSymbolicLink(out.resolve(CampaignFile.NAME + ".partial"), Path.of("/dev/full"));
         assertOneLineUsageError(Cli.run("campaign", "--trials", "5", "--out", out.toString()), "is full", "free some space");
     }
 

@@ -20,7 +20,7 @@ import testbed.faults.TrialLog;
 
 /** A campaign run as three shards and merged gives the report the same campaign gives on one machine. */
 class ShardedCampaignTest {
-    private static final int TRIALS = 150;
+    private static final int TRIALS = 180;
     private static final int SHARDS = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
@@ -38,7 +38,7 @@ class ShardedCampaignTest {
             Cli part = Cli.run("campaign", "--trials", Integer.toString(TRIALS), "--seed", "11", "--workers", "1",
                     "--shard", i + "/" + SHARDS, "--out", shards.toString());
             assertThat(part.exit).as(part.toString()).isZero();
-            assertThat(part.out).contains("(shard " + i + "/" + SHARDS + ": 50 of them)");
+            assertThat(part.out).contains("(shard " + i + "/" + SHARDS + ": 60 of them)");
         }
     }
 
@@ -74,7 +74,7 @@ class ShardedCampaignTest {
                 shards.resolve("shard-1-of-3").toString());
         assertThat(partial.exit).as(partial.toString()).isZero();
         assertThat(partial.err).contains("partial merge").contains("2/3");
-        assertThat(JSON.readTree(two.resolve("summary.json").toFile()).get("trials").asInt()).isEqualTo(100);
+        assertThat(JSON.readTree(two.resolve("summary.json").toFile()).get("trials").asInt()).isEqualTo(120);
     }
 
     @Test
@@ -107,7 +107,7 @@ class ShardedCampaignTest {
 
         Cli refused = Cli.run("merge", dir.resolve("early").toString(), rerun.toString());
         assertThat(refused.exit).isEqualTo(Testbed.USAGE);
-        assertThat(refused.err.strip()).doesNotContain("\n").contains(dead + " (shard 1/3): 30 of 50 trials missing")
+        assertThat(refused.err.strip()).doesNotContain("\n").contains(dead + " (shard 1/3): 40 of 60 trials missing")
                 .contains("--resume " + dead);
 
         Cli other = Cli.run("campaign", "--trials", Integer.toString(TRIALS), "--seed", "12", "--shard", "1/" + SHARDS, "--out", rerun.toString());
