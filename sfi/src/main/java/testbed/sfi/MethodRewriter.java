@@ -402,7 +402,9 @@ final class MethodRewriter extends MethodVisitor {
      * extension's own work.
      */
     private boolean chargesJdk() {
-        return metered && mode != ProtectionMode.NONE;
+        // Unprotected too: there the fuel is the simulated machine's count of work, and a JDK call's
+        // work is as real as the extension's own.
+        return metered;
     }
 
     /**

@@ -353,7 +353,6 @@ public final class Meter {
     public void caught(Throwable caught, int depth, String location) {
         Guard.caught(caught);
         caughtUnprotected(caught, depth, location);
-        spend(THROWABLE_UNITS + depth, location);
     }
 
     /**
@@ -367,9 +366,9 @@ public final class Meter {
             throw stoppedAt(kind, location);
         }
         callDepth = depth + 1;
-        if (--fuelSlice < 0) {
-            refuel(location);
-        }
+        // The handler's entry and the stack trace the JVM filled in: the simulated machine's
+        // lockup detector counts that work as the protected modes' fuel does.
+        spend(1 + THROWABLE_UNITS + depth, location);
     }
 
     /**
