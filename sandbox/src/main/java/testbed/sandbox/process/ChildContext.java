@@ -2,7 +2,7 @@ package testbed.sandbox.process;
 
 import testbed.kernel.api.Context;
 import testbed.kernel.api.Memory;
-import testbed.sandbox.DomainClassLoader;
+import testbed.sandbox.HelperFuel;
 import testbed.sfi.runtime.Meter;
 
 /**
@@ -90,10 +90,7 @@ final class ChildContext implements Context {
     }
 
     private long call(int helper, String name, long a, long b) {
-        // Only a charge that traps needs to say where it happened, and walking the stack is not free.
-        String location = meter.stopped() == null && meter.fuelLeft() >= HELPER_FUEL ? name
-                : DomainClassLoader.innermostFrame() + " calling " + name;
-        meter.spend(HELPER_FUEL, location);
+        HelperFuel.charge(meter, HELPER_FUEL, name);
         return link.helper(memory, helper, a, b);
     }
 }
