@@ -1149,6 +1149,15 @@ public final class Kernel {
             return kernel;
         }
 
+        /**
+         * Whether {@code length} bytes of {@code memory} from {@code address} equal the saved
+         * memory at the same address, read without recording. A comparison of the bytes
+         * themselves: cheaper than checksumming both sides, and blind to no collision.
+         */
+        public boolean matches(PhysicalMemory memory, long address, int length) {
+            return memory.mismatch(address, image, Math.toIntExact(address), length) < 0;
+        }
+
         /** Checksum of one page of the saved memory, {@link PhysicalMemory#pageChecksum} style. */
         public long pageChecksum(int page) {
             if (pageChecksums == null) {

@@ -19,11 +19,15 @@ final class Baseline {
     final long socketHead;
     final long socketTail;
     final long[] socketSums;
-    final long canarySegment;
+    /** The canary's segment at the baseline, or null where it is the snapshot's ({@link CanaryCheck#segmentNow}). */
+    final byte[] canarySegment;
     final long canaryAnswer;
 
-    /** @param blockSums the block checksums if known for this state (never changed by the baseline), else null */
-    Baseline(Kernel kernel, Kernel.Snapshot snapshot, long canaryAnswer, long[] blockSums) {
+    /**
+     * @param canarySegment the canary's segment now, null where it is the snapshot's
+     * @param blockSums the block checksums if known for this state (never changed by the baseline), else null
+     */
+    Baseline(Kernel kernel, Kernel.Snapshot snapshot, byte[] canarySegment, long canaryAnswer, long[] blockSums) {
         this.snapshot = snapshot;
         this.domains = new Domain[PhysicalMemory.MAX_DOMAIN_ID + 1];
         for (Domain d : kernel.domains()) {
@@ -43,7 +47,7 @@ final class Baseline {
         for (int i = 0; i < socketSums.length; i++) {
             socketSums[i] = socket.checksum(socketHead + i);
         }
-        this.canarySegment = CanaryCheck.segmentSum(kernel);
+        this.canarySegment = canarySegment;
         this.canaryAnswer = canaryAnswer;
     }
 

@@ -17,9 +17,29 @@ final class CanaryCheck {
     private CanaryCheck() {
     }
 
-    static long segmentSum(Kernel kernel) {
+    /**
+     * The canary's segment as it is now, for a baseline: null if it is the base snapshot's (the
+     * kernel was just restored and nothing has been written since), which the check then compares
+     * with directly, else a copy.
+     */
+    static byte[] segmentNow(Kernel kernel, Kernel.Snapshot snapshot) {
         Domain canary = kernel.canary();
-        return canary == null ? 0 : kernel.memory().checksum(canary.segment().base(), (int) canary.segment().size());
+        if (canary == null || kernel.memory().touchedCount() == 0 && snapshot == kernel.base()
+                && snapshot.matches(kernel.memory(), canary.segment().base(), (int) canary.segment().size())) {
+            return null;
+        }
+        byte[] copy = new byte[(int) canary.segment().size()];
+        kernel.memory().peek(canary.segment().base(), copy, 0, copy.length);
+        return copy;
+    }
+
+    /** Whether the canary's segment holds what it held at the baseline. */
+    private static boolean unchanged(Kernel kernel, Baseline baseline, Domain canary) {
+        long base = canary.segment().base();
+        int size = (int) canary.segment().size();
+        return baseline.canarySegment == null
+                ? baseline.snapshot.matches(kernel.memory(), base, size)
+                : baseline.canarySegment.length == size && kernel.memory().mismatch(base, baseline.canarySegment, 0, size) < 0;
     }
 
     /** Calls the canary directly (no crossing, no hook) as its own principal. */
@@ -42,7 +62,7 @@ final class CanaryCheck {
             return -1;
         }
         String place = Kernel.segmentPlace(canary);
-        if (segmentSum(kernel) != baseline.canarySegment) {
+        if (!unchanged(kernel, baseline, canary)) {
             out.add(Violation.at(Violation.Kind.CANARY_CHANGED, firstChangedPage(kernel, baseline, canary), place, -1,
                     "the canary's segment " + canary.segment() + " changed"));
         }
@@ -65,8 +85,10 @@ final class CanaryCheck {
     private static long firstChangedPage(Kernel kernel, Baseline baseline, Domain canary) {
         PhysicalMemory memory = kernel.memory();
         for (long a = canary.segment().base(); a < canary.segment().end(); a += PhysicalMemory.PAGE_SIZE) {
-            int page = (int) (a >>> PhysicalMemory.PAGE_SHIFT);
-            if (memory.pageChecksum(page) != baseline.snapshot.pageChecksum(page)) {
+            long offset = a - canary.segment().base();
+            boolean same = baseline.canarySegment == null ? baseline.snapshot.matches(memory, a, PhysicalMemory.PAGE_SIZE)
+                    : memory.mismatch(a, baseline.canarySegment, (int) offset, PhysicalMemory.PAGE_SIZE) < 0;
+            if (!same) {
                 return a;
             }
         }

@@ -53,8 +53,8 @@ final class IntegrityCheck {
     }
 
     private static void compare(Kernel kernel, Baseline baseline, int page, String why, List<Violation> out) {
-        if (kernel.memory().pageChecksum(page) != baseline.snapshot.pageChecksum(page)) {
-            long address = (long) page << PhysicalMemory.PAGE_SHIFT;
+        long address = (long) page << PhysicalMemory.PAGE_SHIFT;
+        if (!baseline.snapshot.matches(kernel.memory(), address, PhysicalMemory.PAGE_SIZE)) {
             String place = kernel.placeOf(address);
             out.add(Violation.at(Violation.Kind.CORRUPTED_PAGE, address, place, -1,
                     "page " + page + " of " + place + " changed though it " + why + " by the monitor's record"));

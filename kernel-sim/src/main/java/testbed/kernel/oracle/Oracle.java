@@ -42,7 +42,6 @@ public final class Oracle {
     private final LivenessProbe liveness = new LivenessProbe();
     private Baseline baseline;
     private Kernel.Snapshot answerSnapshot;
-    private long answerSegment;
     private long answer;
     private Kernel.Snapshot pristineSnapshot;
     private long[] pristineBlocks;
@@ -86,17 +85,17 @@ public final class Oracle {
         if (snapshot == null) {
             snapshot = kernel.snapshot();
         }
-        long segment = CanaryCheck.segmentSum(kernel);
-        if (snapshot != answerSnapshot || segment != answerSegment) {
+        byte[] segment = CanaryCheck.segmentNow(kernel, snapshot);
+        // The canary is a function of its segment: with the snapshot's segment, its answer is the one already known.
+        if (segment != null || snapshot != answerSnapshot) {
             answer = CanaryCheck.answer(kernel);
-            answerSnapshot = snapshot;
-            answerSegment = segment;
+            answerSnapshot = segment == null ? snapshot : null;
         }
         // Just restored and untouched, the kernel is its snapshot: the file data it holds, and so
         // the block checksums, are those of the last baseline taken in that state.
         boolean pristine = kernel.memory().touchedCount() == 0 && kernel.disk().writtenSinceBase() == 0;
         long[] blocks = pristine && snapshot == pristineSnapshot ? pristineBlocks : null;
-        baseline = new Baseline(kernel, snapshot, answer, blocks);
+        baseline = new Baseline(kernel, snapshot, segment, answer, blocks);
         if (pristine) {
             pristineSnapshot = snapshot;
             pristineBlocks = baseline.blockSums;

@@ -32,7 +32,6 @@ import testbed.kernel.api.BootHeader;
 final class StructureCheck {
     static final int PER_STRUCTURE = 8;
     private static final byte[] ZEROS = new byte[MemoryLayout.HEAP_RECORDS * MemoryLayout.HEAP_RECORD];
-    private static final long ZEROS_SUM = PhysicalMemory.checksum(ZEROS, 0, ZEROS.length);
 
     private long[] buddyFree = new long[0];
     private long[] inSegment = new long[0];
@@ -395,7 +394,7 @@ final class StructureCheck {
             Domain d = kernel.domain(id);
             if (d == null || kernel.isAborted(d)) {
                 long records = heap.recordAddress(id, 0);
-                if (kernel.memory().checksum(records, ZEROS.length) == ZEROS_SUM) {
+                if (kernel.memory().mismatch(records, ZEROS, 0, ZEROS.length) < 0) {
                     continue;
                 }
                 for (int i = 0; i < MemoryLayout.HEAP_RECORDS; i++) {
