@@ -1,6 +1,7 @@
 package testbed.faults;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
@@ -45,6 +46,34 @@ final class Dispenser {
         if (!retry.isEmpty()) {
             return retry.poll();
         }
+        return fromPlan();
+    }
+
+    /**
+     * The next trial to run and the rest of its (entry, fault, seed) in the plan's other modes,
+     * so that one worker runs them all: it mutates the class once and verifies it once for them.
+     * Empty when there is nothing left.
+     */
+    synchronized List<TrialId> takeGroup() {
+        TrialId first = take();
+        if (first == null) {
+            return List.of();
+        }
+        List<TrialId> group = new ArrayList<>(modes);
+        group.add(first);
+        if (!plan.isExplicit()) {
+            while (next % modes != 0 && next < total) {
+                TrialId id = fromPlan();
+                if (id == null) {
+                    break;
+                }
+                group.add(id);
+            }
+        }
+        return group;
+    }
+
+    private TrialId fromPlan() {
         while (next < total) {
             if (!plan.isExplicit()) {
                 next = shard.next(next, modes);

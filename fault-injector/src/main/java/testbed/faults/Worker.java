@@ -5,16 +5,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.TimeUnit;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import testbed.corpus.Corpus;
 import testbed.corpus.Outcome;
 import testbed.sandbox.Protections;
@@ -36,6 +34,8 @@ public final class Worker {
     /** Sent instead of dying silently when the worker ends itself after an answer. */
     static final String RETIRING = "retiring";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** How often the main thread looks at the running trial. */
+    private static final long WATCH_MILLIS = 5;
 
     private Worker() {
     }
@@ -56,113 +56,137 @@ public final class Worker {
         Corpus corpus = Corpus.open(args.length == 0 ? Corpus.BUNDLED : args[0]);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         // Plug-in techniques come from the jars the supervisor named (Protections.JARS_PROPERTY).
-        try (TrialRunner runner = new TrialRunner(corpus, Protections.fromSystemProperty())) {
-            TrialThread trials = new TrialThread(runner);
-            write(protocol, READY);
-            int threads = Thread.activeCount();
-            int warm = 0;
-            for (String line; (line = in.readLine()) != null; ) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                TrialId id = TrialId.parse(line.trim());
-                // A cold JVM interprets the whole pipeline for its first trials; give them room.
-                TrialRecord record = trials.run(id, warm++ < WARM_UP_TRIALS ? 10 : 1);
-                if (record == null) {
-                    // Hung: stop the trial's thread, or failing that, this whole process.
-                    long cpu = trials.cpuMillis();
-                    boolean stopped = trials.stop();
-                    write(protocol, JSON.writeValueAsString(TrialRunner.unanswered(corpus, id, Outcome.HUNG,
-                            "no answer after " + cpu + " ms of CPU: the " + (stopped ? "trial's thread was stopped" : "worker was retired"),
-                            trials.wallMicros())));
-                    if (!stopped) {
-                        write(protocol, RETIRING);
-                        Runtime.getRuntime().halt(0);
-                    }
-                    runner.trialAbandoned();
-                    trials = new TrialThread(runner);
-                    threads = Thread.activeCount();
-                    continue;
-                }
-                write(protocol, JSON.writeValueAsString(record));
-                if (Thread.activeCount() > threads) {
-                    write(protocol, RETIRING);
-                    Runtime.getRuntime().halt(0);
-                }
+        TrialRunner runner = new TrialRunner(corpus, Protections.fromSystemProperty());
+        Answers answers = new Answers(protocol);
+        answers.write(READY);
+        TrialThread trials = new TrialThread(runner, in, answers, new AtomicInteger());
+        while (true) {
+            Thread.sleep(WATCH_MILLIS);
+            if (!trials.overstayed()) {
+                continue;
             }
+            // Hung: stop the trial's thread, or failing that, this whole process.
+            TrialId id = trials.current;
+            long cpu = trials.cpuMillis();
+            long wall = trials.wallMicros();
+            boolean stopped = trials.stop();
+            answers.write(JSON.writeValueAsString(TrialRunner.unanswered(corpus, id, Outcome.HUNG,
+                    "no answer after " + cpu + " ms of CPU: the " + (stopped ? "trial's thread was stopped" : "worker was retired"),
+                    wall)));
+            if (!stopped) {
+                answers.write(RETIRING);
+                Runtime.getRuntime().halt(0);
+            }
+            runner.trialAbandoned();
+            trials = new TrialThread(runner, in, answers, trials.warm);
         }
-        Runtime.getRuntime().halt(0);
+    }
+
+    /** The protocol stream, one whole line at a time from either thread. */
+    private static final class Answers {
+        private final OutputStream out;
+
+        Answers(OutputStream out) {
+            this.out = out;
+        }
+
+        synchronized void write(String line) throws IOException {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
     }
 
     /**
-     * The thread trials run on, watched by the worker's main thread. An unprotected trial is
-     * judged hung by the simulated machine's lockup detector, from a count of its work (see
-     * {@code Sandbox.unprotected}), which is deterministic; these limits are the backstop for
-     * what the count cannot see (a class the metering rewrite refused, a thread blocked forever,
-     * a JDK call that runs for seconds): {@value #CPU_LIMIT_MILLIS} ms of the thread's CPU or
-     * {@value #WALL_LIMIT_MILLIS} ms of wall time. A protected trial stops itself (fuel,
-     * watchdog), so its limits only catch a failure of the host and sit above the watchdog's.
+     * The thread trials run on: it reads each id, runs the trial and writes its answer itself, so
+     * that a trial costs no hand-off between threads; the worker's main thread only watches it.
+     * An unprotected trial is judged hung by the simulated machine's lockup detector, from a
+     * count of its work (see {@code Sandbox.unprotected}), which is deterministic; these limits
+     * are the backstop for what the count cannot see (a class the metering rewrite refused, a
+     * thread blocked forever, a JDK call that runs for seconds): {@value #CPU_LIMIT_MILLIS} ms of
+     * the thread's CPU or {@value #WALL_LIMIT_MILLIS} ms of wall time. A protected trial stops
+     * itself (fuel, watchdog), so its limits only catch a failure of the host and sit above the
+     * watchdog's.
+     *
+     * <p>Whether a trial finished or hung is decided once, by whichever thread first moves its
+     * state from running: the trial thread to answer it, or the main thread to stop it.
      */
     private static final class TrialThread {
         static final long CPU_LIMIT_MILLIS = 1_000;
         static final long WALL_LIMIT_MILLIS = 4_000;
         static final long PROTECTED_LIMIT_MILLIS = 10_000;
         private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+        private static final int IDLE = 0;
+        private static final int RUNNING = 1;
+        private static final int HUNG = 2;
 
         private final TrialRunner runner;
-        private final SynchronousQueue<TrialId> next = new SynchronousQueue<>();
-        private final BlockingQueue<Object> done = new LinkedBlockingQueue<>();
+        private final BufferedReader in;
+        private final Answers answers;
+        /** Trials begun by this worker so far, over every trial thread it had. */
+        private final AtomicInteger warm;
+        private final AtomicInteger state = new AtomicInteger(IDLE);
         private final Thread thread;
-        private long cpuStart;
-        private long wallStart;
+        private volatile TrialId current;
+        private volatile long cpuStart;
+        private volatile long wallStart;
+        /** Multiplies the limits: a cold JVM interprets the whole pipeline for its first trials. */
+        private volatile int slack;
 
-        TrialThread(TrialRunner runner) {
+        TrialThread(TrialRunner runner, BufferedReader in, Answers answers, AtomicInteger warm) {
             this.runner = runner;
+            this.in = in;
+            this.answers = answers;
+            this.warm = warm;
             thread = new Thread(this::loop, "trial");
             thread.setDaemon(true);
             thread.start();
         }
 
         private void loop() {
-            while (true) {
-                TrialId id;
-                try {
-                    id = next.take();
-                } catch (InterruptedException e) {
-                    return;
+            try {
+                int threads = Thread.activeCount();
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    TrialId id = TrialId.parse(line.trim());
+                    current = id;
+                    slack = warm.getAndIncrement() < WARM_UP_TRIALS ? 10 : 1;
+                    cpuStart = CPU.getCurrentThreadCpuTime();
+                    wallStart = System.nanoTime();
+                    state.set(RUNNING);
+                    TrialRecord record = runner.run(id);
+                    if (!state.compareAndSet(RUNNING, IDLE)) {
+                        return; // the main thread judged it hung and answered for it
+                    }
+                    answers.write(JSON.writeValueAsString(record));
+                    if (Thread.activeCount() > threads) {
+                        answers.write(RETIRING);
+                        Runtime.getRuntime().halt(0);
+                    }
                 }
-                try {
-                    done.add(runner.run(id));
-                } catch (RuntimeException | Error e) {
-                    done.add(e);
+                runner.close();
+                Runtime.getRuntime().halt(0);
+            } catch (IOException | RuntimeException | Error e) {
+                if (state.get() == HUNG) {
+                    return; // stopped: the main thread carries on with a new trial thread
                 }
+                // A failure of the worker itself, not of a trial: the supervisor sees it die.
+                Runtime.getRuntime().halt(1);
             }
         }
 
-        /** The trial's record, or null if it hung; {@code slack} multiplies the limits (a cold JVM's first trial). */
-        TrialRecord run(TrialId id, int slack) throws InterruptedException {
-            cpuStart = CPU.getThreadCpuTime(thread.getId());
-            wallStart = System.nanoTime();
-            next.put(id);
-            while (true) {
-                Object r = done.poll(5, TimeUnit.MILLISECONDS);
-                if (r instanceof TrialRecord record) {
-                    return record;
-                }
-                if (r instanceof RuntimeException e) {
-                    throw e;
-                }
-                if (r instanceof Error e) {
-                    throw e;
-                }
-                long wall = (System.nanoTime() - wallStart) / 1_000_000;
-                boolean hung = id.mode().equals("NONE")
-                        ? cpuMillis() > CPU_LIMIT_MILLIS * slack || wall > WALL_LIMIT_MILLIS * slack
-                        : wall > PROTECTED_LIMIT_MILLIS * slack;
-                if (hung) {
-                    return null;
-                }
+        /** Whether the running trial passed its limits; if so, it is now the main thread's to stop. */
+        boolean overstayed() {
+            if (state.get() != RUNNING) {
+                return false;
             }
+            long wall = (System.nanoTime() - wallStart) / 1_000_000;
+            int s = slack;
+            boolean hung = current.mode().equals("NONE")
+                    ? cpuMillis() > CPU_LIMIT_MILLIS * s || wall > WALL_LIMIT_MILLIS * s
+                    : wall > PROTECTED_LIMIT_MILLIS * s;
+            return hung && state.compareAndSet(RUNNING, HUNG);
         }
 
         long cpuMillis() {
@@ -176,23 +200,21 @@ public final class Worker {
         /**
          * Stops the hung thread: {@code Thread.stop}, which JDK 17 still honours (unprotected
          * extension code has no other way out; the kernel it was in is fully restored before the
-         * next trial). From JDK 20 on it throws, and an extension may swallow the stop; either way
-         * the answer is false and the process must go.
+         * next trial), again while it lives for half a second, since an extension that catches
+         * the stop or blocks again in its next call outlives one. From JDK 20 on it throws; either
+         * way, a thread still alive means the answer is false and the process must go.
          */
         @SuppressWarnings({"deprecation", "removal"})
         boolean stop() throws InterruptedException {
-            try {
-                thread.stop();
-            } catch (UnsupportedOperationException e) {
-                return false;
+            for (int attempt = 0; attempt < 10 && thread.isAlive(); attempt++) {
+                try {
+                    thread.stop();
+                } catch (UnsupportedOperationException e) {
+                    return false;
+                }
+                thread.join(50);
             }
-            thread.join(500);
             return !thread.isAlive();
         }
-    }
-
-    private static void write(OutputStream out, String line) throws java.io.IOException {
-        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
     }
 }

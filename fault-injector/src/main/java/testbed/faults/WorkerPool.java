@@ -187,12 +187,15 @@ final class WorkerPool {
         try {
             while (!stopping) {
                 while (inFlight.size() < PIPELINE) {
-                    TrialId id = dispenser.take();
-                    if (id == null) {
+                    List<TrialId> group = dispenser.takeGroup();
+                    if (group.isEmpty()) {
                         break;
                     }
-                    worker.send(id);
-                    inFlight.add(id);
+                    for (TrialId id : group) {
+                        // In flight before it is sent: if the worker is already gone, the trial goes back with the others.
+                        inFlight.add(id);
+                        worker.send(id);
+                    }
                 }
                 if (inFlight.isEmpty()) {
                     return false;
