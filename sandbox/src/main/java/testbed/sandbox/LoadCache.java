@@ -2,18 +2,17 @@ package testbed.sandbox;
 
 import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 import testbed.kernel.Segment;
 import testbed.sandbox.verify.Rejection;
 import testbed.sandbox.verify.VerifiedClass;
+import testbed.sandbox.verify.Verifier;
 import testbed.sfi.runtime.Meter;
 
 /**
- * What one sandbox's load pipeline made of class bytes it has seen: the verifier's answer per
- * bytes, the rewrite per (bytes, segment), and in protected in-JVM modes the defined class with
- * its meter. A campaign loads the same bytes again and again (the unfaulted entry, every
+ * What the load pipeline made of class bytes it has seen: the verifier's answer per bytes (for
+ * every sandbox in the JVM), and per sandbox the rewrite per (bytes, segment) and, in protected
+ * in-JVM modes, the defined class with its meter. A campaign loads the same bytes again and again (the unfaulted entry, every
  * environment fault, mutants that hit the same site); each of those skips verify, rewrite and
  * define, and the class it reuses is one the JIT has already compiled.
  *
@@ -25,11 +24,16 @@ import testbed.sfi.runtime.Meter;
  *
  * <p>Every answer is a function of the bytes (and the segment the rewrite bakes in), so a cache
  * hit gives exactly what a fresh load would. Least recently used entries are dropped beyond a
- * fixed capacity, so that Metaspace stays flat over a long campaign.
+ * fixed capacity ({@link SegmentedLru}: bytes seen again outlast a stream of bytes seen once),
+ * so that Metaspace stays flat over a long campaign.
  */
 final class LoadCache {
-    private static final int VERIFIED_CAPACITY = 2048;
-    private static final int DEFINED_CAPACITY = 256;
+    /** Class bytes whose verdict and rewrite are kept: seen once, and seen again. */
+    private static final int BYTES_ONCE = 2048;
+    private static final int BYTES_AGAIN = 2048;
+    /** Defined classes kept per sandbox: seen once, and seen again. */
+    private static final int DEFINED_ONCE = 256;
+    private static final int DEFINED_AGAIN = 768;
 
     /** A loaded class one domain at a time may use: taken by a load, given back by the domain's unload. */
     static final class Defined {
@@ -60,25 +64,34 @@ final class LoadCache {
     private record Verdict(VerifiedClass verified, Rejection rejection) {
     }
 
-    private final Map<Bytes, Verdict> verified = lru(VERIFIED_CAPACITY);
-    private final Map<Bytes, byte[]> rewritten = lru(VERIFIED_CAPACITY);
-    private final Map<Bytes, Defined> defined = lru(DEFINED_CAPACITY);
+    /**
+     * Verdicts of every sandbox in this JVM, keyed by verifier and bytes: a campaign loads the
+     * same bytes in every protected mode one after another, and the verifier's answer does not
+     * depend on the mode.
+     */
+    private static final SegmentedLru<Bytes, Verdict> VERDICTS = new SegmentedLru<>(2 * BYTES_ONCE, 2 * BYTES_AGAIN);
 
-    /** The verifier's answer for {@code bytes}, computed by {@code verify} the first time. */
-    VerifiedClass verified(byte[] bytes, Verification verify) throws Rejection {
-        Bytes key = new Bytes(bytes, 0, 0);
+    private final SegmentedLru<Bytes, byte[]> rewritten = new SegmentedLru<>(BYTES_ONCE, BYTES_AGAIN);
+    private final SegmentedLru<Bytes, Defined> defined = new SegmentedLru<>(DEFINED_ONCE, DEFINED_AGAIN);
+
+    /**
+     * The answer of {@code verifier} for {@code bytes}: its {@link Verifier#verify} if {@code enforce},
+     * else its {@link Verifier#inspect}, computed the first time any sandbox asks.
+     */
+    static VerifiedClass verified(byte[] bytes, Verifier verifier, boolean enforce) throws Rejection {
+        Bytes key = new Bytes(bytes, 0, 0, verifier, enforce);
         Verdict v;
-        synchronized (this) {
-            v = verified.get(key);
+        synchronized (VERDICTS) {
+            v = VERDICTS.get(key);
         }
         if (v == null) {
             try {
-                v = new Verdict(verify.run(bytes), null);
+                v = new Verdict(enforce ? verifier.verify(bytes) : verifier.inspect(bytes), null);
             } catch (Rejection r) {
                 v = new Verdict(null, r);
             }
-            synchronized (this) {
-                verified.put(new Bytes(bytes.clone(), 0, 0), v);
+            synchronized (VERDICTS) {
+                VERDICTS.put(new Bytes(bytes.clone(), 0, 0, verifier, enforce), v);
             }
         }
         if (v.rejection != null) {
@@ -115,37 +128,35 @@ final class LoadCache {
         defined.putIfAbsent(new Bytes(rewritten, 0, 0), d);
     }
 
-    @FunctionalInterface
-    interface Verification {
-        VerifiedClass run(byte[] bytes) throws Rejection;
-    }
-
-    private static <K, V> Map<K, V> lru(int capacity) {
-        return new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > capacity;
-            }
-        };
-    }
-
-    /** Class bytes compared by content, with the segment the rewrite is for (0, 0 where none matters). */
+    /**
+     * Class bytes compared by content, with the segment the rewrite is for (0, 0 where none
+     * matters), or the verifier and which of its checks a verdict is of (null where none is).
+     */
     private static final class Bytes {
         private final byte[] bytes;
         private final long base;
         private final long size;
+        private final Verifier verifier;
+        private final boolean enforce;
         private final int hash;
 
         Bytes(byte[] bytes, long base, long size) {
+            this(bytes, base, size, null, false);
+        }
+
+        Bytes(byte[] bytes, long base, long size, Verifier verifier, boolean enforce) {
             this.bytes = bytes;
             this.base = base;
             this.size = size;
-            this.hash = Arrays.hashCode(bytes) * 31 + Long.hashCode(base * 31 + size);
+            this.verifier = verifier;
+            this.enforce = enforce;
+            this.hash = Arrays.hashCode(bytes) * 31 + Long.hashCode(base * 31 + size) + (enforce ? 1 : 0);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Bytes b && b.hash == hash && b.base == base && b.size == size && Arrays.equals(b.bytes, bytes);
+            return o instanceof Bytes b && b.hash == hash && b.base == base && b.size == size && b.verifier == verifier
+                    && b.enforce == enforce && Arrays.equals(b.bytes, bytes);
         }
 
         @Override

@@ -134,7 +134,7 @@ public final class Sandbox implements AutoCloseable {
      * @throws Trap if the extension's initialiser or constructor had to be stopped (protected modes)
      */
     public FaultDomain load(String name, byte[] classBytes, DomainSpec spec) throws Rejection {
-        VerifiedClass verified = cache.verified(classBytes, mode == ProtectionMode.NONE ? verifier::inspect : verifier::verify);
+        VerifiedClass verified = LoadCache.verified(classBytes, verifier, mode != ProtectionMode.NONE);
         Domain domain = kernel.createDomain(name, spec);
         boolean done = false;
         try {

@@ -1,5 +1,8 @@
 package testbed.faults.mutation;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -14,6 +17,36 @@ import net.bytebuddy.jar.asm.Opcodes;
  * and optionally code to add to the class (a helper method its mutation calls).
  */
 abstract class SiteFault implements BytecodeFault {
+    /**
+     * Mutants of the last few (class, seed) pairs. A campaign runs one (entry, fault, seed) in
+     * every protection mode one after another, so each mutant is asked for once per mode; it is
+     * immutable and a function of its input, so the later asks take the first answer.
+     */
+    private static final int RECENT = 16;
+
+    private final Map<Input, Mutant> recent = new LinkedHashMap<>(RECENT * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Input, Mutant> eldest) {
+            return size() > RECENT;
+        }
+    };
+
+    /** Class bytes (compared by content) and a seed. */
+    private record Input(byte[] bytes, long seed, int hash) {
+        Input(byte[] bytes, long seed) {
+            this(bytes, seed, Arrays.hashCode(bytes) * 31 + Long.hashCode(seed));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Input i && i.hash == hash && i.seed == seed && Arrays.equals(i.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
 
     /** The visitor that finds this kind's sites in one method and mutates the chosen one. */
     abstract SiteVisitor sites(Sites sites, MethodVisitor next);
@@ -24,6 +57,21 @@ abstract class SiteFault implements BytecodeFault {
 
     @Override
     public final Mutant mutate(byte[] classBytes, long seed) {
+        Input input = new Input(classBytes.clone(), seed);
+        synchronized (recent) {
+            Mutant known = recent.get(input);
+            if (known != null) {
+                return known;
+            }
+        }
+        Mutant mutant = mutateOnce(input.bytes(), seed);
+        synchronized (recent) {
+            recent.put(input, mutant);
+        }
+        return mutant;
+    }
+
+    private Mutant mutateOnce(byte[] classBytes, long seed) {
         ClassReader reader;
         try {
             reader = new ClassReader(classBytes);
