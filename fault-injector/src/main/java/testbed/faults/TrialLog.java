@@ -85,7 +85,8 @@ public final class TrialLog implements Closeable {
      * @throws IOException if the write fails
      */
     public synchronized void append(TrialRecord record) throws IOException {
-        ByteBuffer line = ByteBuffer.wrap((JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] json = RecordJson.bytes(record);
+        ByteBuffer line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
         while (line.hasRemaining()) {
             channel.write(line);
         }

@@ -159,7 +159,7 @@ public final class Worker {
                     if (!state.compareAndSet(RUNNING, IDLE)) {
                         return; // the main thread judged it hung and answered for it
                     }
-                    answers.write(JSON.writeValueAsString(record));
+                    answers.write(RecordJson.string(record));
                     if (Thread.activeCount() > threads) {
                         answers.write(RETIRING);
                         Runtime.getRuntime().halt(0);
