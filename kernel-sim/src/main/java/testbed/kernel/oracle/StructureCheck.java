@@ -32,6 +32,7 @@ import testbed.kernel.api.BootHeader;
 final class StructureCheck {
     static final int PER_STRUCTURE = 8;
     private static final byte[] ZEROS = new byte[MemoryLayout.HEAP_RECORDS * MemoryLayout.HEAP_RECORD];
+    private static final byte[] WORD_ZEROS = new byte[4096];
 
     private long[] buddyFree = new long[0];
     private long[] inSegment = new long[0];
@@ -167,15 +168,26 @@ final class StructureCheck {
 
         Report buddy = new Report(out, Region.BUDDY_MAP);
         FrameAllocator allocator = kernel.frameAllocator();
+        PhysicalMemory memory = kernel.memory();
         for (int k = 0; k <= layout.maxOrder(); k++) {
-            for (int w = 0; w < layout.buddyWords(k); w++) {
+            long bitmap = layout.buddyBitmap(k);
+            int words = layout.buddyWords(k);
+            for (int w = 0; w < words; w++) {
+                // Most of a bitmap is zero words: find the next word with a bit set in one comparison.
+                int span = Math.min(words - w, WORD_ZEROS.length / 8);
+                int nonzero = memory.mismatch(bitmap + w * 8L, WORD_ZEROS, 0, span * 8);
+                if (nonzero < 0) {
+                    w += span - 1;
+                    continue;
+                }
+                w += nonzero / 8;
                 long word = allocator.bitmapWord(k, w);
                 while (word != 0) {
                     int index = w * 64 + Long.numberOfTrailingZeros(word);
                     word &= word - 1;
                     long from = (long) index << k;
                     long to = from + (1L << k);
-                    long at = layout.buddyBitmap(k) + w * 8L;
+                    long at = bitmap + w * 8L;
                     if (from < first || to > pages) {
                         buddy.inconsistent(at, "free block " + index + " of order " + k + " covers frames [" + from + ", " + to
                                 + ") outside the arena [" + first + ", " + pages + ")");
