@@ -29,6 +29,7 @@ import testbed.faults.Shard;
 import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
 import testbed.reports.ContainmentReport;
+import testbed.reports.TrialCounts;
 import testbed.reports.Provenance;
 
 /** {@code testbed campaign}: the main job. */
@@ -185,7 +186,9 @@ final class CampaignCommand implements Callable<Integer> {
             }
             file.write(dir);
             linkLatest(dir);
-            Campaign campaign = Campaign.of(settings, entries, dir, techniques.workerJvm());
+            // Counted as they finish rather than kept: a campaign of millions of trials takes the memory of its report.
+            TrialCounts counts = new TrialCounts();
+            Campaign campaign = Campaign.of(settings, entries, dir, techniques.workerJvm()).countingInto(counts::add);
             Provenance replays = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries);
             campaign.replayCommands(replays::replayCommand);
             stdout.println("campaign: " + entries.entries().size() + " entries x " + settings.faults().size() + " fault kinds x "
@@ -206,24 +209,23 @@ final class CampaignCommand implements Callable<Integer> {
             }
             StopOnSignal.install(campaign::stop); // closing the bar's terminal restored the default again
             // A resume that found nothing left to run adds no time to the campaign's.
-            Duration elapsed = result.records().size() > recordedBefore ? before.plus(result.elapsed()) : before;
+            Duration elapsed = result.trials() > recordedBefore ? before.plus(result.elapsed()) : before;
             file.ended(elapsed).write(dir);
             Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), file.corpusDigest())
                     .withTechniqueJars(techniques.protections().jars().stream().map(Path::toString).toList());
-            ContainmentReport.of(settings, result.records(), result.findings(), elapsed, provenance).writeTo(dir);
-            summarise(stdout, settings, result, elapsed, dir);
+            ContainmentReport.of(settings, counts, result.findings(), elapsed, provenance).writeTo(dir);
+            summarise(stdout, settings, result, counts, elapsed, dir);
             if (result.interrupted()) {
-                spec.commandLine().getErr().println("testbed: interrupted: kept " + result.records().size()
+                spec.commandLine().getErr().println("testbed: interrupted: kept " + result.trials()
                         + " trials; continue with --resume " + dir);
                 return Testbed.INTERRUPTED;
             }
             if (!result.givenUp().isEmpty()) {
                 throw new Testbed.UserError(result.givenUp().size() + " trial(s) lost to the host: their workers were killed from outside on every attempt ("
                         + result.givenUp().get(0).reason() + "; see " + InfrastructureFailure.FILE_NAME + "); kept "
-                        + result.records().size() + " trials; continue with --resume " + dir);
+                        + result.trials() + " trials; continue with --resume " + dir);
             }
-            long unexpected = result.records().stream().filter(TrialRecord::unexpected).count();
-            return unexpected > 0 ? Testbed.UNEXPECTED : 0;
+            return counts.unexpected().isEmpty() ? 0 : Testbed.UNEXPECTED;
         } catch (CampaignLock.HeldException e) {
             throw new Testbed.UserError(e.getMessage());
         }
@@ -284,19 +286,19 @@ final class CampaignCommand implements Callable<Integer> {
         }
     }
 
-    private static void summarise(PrintWriter out, CampaignSettings settings, Campaign.Result result, Duration elapsed, Path dir) {
-        Map<String, Map<Outcome, Integer>> byMode = new LinkedHashMap<>();
+    private static void summarise(PrintWriter out, CampaignSettings settings, Campaign.Result result, TrialCounts counted,
+            Duration elapsed, Path dir) {
+        Map<String, Map<Outcome, Long>> byMode = new LinkedHashMap<>();
         settings.modes().forEach(m -> byMode.put(m, new java.util.EnumMap<>(Outcome.class)));
-        for (TrialRecord r : result.records()) {
-            byMode.computeIfAbsent(r.mode(), m -> new java.util.EnumMap<>(Outcome.class)).merge(r.outcome(), 1, Integer::sum);
-        }
+        counted.outcomesByMode().forEach((mode, counts) -> byMode.computeIfAbsent(mode, m -> new java.util.EnumMap<>(Outcome.class))
+                .putAll(counts));
         double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
-        out.printf("%d trials in %.1f s (%.0f trials/s)%n", result.records().size(), seconds, result.records().size() / seconds);
+        out.printf("%d trials in %.1f s (%.0f trials/s)%n", counted.trials(), seconds, counted.trials() / seconds);
         byMode.forEach((mode, counts) -> out.println("  " + String.format("%-10s", mode) + " " + counts));
         byMode.forEach((mode, counts) -> {
             if (!mode.equals("NONE")) {
-                int trials = counts.values().stream().mapToInt(Integer::intValue).sum();
-                out.println("  " + RateBound.sentence(counts.getOrDefault(Outcome.ESCAPED, 0), trials, "escapes", mode));
+                long trials = counts.values().stream().mapToLong(Long::longValue).sum();
+                out.println("  " + RateBound.sentence(counts.getOrDefault(Outcome.ESCAPED, 0L), trials, "escapes", mode));
             }
         });
         if (!result.infrastructure().isEmpty()) {

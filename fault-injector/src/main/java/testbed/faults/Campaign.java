@@ -55,7 +55,7 @@ public final class Campaign {
      *
      * @param infrastructure trial attempts lost to the host, in this run (see {@link InfrastructureFailure})
      */
-    public record Result(List<TrialRecord> records, List<Finding> findings, Duration elapsed, boolean interrupted,
+    public record Result(List<TrialRecord> records, long trials, List<Finding> findings, Duration elapsed, boolean interrupted,
                          List<InfrastructureFailure> infrastructure) {
         /** Trials given up after every attempt was lost to the host: not recorded, so a resume runs them. */
         public List<InfrastructureFailure> givenUp() {
@@ -69,6 +69,7 @@ public final class Campaign {
     private final CampaignPlan plan;
     private final WorkerPool workers;
     private volatile Function<TrialRecord, String> replayCommand = TrialRecord::replayCommand;
+    private volatile Consumer<TrialRecord> counter;
 
     private Campaign(CampaignSettings settings, Corpus corpus, Path out, List<String> javaOptions, CampaignPlan plan) {
         this.settings = settings;
@@ -121,6 +122,17 @@ public final class Campaign {
         return this;
     }
 
+    /**
+     * Hands every record of the campaign to {@code counter} (those already logged when it resumes,
+     * then each as it finishes, under one lock) instead of keeping it: {@link Result#records()}
+     * then holds only the unexpected ones, so a campaign of millions of trials takes the memory of
+     * its counts, not of its trials. A campaign of an explicit list of trials keeps every record.
+     */
+    public Campaign countingInto(Consumer<TrialRecord> counter) {
+        this.counter = counter;
+        return this;
+    }
+
     /** Stops dispatching and kills the workers; trials already logged are kept. Safe from a shutdown hook. */
     public void stop() {
         workers.stop();
@@ -133,25 +145,26 @@ public final class Campaign {
      */
     public Result run(Consumer<Progress> progress) throws IOException {
         Files.createDirectories(out.resolve(FINDINGS));
-        List<TrialRecord> records = new ArrayList<>(Files.exists(out.resolve(TrialLog.FILE_NAME))
-                ? TrialLog.read(out.resolve(TrialLog.FILE_NAME)) : List.of());
+        List<TrialRecord> records = new ArrayList<>();
+        long[] trials = {0};
+        Consumer<TrialRecord> counter = this.counter;
         Set<String> done = new HashSet<>();
         Tally tally = new Tally();
-        for (int i = 0; i < records.size(); i++) {
-            TrialRecord r = records.get(i);
-            done.add(r.id());
-            if (tally.add(r) && !Files.isDirectory(out.resolve(folder(r)))) {
-                writeFinding(r); // the run that logged it stopped before its folder was written
-            }
-            if (!plan.isExplicit() && !r.unexpected()) {
-                records.set(i, r.brief());
-            }
+        if (Files.exists(out.resolve(TrialLog.FILE_NAME))) {
+            TrialLog.each(out.resolve(TrialLog.FILE_NAME), r -> {
+                done.add(r.id());
+                trials[0]++;
+                if (tally.add(r) && !Files.isDirectory(out.resolve(folder(r)))) {
+                    writeFinding(r); // the run that logged it stopped before its folder was written
+                }
+                keep(records, r, counter);
+            });
         }
         long total = settings.trials() > 0 ? settings.trials() : Long.MAX_VALUE;
         long deadline = settings.timeLimit() == null ? Long.MAX_VALUE : System.nanoTime() + settings.timeLimit().toNanos();
         Dispenser dispenser = new Dispenser(plan, settings.shard(), settings.modes().size(), total, done, deadline, workers::stopping);
         long start = System.nanoTime();
-        long alreadyDone = records.size();
+        long alreadyDone = trials[0];
         Pace pace = new Pace();
         List<InfrastructureFailure> lost = new ArrayList<>();
         IOException[] failure = {null};
@@ -164,8 +177,8 @@ public final class Campaign {
                     try {
                         log.append(record);
                         boolean first = tally.add(record);
-                        // A million-trial campaign keeps its records in brief; the log holds them whole.
-                        records.add(!plan.isExplicit() && !record.unexpected() ? record.brief() : record);
+                        trials[0]++;
+                        keep(records, record, counter);
                         if (first) {
                             writeFinding(record);
                         }
@@ -176,7 +189,7 @@ public final class Campaign {
                         return;
                     }
                     long now = System.nanoTime();
-                    long doneNow = records.size();
+                    long doneNow = trials[0];
                     pace.finished(doneNow - alreadyDone, now);
                     long left = settings.trials() > 0 ? Math.max(0, settings.shardTrials() - doneNow) : -1;
                     Duration remaining = left >= 0 ? pace.remaining(doneNow - alreadyDone, left, now) : null;
@@ -206,8 +219,26 @@ public final class Campaign {
         if (failure[0] != null) {
             throw failure[0];
         }
-        return new Result(List.copyOf(records), tally.findings(), Duration.ofNanos(System.nanoTime() - start), workers.stopping(),
-                List.copyOf(lost));
+        return new Result(List.copyOf(records), trials[0], tally.findings(), Duration.ofNanos(System.nanoTime() - start),
+                workers.stopping(), List.copyOf(lost));
+    }
+
+    /**
+     * Keeps a finished trial's record as the campaign needs it: whole in an explicit plan; else
+     * handed to the counter and kept only if unexpected; else, without a counter, in brief
+     * (the log holds it whole).
+     */
+    private void keep(List<TrialRecord> records, TrialRecord r, Consumer<TrialRecord> counter) {
+        if (plan.isExplicit()) {
+            records.add(r);
+        } else if (counter != null) {
+            counter.accept(r);
+            if (r.unexpected()) {
+                records.add(r);
+            }
+        } else {
+            records.add(r.unexpected() ? r : r.brief());
+        }
     }
 
     private void writeFinding(TrialRecord r) {

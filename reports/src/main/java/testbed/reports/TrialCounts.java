@@ -3,9 +3,11 @@ package testbed.reports;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import testbed.corpus.Outcome;
 import testbed.faults.TrialRecord;
 
 /**
@@ -50,6 +52,20 @@ public final class TrialCounts {
     /** The unexpected trials, whole, in the order they were added. */
     public List<TrialRecord> unexpected() {
         return Collections.unmodifiableList(unexpected);
+    }
+
+    /** Trials per outcome of each mode, modes in the order their first trial was added. */
+    public Map<String, Map<Outcome, Long>> outcomesByMode() {
+        Map<String, Map<Outcome, Long>> byMode = new LinkedHashMap<>();
+        for (Cell c : cells.values()) {
+            Map<Outcome, Long> counts = byMode.computeIfAbsent(c.mode, m -> new EnumMap<>(Outcome.class));
+            for (Outcome o : Outcome.values()) {
+                if (c.outcomes.get(o) > 0) {
+                    counts.merge(o, (long) c.outcomes.get(o), Long::sum);
+                }
+            }
+        }
+        return byMode;
     }
 
     /** The cells, in the order their first trial was added. */
