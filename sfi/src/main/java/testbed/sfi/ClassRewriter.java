@@ -18,6 +18,7 @@ import testbed.sfi.verify.Analysis;
 import testbed.sfi.verify.Proof;
 import testbed.sfi.verify.ProofChecker;
 import testbed.sfi.verify.ProofRefused;
+import testbed.sfi.verify.StrictRule;
 
 /**
  * One pass over an extension class: confines its memory accesses, meters it, guards its handlers.
@@ -69,6 +70,10 @@ final class ClassRewriter extends ClassVisitor {
         try {
             ClassReader reader = new ClassReader(bytes);
             Proof proof = rewrite.mode() == ProtectionMode.VERIFIED ? checkedProof(bytes, rewrite.segment()) : null;
+            String refusal = rewrite.isStrict() ? StrictRule.refusal(bytes, proof) : null;
+            if (refusal != null) {
+                throw new RewriteException("strict verification refuses " + refusal);
+            }
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
             ClassRewriter rewriter = new ClassRewriter(writer, rewrite, proof);
             if (rewrite.isMetered()) {
