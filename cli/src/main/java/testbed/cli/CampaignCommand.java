@@ -57,7 +57,7 @@ final class CampaignCommand implements Callable<Integer> {
     String corpus;
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE",
-            description = "Protection modes and plug-in techniques (default: all built-in modes and every technique of --technique-jar).")
+            description = "Protection modes and plug-in techniques (default: all built-in modes but VERIFIED_STRICT, and every technique of --technique-jar).")
     List<String> modes = new ArrayList<>();
 
     @Mixin

@@ -141,7 +141,7 @@ final class CorpusCommand {
         String corpus;
 
         @Option(names = "--modes", split = ",", paramLabel = "MODE",
-                description = "Protection modes and plug-in techniques (default: all, with every technique of --technique-jar).")
+                description = "Protection modes and plug-in techniques (default: all but VERIFIED_STRICT, with every technique of --technique-jar).")
         List<String> modes = new ArrayList<>();
 
         @Mixin

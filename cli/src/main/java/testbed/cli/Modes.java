@@ -51,10 +51,10 @@ final class Modes {
         return out;
     }
 
-    /** The techniques {@code names} selects among {@code known} (every one of them when empty), each once, in the order given. */
+    /** The techniques {@code names} selects among {@code known} (its defaults when empty), each once, in the order given. */
     static List<Protection> modes(List<String> names, Protections known) {
         List<Protection> out = new ArrayList<>();
-        for (String n : names.isEmpty() ? known.names() : names) {
+        for (String n : names.isEmpty() ? known.defaultNames() : names) {
             Protection p;
             try {
                 p = known.byName(n.trim());

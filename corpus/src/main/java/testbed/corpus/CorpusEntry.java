@@ -10,6 +10,7 @@ import java.util.Map;
 public final class CorpusEntry {
     private static final String VERIFIED = "VERIFIED";
     private static final String BOUNDS = "BOUNDS";
+    private static final String VERIFIED_STRICT = "VERIFIED_STRICT";
     private final String name;
     private final Family family;
     private final String threat;
@@ -83,14 +84,16 @@ public final class CorpusEntry {
      * The outcome expected under protection mode {@code mode} (an enum constant's name). An entry
      * that does not name {@code VERIFIED} expects there what it expects under {@code BOUNDS}: the
      * proof removes checks BOUNDS would pass and keeps the BOUNDS check everywhere else, so the two
-     * differ only where an entry says so.
+     * differ only where an entry says so. An entry that does not name {@code VERIFIED_STRICT}, the
+     * variant that refuses what the proof cannot show, expects there what it expects under
+     * {@code VERIFIED}: it names {@code REJECTED} there when the proof leaves an access guarded.
      */
     public Outcome expected(String mode) {
         Outcome named = expectations.get(mode);
         if (named != null) {
             return named;
         }
-        return mode.equals(VERIFIED) ? expected(BOUNDS) : otherwise;
+        return mode.equals(VERIFIED) ? expected(BOUNDS) : mode.equals(VERIFIED_STRICT) ? expected(VERIFIED) : otherwise;
     }
 
     /** Where the class file was found: a file path, or {@code jar!/entry}. */

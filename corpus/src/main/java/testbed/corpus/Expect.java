@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
  * The outcome an entry should give under one protection mode; an element of {@link Entry#expect()}.
  *
  * <p>Modes are named by string ({@code "NONE"}, {@code "SFI_MASK"}, {@code "SFI_CHECK"},
- * {@code "BOUNDS"}, {@code "VERIFIED"}, {@code "PROCESS"}) so that the corpus does not depend on
+ * {@code "BOUNDS"}, {@code "VERIFIED"}, {@code "VERIFIED_STRICT"}, {@code "PROCESS"}) so that the corpus does not depend on
  * the module that implements them; a downstream test checks the names against the real modes.
  */
 @Retention(RetentionPolicy.CLASS)

@@ -42,20 +42,38 @@ public sealed interface Protection permits Protection.BuiltIn, Protection.PlugIn
         return modes.stream().<Protection>map(BuiltIn::new).toList();
     }
 
+    /**
+     * The name of {@code VERIFIED}'s strict variant ({@link BuiltIn#strict()}), a built-in technique
+     * beside the {@link ProtectionMode}s: it refuses a class whose accesses the proof does not all
+     * show inside the segment, as the Linux eBPF verifier does, and runs what it loads unguarded.
+     */
+    String VERIFIED_STRICT = "VERIFIED_STRICT";
+
     /** Whether this is the unprotected baseline, {@code NONE}. */
     default boolean unprotected() {
         return pipeline() == ProtectionMode.NONE;
     }
 
-    /** A built-in protection mode; every constant of {@link ProtectionMode} is one. */
-    record BuiltIn(ProtectionMode mode) implements Protection {
+    /**
+     * A built-in protection mode; every constant of {@link ProtectionMode} is one, and so is
+     * {@code VERIFIED} with {@code strict} ({@link #VERIFIED_STRICT}: {@link Rewrite#strict()}).
+     */
+    record BuiltIn(ProtectionMode mode, boolean strict) implements Protection {
         public BuiltIn {
             Objects.requireNonNull(mode, "mode");
+            if (strict && mode != ProtectionMode.VERIFIED) {
+                throw new IllegalArgumentException("only VERIFIED has a strict variant, not " + mode);
+            }
+        }
+
+        /** The mode as it is, not strict. */
+        public BuiltIn(ProtectionMode mode) {
+            this(mode, false);
         }
 
         @Override
         public String name() {
-            return mode.name();
+            return strict ? VERIFIED_STRICT : mode.name();
         }
 
         @Override
@@ -65,12 +83,13 @@ public sealed interface Protection permits Protection.BuiltIn, Protection.PlugIn
 
         @Override
         public String expectationsOf() {
-            return mode.name();
+            return name();
         }
 
         @Override
         public Sandbox.Rewriter rewriter() {
-            return Sandbox.Rewriter.STANDARD;
+            return strict ? (bytes, segment, m, metered) -> Rewrite.of(m).segment(segment).metered(metered).strict().apply(bytes)
+                    : Sandbox.Rewriter.STANDARD;
         }
 
         @Override
@@ -81,6 +100,8 @@ public sealed interface Protection permits Protection.BuiltIn, Protection.PlugIn
                 case "SFI_CHECK" -> "built-in: segment matching, an access outside the segment traps";
                 case "BOUNDS" -> "built-in: an explicit bounds check per access, WebAssembly style";
                 case "PROCESS" -> "built-in: a child JVM that maps only the segment, called over a pipe";
+                case "VERIFIED" -> strict ? "built-in: a static proof of every access or a refusal at load, eBPF verifier style"
+                        : "built-in protection mode";
                 default -> "built-in protection mode";
             };
         }

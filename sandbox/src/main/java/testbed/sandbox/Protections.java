@@ -19,7 +19,8 @@ import testbed.technique.Technique;
 
 /**
  * The isolation techniques a run can use, by name: every built-in {@link ProtectionMode} (in the
- * enum's order, so a mode added there appears here) and the {@link Technique}s found with
+ * enum's order, so a mode added there appears here, with {@value Protection#VERIFIED_STRICT} after
+ * {@code VERIFIED}) and the {@link Technique}s found with
  * {@link ServiceLoader} in the plug-in jars given. A campaign's worker JVMs load the same jars:
  * they get them in the system property {@value #JARS_PROPERTY} ({@link #workerOptions()}).
  *
@@ -74,6 +75,9 @@ public final class Protections {
         Map<String, Protection> byName = new LinkedHashMap<>();
         for (ProtectionMode m : ProtectionMode.values()) {
             byName.put(m.name(), new Protection.BuiltIn(m));
+            if (m == ProtectionMode.VERIFIED) {
+                byName.put(Protection.VERIFIED_STRICT, new Protection.BuiltIn(m, true));
+            }
         }
         List<Path> absolute = new ArrayList<>();
         for (Path jar : jars) {
@@ -156,7 +160,7 @@ public final class Protections {
         return p;
     }
 
-    /** Every technique: the built-in modes in their enum's order, then the plug-ins in the order of their jars. */
+    /** Every technique: the built-in ones in their enum's order (the strict variant after VERIFIED), then the plug-ins in the order of their jars. */
     public List<Protection> all() {
         return List.copyOf(byName.values());
     }
@@ -164,6 +168,14 @@ public final class Protections {
     /** Their names, in the same order. */
     public List<String> names() {
         return List.copyOf(byName.keySet());
+    }
+
+    /**
+     * The names a run uses when none are given: every technique but {@link Protection#VERIFIED_STRICT},
+     * which refuses most of what the others load and is run only when named.
+     */
+    public List<String> defaultNames() {
+        return byName.keySet().stream().filter(n -> !n.equals(Protection.VERIFIED_STRICT)).toList();
     }
 
     /** The plug-in jars, as absolute paths. */

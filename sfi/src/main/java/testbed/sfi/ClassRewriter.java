@@ -2,6 +2,7 @@ package testbed.sfi;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassTooLargeException;
@@ -15,9 +16,11 @@ import net.bytebuddy.jar.asm.Type;
 import testbed.kernel.Segment;
 import testbed.sfi.runtime.Meter;
 import testbed.sfi.verify.Analysis;
+import testbed.sfi.verify.Hoisting;
 import testbed.sfi.verify.Proof;
 import testbed.sfi.verify.ProofChecker;
 import testbed.sfi.verify.ProofRefused;
+import testbed.sfi.verify.StrictRule;
 
 /**
  * One pass over an extension class: confines its memory accesses, meters it, guards its handlers.
@@ -40,6 +43,8 @@ final class ClassRewriter extends ClassVisitor {
     final Rewrite rewrite;
     /** Under VERIFIED, the checked proof whose facts let accesses go unguarded; else null. */
     final Proof proof;
+    /** Under SFI_CHECK and BOUNDS, the counted loops whose guards are checked once at entry, by method; else empty. */
+    final Map<String, List<Hoisting.Loop>> hoisted;
     String className;
     /** Dotted binary name, as trap locations spell it. */
     String dottedName;
@@ -54,10 +59,11 @@ final class ClassRewriter extends ClassVisitor {
     /** Each method's original instructions, by name and descriptor: what its entry is charged for. */
     private final Map<String, Integer> instructions = new HashMap<>();
 
-    private ClassRewriter(ClassVisitor next, Rewrite rewrite, Proof proof) {
+    private ClassRewriter(ClassVisitor next, Rewrite rewrite, Proof proof, Map<String, List<Hoisting.Loop>> hoisted) {
         super(Opcodes.ASM9, next);
         this.rewrite = rewrite;
         this.proof = proof;
+        this.hoisted = hoisted;
     }
 
     /** Rewrites {@code bytes} as {@code rewrite} says; the mode is not {@link ProtectionMode#NONE}. */
@@ -69,8 +75,13 @@ final class ClassRewriter extends ClassVisitor {
         try {
             ClassReader reader = new ClassReader(bytes);
             Proof proof = rewrite.mode() == ProtectionMode.VERIFIED ? checkedProof(bytes, rewrite.segment()) : null;
+            String refusal = rewrite.isStrict() ? StrictRule.refusal(bytes, proof) : null;
+            if (refusal != null) {
+                throw new RewriteException("strict verification refuses " + refusal);
+            }
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-            ClassRewriter rewriter = new ClassRewriter(writer, rewrite, proof);
+            boolean checks = rewrite.mode() == ProtectionMode.SFI_CHECK || rewrite.mode() == ProtectionMode.BOUNDS;
+            ClassRewriter rewriter = new ClassRewriter(writer, rewrite, proof, checks ? Hoisting.find(bytes) : Map.of());
             if (rewrite.isMetered()) {
                 reader.accept(rewriter.instructionCounter(), ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
             }

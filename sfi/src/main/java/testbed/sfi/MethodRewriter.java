@@ -16,6 +16,7 @@ import net.bytebuddy.jar.asm.Type;
 import net.bytebuddy.jar.asm.TypePath;
 import testbed.sfi.runtime.Guard;
 import testbed.sfi.runtime.Meter;
+import testbed.sfi.verify.Hoisting;
 import testbed.sfi.verify.Proof;
 
 /**
@@ -38,7 +39,9 @@ import testbed.sfi.verify.Proof;
  * method was entered at, and its back-edge credit (fuel prepaid in batches by
  * {@link Meter#prepay}, given back by {@link Meter#refund} before the method returns or throws;
  * a call keeps it, so a loop that calls a method still checks fuel in a register). Every later
- * local moves up two slots (frames included).
+ * local moves up two slots (frames included). A method with a counted loop whose guards are hoisted
+ * ({@link Hoisting}: {@code SFI_CHECK}, {@code BOUNDS}) gets one more, after those: the flag its
+ * loop's entry check sets, which lets the loop's hoisted accesses skip their own checks.
  */
 final class MethodRewriter extends MethodVisitor {
     private static final String GUARD = Type.getInternalName(Guard.class);
@@ -47,6 +50,7 @@ final class MethodRewriter extends MethodVisitor {
     private static final String MEMORY = "L" + MemoryAccess.OWNER + ";";
     private static final String CONTEXT = "testbed/kernel/api/Context";
     private static final String GUARD_ACCESS = "(JIJJ" + STRING + STRING + ")J";
+    private static final String GUARD_ACCESS_UNLESS = "(JIJJ" + STRING + STRING + "Z)J";
     private static final String GUARD_COPY = "(" + MEMORY + "JJJJJZ";
     private static final String STRING_CONCAT = "java/lang/invoke/StringConcatFactory";
 
@@ -68,6 +72,14 @@ final class MethodRewriter extends MethodVisitor {
     /** Slots of the receiver and the arguments; the depth local goes right after them, then the credit local. */
     private final int argumentSlots;
     private final int creditSlot;
+    /** Counted loops whose guards are checked once at entry (SFI_CHECK, BOUNDS); empty for none. */
+    private final List<Hoisting.Loop> hoisted;
+    /** The local that says whether the current hoisted loop's entry check passed, after the meter's locals; -1 for none. */
+    private final int insideSlot;
+    /** Slots the rewrite adds after the arguments: the meter's two, then the hoisted loops' flag. */
+    private final int addedSlots;
+    /** The hoisted loop whose body is being rewritten, or null. */
+    private Hoisting.Loop hoistedLoop;
 
     /** Index of the next original instruction (labels, frames and line numbers not counted). */
     private int index;
@@ -122,6 +134,10 @@ final class MethodRewriter extends MethodVisitor {
         int slotsWithReceiver = Type.getArgumentsAndReturnSizes(descriptor) >> 2;
         this.argumentSlots = (access & Opcodes.ACC_STATIC) != 0 ? slotsWithReceiver - 1 : slotsWithReceiver;
         this.creditSlot = argumentSlots + 1;
+        List<Hoisting.Loop> loops = owner.hoisted.get(name + descriptor);
+        this.hoisted = loops == null ? List.of() : loops;
+        this.insideSlot = hoisted.isEmpty() ? -1 : argumentSlots + (metered ? 2 : 0);
+        this.addedSlots = (metered ? 2 : 0) + (hoisted.isEmpty() ? 0 : 1);
         this.proof = owner.proof == null ? null : owner.proof.method(name + descriptor);
         this.instructions = instructions;
     }
@@ -150,6 +166,10 @@ final class MethodRewriter extends MethodVisitor {
         }
         if (proof != null) {
             checkEntryRanges();
+        }
+        if (insideSlot >= 0) { // every frame says it is an int, so it must be one from the entry on
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitVarInsn(Opcodes.ISTORE, insideSlot);
         }
     }
 
@@ -195,6 +215,13 @@ final class MethodRewriter extends MethodVisitor {
             // Before the header's labels: only the entry falls through here, the back-edge jumps past.
             chargedHeader = index;
             chargeCountedLoop(proof.loopAt(index));
+        }
+        if (!hoisted.isEmpty() && (hoistedLoop == null || hoistedLoop.loop().header() != index)) {
+            Hoisting.Loop entered = hoistedAt(index);
+            if (entered != null) { // before the header's labels, as above: the back-edge does not run the check again
+                hoistedLoop = entered;
+                checkLoopRange(entered);
+            }
         }
         super.visitLabel(label);
         labelsHere.add(label);
@@ -280,7 +307,7 @@ final class MethodRewriter extends MethodVisitor {
     @Override
     public void visitVarInsn(int opcode, int slot) {
         before();
-        if (metered && slot == argumentSlots - 1 && (opcode == Opcodes.LLOAD || opcode == Opcodes.DLOAD
+        if (addedSlots > 0 && slot == argumentSlots - 1 && (opcode == Opcodes.LLOAD || opcode == Opcodes.DLOAD
                 || opcode == Opcodes.LSTORE || opcode == Opcodes.DSTORE)) {
             throw straddle();
         }
@@ -602,9 +629,57 @@ final class MethodRewriter extends MethodVisitor {
             pushLong(size);
             mv.visitLdcInsn(access.method);
             mv.visitLdcInsn(location(index));
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD,
-                    mode == ProtectionMode.SFI_CHECK ? "matchSegment" : "checkBounds", GUARD_ACCESS, false);
+            String guard = mode == ProtectionMode.SFI_CHECK ? "matchSegment" : "checkBounds";
+            if (hoistedLoop != null && index > hoistedLoop.loop().header() && index < hoistedLoop.loop().latch()
+                    && hoistedLoop.accessAt(index) != null) {
+                mv.visitVarInsn(Opcodes.ILOAD, insideSlot);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, guard + "Unless", GUARD_ACCESS_UNLESS, false);
+            } else {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, guard, GUARD_ACCESS, false);
+            }
         }
+    }
+
+    private Hoisting.Loop hoistedAt(int header) {
+        for (Hoisting.Loop l : hoisted) {
+            if (l.loop().header() == header) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The entry check of a hoisted loop: whether every address each of its hoisted accesses can
+     * take lies inside the segment ({@link Guard#loopInside}), all of them and-ed into the flag
+     * local that lets those accesses skip their own checks in this run of the loop.
+     */
+    private void checkLoopRange(Hoisting.Loop loop) {
+        Proof.CountedLoop counted = loop.loop();
+        mv.visitInsn(Opcodes.ICONST_1);
+        for (Hoisting.Access a : loop.accesses()) {
+            if (a.slot() < 0) {
+                pushLong(0);
+            } else {
+                mv.visitVarInsn(Opcodes.LLOAD, shifted(a.slot()));
+            }
+            mv.visitVarInsn(Opcodes.ILOAD, shifted(counted.counter()));
+            if (counted.boundSlot() < 0) {
+                ClassRewriter.pushInt(mv, (int) counted.boundConstant());
+            } else {
+                mv.visitVarInsn(Opcodes.ILOAD, shifted(counted.boundSlot()));
+            }
+            ClassRewriter.pushInt(mv, counted.step());
+            ClassRewriter.pushInt(mv, counted.cond());
+            pushLong(a.scale());
+            pushLong(a.offset());
+            ClassRewriter.pushInt(mv, a.access().width);
+            pushLong(base);
+            pushLong(size);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, GUARD, "loopInside", "(JIIIIJJIJJ)Z", false);
+            mv.visitInsn(Opcodes.IAND);
+        }
+        mv.visitVarInsn(Opcodes.ISTORE, insideSlot);
     }
 
     // ---- metering ----
@@ -740,14 +815,14 @@ final class MethodRewriter extends MethodVisitor {
         return frame;
     }
 
-    /** Emits an original frame, with the depth local added in metered methods. */
+    /** Emits an original frame, with the added locals (depth, credit, hoisted loops' flag) after the arguments. */
     private void emitFrame(Frame frame) {
-        Object[] locals = metered ? withDepthLocal(frame.locals()) : frame.locals();
+        Object[] locals = addedSlots > 0 ? withAddedLocals(frame.locals()) : frame.locals();
         mv.visitFrame(Opcodes.F_NEW, locals.length, locals, frame.stack().length, frame.stack());
     }
 
-    private Object[] withDepthLocal(Object[] locals) {
-        List<Object> out = new ArrayList<>(locals.length + 2);
+    private Object[] withAddedLocals(Object[] locals) {
+        List<Object> out = new ArrayList<>(locals.length + addedSlots);
         int slot = 0;
         int i = 0;
         while (i < locals.length && slot < argumentSlots) {
@@ -761,8 +836,9 @@ final class MethodRewriter extends MethodVisitor {
         for (; slot < argumentSlots; slot++) {
             out.add(Opcodes.TOP);
         }
-        out.add(Opcodes.INTEGER);
-        out.add(Opcodes.INTEGER);
+        for (int k = 0; k < addedSlots; k++) {
+            out.add(Opcodes.INTEGER);
+        }
         while (i < locals.length) {
             out.add(locals[i++]);
         }
@@ -770,7 +846,7 @@ final class MethodRewriter extends MethodVisitor {
     }
 
     private int shifted(int slot) {
-        return metered && slot >= argumentSlots ? slot + 2 : slot;
+        return slot >= argumentSlots ? slot + addedSlots : slot;
     }
 
     private RewriteException straddle() {

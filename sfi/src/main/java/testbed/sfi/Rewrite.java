@@ -28,12 +28,14 @@ public final class Rewrite {
     private final Segment segment;
     private final boolean metered;
     private final boolean storesOnly;
+    private final boolean strict;
 
-    private Rewrite(ProtectionMode mode, Segment segment, boolean metered, boolean storesOnly) {
+    private Rewrite(ProtectionMode mode, Segment segment, boolean metered, boolean storesOnly, boolean strict) {
         this.mode = mode;
         this.segment = segment;
         this.metered = metered;
         this.storesOnly = storesOnly;
+        this.strict = strict;
     }
 
     /** Starts a rewrite in {@code mode}; the next stage names the segment. */
@@ -51,7 +53,7 @@ public final class Rewrite {
 
         /** The segment whose constants the rewrite bakes in: unmetered, loads and stores confined. */
         public Rewrite segment(Segment segment) {
-            return new Rewrite(mode, Objects.requireNonNull(segment, "segment"), false, false);
+            return new Rewrite(mode, Objects.requireNonNull(segment, "segment"), false, false, false);
         }
     }
 
@@ -63,7 +65,7 @@ public final class Rewrite {
      * machine's lockup detector, memory and stack limits) while every access stays unconfined.
      */
     public Rewrite metered(boolean metered) {
-        return new Rewrite(mode, segment, metered, storesOnly);
+        return new Rewrite(mode, segment, metered, storesOnly, strict);
     }
 
     /**
@@ -73,7 +75,23 @@ public final class Rewrite {
      * {@link ProtectionMode#NONE} and {@link ProtectionMode#PROCESS}, which confine nothing.
      */
     public Rewrite storesOnly() {
-        return new Rewrite(mode, segment, metered, true);
+        return new Rewrite(mode, segment, metered, true, strict);
+    }
+
+    /**
+     * The same {@link ProtectionMode#VERIFIED} rewrite, refusing what it cannot prove (the Linux
+     * eBPF verifier's rule) instead of guarding it: {@link #apply} throws a {@link RewriteException}
+     * naming the first {@code Memory} access the checked proof does not show inside the segment
+     * ({@code Class.method@index}, the access and its width) and why, and a class it loads runs
+     * with no memory guard at all.
+     *
+     * @throws IllegalStateException in any other mode, which has no proof to be strict about
+     */
+    public Rewrite strict() {
+        if (mode != ProtectionMode.VERIFIED) {
+            throw new IllegalStateException("only VERIFIED has a strict variant, not " + mode);
+        }
+        return new Rewrite(mode, segment, metered, storesOnly, true);
     }
 
     /**
@@ -125,6 +143,11 @@ public final class Rewrite {
         return metered;
     }
 
+    /** Whether what the proof cannot show inside the segment is refused rather than guarded. */
+    public boolean isStrict() {
+        return strict;
+    }
+
     /** Whether only stores are confined. */
     public boolean isStoresOnly() {
         return storesOnly;
@@ -136,16 +159,17 @@ public final class Rewrite {
                 && ((Rewrite) other).mode == mode
                 && ((Rewrite) other).segment.equals(segment)
                 && ((Rewrite) other).metered == metered
-                && ((Rewrite) other).storesOnly == storesOnly;
+                && ((Rewrite) other).storesOnly == storesOnly
+                && ((Rewrite) other).strict == strict;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(mode, segment, metered, storesOnly);
+        return Objects.hash(mode, segment, metered, storesOnly, strict);
     }
 
     @Override
     public String toString() {
-        return "Rewrite[" + mode + " " + segment + (metered ? ", metered" : "") + (storesOnly ? ", stores only" : "") + "]";
+        return "Rewrite[" + mode + " " + segment + (metered ? ", metered" : "") + (storesOnly ? ", stores only" : "") + (strict ? ", strict" : "") + "]";
     }
 }

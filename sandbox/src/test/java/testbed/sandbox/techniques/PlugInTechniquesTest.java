@@ -35,9 +35,12 @@ class PlugInTechniquesTest {
     void builtInModesComeFirstInTheEnumsOrderAndPlugInsFollowByName() throws Exception {
         Path jar = PlugInJar.write(dir, "good.jar", true, Plugins.PassThrough.class);
         Protections p = Protections.loading(List.of(jar));
-        List<String> builtIn = java.util.Arrays.stream(ProtectionMode.values()).map(Enum::name).toList();
+        List<String> builtIn = new java.util.ArrayList<>(java.util.Arrays.stream(ProtectionMode.values()).map(Enum::name).toList());
+        builtIn.add(builtIn.indexOf("VERIFIED") + 1, Protection.VERIFIED_STRICT);
         assertThat(p.names()).startsWith(builtIn.toArray(String[]::new)).endsWith("pass-through").hasSize(builtIn.size() + 1);
+        assertThat(p.defaultNames()).doesNotContain(Protection.VERIFIED_STRICT).hasSize(builtIn.size());
         assertThat(p.byName("SFI_CHECK")).isEqualTo(new Protection.BuiltIn(ProtectionMode.SFI_CHECK));
+        assertThat(p.byName(Protection.VERIFIED_STRICT)).isEqualTo(new Protection.BuiltIn(ProtectionMode.VERIFIED, true));
         assertThat(p.byName("pass-through")).isInstanceOf(Protection.PlugIn.class);
         assertThat(p.workerOptions()).containsExactly("-D" + Protections.JARS_PROPERTY + "=" + jar.toAbsolutePath().normalize());
         assertThatThrownBy(() -> p.byName("mytech")).isInstanceOf(IllegalArgumentException.class)

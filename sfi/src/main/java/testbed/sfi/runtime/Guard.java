@@ -74,6 +74,51 @@ public final class Guard {
     }
 
     /**
+     * {@link #matchSegment} in a loop whose entry check ({@link #loopInside}) has shown every
+     * address the access takes inside the segment: then the address is returned unchecked.
+     */
+    public static long matchSegmentUnless(long address, int width, long base, long size, String access, String location,
+            boolean inside) {
+        return inside ? address : matchSegment(address, width, base, size, access, location);
+    }
+
+    /** {@link #checkBounds} in a loop whose entry check ({@link #loopInside}) has shown every address the access takes inside the segment. */
+    public static long checkBoundsUnless(long address, int width, long base, long size, String access, String location,
+            boolean inside) {
+        return inside ? address : checkBounds(address, width, base, size, access, location);
+    }
+
+    /**
+     * The entry check of a counted loop whose guards are hoisted: whether an access at
+     * {@code x + scale * i + offset}, {@code width} bytes wide, stays inside the segment for every
+     * value the counter {@code i} takes in the loop's body, from {@code from} by {@code step} while
+     * {@code i cond bound} holds ({@code cond}: 2 {@code <}, 3 {@code >=}, 4 {@code >}, 5 {@code <=}).
+     * False, so that every access keeps its own check, if the counter could wrap around or any
+     * address computation overflows. A loop whose body never runs is inside.
+     */
+    public static boolean loopInside(long x, int from, int bound, int step, int cond, long scale, long offset, int width,
+            long base, long size) {
+        long trips = Meter.trips(from, bound, step, cond);
+        if (trips == 0) {
+            return true;
+        }
+        long last = from + (trips - 1) * step;
+        long after = last + step; // the counter's value when the header's test ends the loop
+        if (after < Integer.MIN_VALUE || after > Integer.MAX_VALUE) {
+            return false; // it would wrap around and the loop go on
+        }
+        try {
+            long a = Math.addExact(Math.addExact(x, Math.multiplyExact(scale, (long) from)), offset);
+            long b = Math.addExact(Math.addExact(x, Math.multiplyExact(scale, last)), offset);
+            long lo = Math.min(a, b);
+            long hi = Math.max(a, b);
+            return lo >= base && hi <= base + size - width;
+        } catch (ArithmeticException overflow) {
+            return false;
+        }
+    }
+
+    /**
      * Entry check of a {@code VERIFIED} method: a numeric argument its proof relies on must lie in
      * {@code [lo, hi]}, else {@link Trap.Kind#OUT_OF_BOUNDS}. One check per call replaces the
      * checks of every access the argument's range proves.

@@ -327,20 +327,27 @@ public final class Meter {
      * Each back-edge costs {@code units}, what the metered back-edge of a body that long costs.
      */
     public void chargeLoop(long from, long bound, int step, int cond, int units, String location) {
-        long distance = cond == 2 || cond == 5 ? bound - from : from - bound;
-        long stride = Math.abs((long) step);
-        long trips;
-        if (cond == 2 || cond == 4) {
-            trips = distance <= 0 ? 0 : (distance + stride - 1) / stride;
-        } else {
-            trips = distance < 0 ? 0 : distance / stride + 1;
-        }
+        long trips = trips(from, bound, step, cond);
         long owed = Math.multiplyHigh(trips, units) != 0 ? Long.MAX_VALUE : trips * units;
         while (owed > 0) {
             int now = (int) Math.min(owed, Integer.MAX_VALUE);
             spend(now, location);
             owed -= now;
         }
+    }
+
+    /**
+     * How many times a counted loop's body runs: its counter from {@code from} by {@code step}
+     * while {@code counter cond bound} holds ({@code cond}: 2 {@code <}, 3 {@code >=}, 4 {@code >},
+     * 5 {@code <=}), counted as if it did not wrap around.
+     */
+    static long trips(long from, long bound, int step, int cond) {
+        long distance = cond == 2 || cond == 5 ? bound - from : from - bound;
+        long stride = Math.abs((long) step);
+        if (cond == 2 || cond == 4) {
+            return distance <= 0 ? 0 : (distance + stride - 1) / stride;
+        }
+        return distance < 0 ? 0 : distance / stride + 1;
     }
 
     /**

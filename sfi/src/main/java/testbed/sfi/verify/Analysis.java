@@ -67,6 +67,7 @@ public final class Analysis {
             }
         }
         Map<String, Interval> claimed = new HashMap<>();
+        Map<String, String> failures = new HashMap<>();
         for (int round = 1; round <= MAX_ROUNDS; round++) {
             Map<String, Result> results = new LinkedHashMap<>();
             for (Map.Entry<String, Interval[]> e : entry.entrySet()) {
@@ -75,6 +76,7 @@ public final class Analysis {
                     results.put(e.getKey(), analyse(code, e.getValue(), claimed));
                 } catch (RuntimeException failed) { // Unprovable, or code it cannot follow: that method proves nothing
                     results.put(e.getKey(), null);
+                    failures.put(e.getKey(), failed instanceof Unprovable ? failed.getMessage() : "code it does not model (" + failed + ")");
                 }
             }
             Map<String, Interval[]> nextEntry = nextEntry(open, results, entry, round > 3);
@@ -90,12 +92,14 @@ public final class Analysis {
                 }
             }
             if (consistent && sameEntries(nextEntry, entry)) {
-                return proof(results, entry, claimed);
+                return proof(results, entry, claimed, failures);
             }
             entry = nextEntry;
             claimed = nextClaimed;
         }
-        return Proof.empty(base, size, shape.methods.values().stream().mapToInt(Analysis::accessesOf).sum());
+        Map<String, String> unfollowed = new LinkedHashMap<>();
+        shape.methods.keySet().forEach(key -> unfollowed.put(key, "the class's ranges did not settle in " + MAX_ROUNDS + " rounds"));
+        return Proof.empty(base, size, shape.methods.values().stream().mapToInt(Analysis::accessesOf).sum(), unfollowed);
     }
 
     /** Methods any caller can reach: all but private ones called only from this class's own code. */
@@ -463,12 +467,16 @@ public final class Analysis {
         return edges;
     }
 
-    private Proof proof(Map<String, Result> results, Map<String, Interval[]> entry, Map<String, Interval> claimed) {
+    private Proof proof(Map<String, Result> results, Map<String, Interval[]> entry, Map<String, Interval> claimed,
+            Map<String, String> failures) {
         Map<String, Proof.MethodProof> methods = new LinkedHashMap<>();
+        Map<String, String> unfollowed = new LinkedHashMap<>();
         int[] elsewhere = new int[1];
         shape.methods.forEach((key, code) -> {
             if (results.get(key) == null) {
                 elsewhere[0] += accessesOf(code);
+                unfollowed.put(key, results.containsKey(key) ? failures.get(key)
+                        : "no call site the analysis follows reaches it, so nothing is known of its arguments");
             }
         });
         results.forEach((key, r) -> {
@@ -493,6 +501,6 @@ public final class Analysis {
             methods.put(key, new Proof.MethodProof(code.name, code.descriptor, ranges, annotations, claimed.get(key),
                     List.copyOf(r.facts()), List.copyOf(r.unproven()), Loops.find(code, r.states()), r.accesses()));
         });
-        return new Proof(base, size, methods, elsewhere[0]);
+        return new Proof(base, size, methods, elsewhere[0], unfollowed);
     }
 }

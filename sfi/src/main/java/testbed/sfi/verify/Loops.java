@@ -18,6 +18,14 @@ final class Loops {
 
     /** Every counted loop of {@code code}, given the analysed state at each instruction. */
     static List<Proof.CountedLoop> find(Code code, State[] states) {
+        return shaped(code).stream().filter(loop -> holds(code, loop, states[loop.header()])).toList();
+    }
+
+    /**
+     * Every loop of {@code code} in the counted shape, whatever its bound's range: a user of these
+     * must itself make sure, at run time, that the counter cannot wrap around.
+     */
+    static List<Proof.CountedLoop> shaped(Code code) {
         List<Proof.CountedLoop> loops = new ArrayList<>();
         for (int latch = 1; latch < code.size(); latch++) {
             Code.Insn g = code.at(latch);
@@ -25,7 +33,7 @@ final class Loops {
                 continue;
             }
             Proof.CountedLoop loop = candidate(code, g.targets()[0], latch);
-            if (loop != null && holds(code, loop, states[loop.header()])) {
+            if (loop != null && hasShape(code, loop)) {
                 loops.add(loop);
             }
         }
@@ -78,9 +86,21 @@ final class Loops {
 
     /** Whether {@code loop} is a counted loop of {@code code} whose header is entered in {@code header}. */
     static boolean holds(Code code, Proof.CountedLoop loop, State header) {
+        if (header == null || !hasShape(code, loop)) {
+            return false;
+        }
+        // The counter must reach the bound without wrapping around: its last value is within a step of the bound.
+        boolean up = loop.cond() == Refine.LT || loop.cond() == Refine.LE;
+        Interval bound = loop.boundSlot() < 0 ? Interval.of(loop.boundConstant())
+                : Transfer.typed(header.locals()[loop.boundSlot()], 'I').range();
+        return up ? bound.hi() + loop.step() <= Integer.MAX_VALUE : bound.lo() + loop.step() >= Integer.MIN_VALUE;
+    }
+
+    /** The counted shape of {@link #holds}, all but the bound's range. */
+    private static boolean hasShape(Code code, Proof.CountedLoop loop) {
         int h = loop.header();
         int latch = loop.latch();
-        if (header == null || h < 1 || latch >= code.size() || latch <= h + 2) {
+        if (h < 1 || latch >= code.size() || latch <= h + 2) {
             return false;
         }
         Proof.CountedLoop shape = candidate(code, h, latch);
@@ -94,12 +114,6 @@ final class Loops {
         boolean up = loop.cond() == Refine.LT || loop.cond() == Refine.LE;
         boolean down = loop.cond() == Refine.GT || loop.cond() == Refine.GE;
         if (!(up && loop.step() > 0) && !(down && loop.step() < 0)) {
-            return false;
-        }
-        // The counter must reach the bound without wrapping around: its last value is within a step of the bound.
-        Interval bound = loop.boundSlot() < 0 ? Interval.of(loop.boundConstant())
-                : Transfer.typed(header.locals()[loop.boundSlot()], 'I').range();
-        if (up ? bound.hi() + loop.step() > Integer.MAX_VALUE : bound.lo() + loop.step() < Integer.MIN_VALUE) {
             return false;
         }
         for (int i = 0; i < code.size(); i++) {
@@ -149,7 +163,7 @@ final class Loops {
         return op < Opcodes.IRETURN || op > Opcodes.RETURN;
     }
 
-    private static boolean writes(Code.Insn insn, int slot) {
+    static boolean writes(Code.Insn insn, int slot) {
         if (slot < 0) {
             return false;
         }

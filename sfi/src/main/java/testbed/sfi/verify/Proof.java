@@ -16,8 +16,15 @@ import java.util.Map;
  * @param size the segment's size
  * @param methods {@code name + descriptor} to the method's proof
  * @param accessesElsewhere {@code Memory} accesses in the methods the proof does not cover (all guarded)
+ * @param unfollowed {@code name + descriptor} of each method with code the proof does not cover, to why
+ *     the analysis proves nothing there
  */
-public record Proof(long base, long size, Map<String, MethodProof> methods, int accessesElsewhere) {
+public record Proof(long base, long size, Map<String, MethodProof> methods, int accessesElsewhere, Map<String, String> unfollowed) {
+
+    /** A proof that says nothing of why the methods it does not cover are not covered. */
+    public Proof(long base, long size, Map<String, MethodProof> methods, int accessesElsewhere) {
+        this(base, size, methods, accessesElsewhere, Map.of());
+    }
 
     /**
      * Why one access is safe: its address interval (for {@code copy}, destination, source and
@@ -85,9 +92,9 @@ public record Proof(long base, long size, Map<String, MethodProof> methods, int 
         }
     }
 
-    /** A proof of nothing: every one of the class's {@code accesses} keeps its guard. */
-    static Proof empty(long base, long size, int accesses) {
-        return new Proof(base, size, Map.of(), accesses);
+    /** A proof of nothing: every one of the class's {@code accesses} keeps its guard; {@code unfollowed} says why. */
+    static Proof empty(long base, long size, int accesses, Map<String, String> unfollowed) {
+        return new Proof(base, size, Map.of(), accesses, unfollowed);
     }
 
     /** The proof of {@code name + descriptor}, or null. */

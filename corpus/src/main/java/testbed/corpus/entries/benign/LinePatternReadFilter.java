@@ -1,6 +1,7 @@
 package testbed.corpus.entries.benign;
 
 import testbed.corpus.Entry;
+import testbed.corpus.Expect;
 import testbed.corpus.Family;
 import testbed.corpus.Outcome;
 import testbed.kernel.api.Context;
@@ -19,12 +20,14 @@ import testbed.kernel.api.ReadFilter;
  * <ul>
  *   <li>{@code NONE}, {@code SFI_MASK}, {@code SFI_CHECK}, {@code BOUNDS} and every other mode:
  *       OK. Any other outcome is a false alarm of the mechanism or the oracle.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code copy} at {@code filter@53} inside
+ *       the segment (length [-2047, 2048] may be negative or larger than the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.BENIGN,
         threat = "control: keeps the lines containing ERROR, compacted to the front of the buffer",
         reference = "Barbalace, Picorel and Bhatotia 2019, APSys, ExtOS: Data-centric Extensible OS: in-kernel read filters",
-        expect = {},
+        expect = {@Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.OK)
 public final class LinePatternReadFilter implements ReadFilter {
 

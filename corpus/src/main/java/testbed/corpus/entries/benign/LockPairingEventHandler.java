@@ -1,6 +1,7 @@
 package testbed.corpus.entries.benign;
 
 import testbed.corpus.Entry;
+import testbed.corpus.Expect;
 import testbed.corpus.Family;
 import testbed.corpus.Outcome;
 import testbed.kernel.api.Context;
@@ -20,12 +21,14 @@ import testbed.kernel.api.Status;
  * <ul>
  *   <li>{@code NONE}, {@code SFI_MASK}, {@code SFI_CHECK}, {@code BOUNDS} and every other mode:
  *       OK. Any other outcome is a false alarm of the mechanism or the oracle.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code store64} at {@code handle@22} inside
+ *       the segment (address base+[-2^63, 2^63-1] (8 bytes) may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.BENIGN,
         threat = "control: takes a kernel lock, updates its own counter and releases the lock",
         reference = "Seltzer, Endo, Small and Smith 1996, OSDI, Dealing with Disaster (VINO): locks taken and released within a graft invocation",
-        expect = {},
+        expect = {@Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.OK)
 public final class LockPairingEventHandler implements EventHandler {
     private long counter = -1;

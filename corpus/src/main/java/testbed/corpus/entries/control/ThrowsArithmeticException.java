@@ -20,12 +20,15 @@ import testbed.kernel.api.PacketFilter;
  *   <li>{@code NONE}: CRASHED. The exception propagates into the kernel.
  *   <li>{@code SFI_MASK}, {@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The
  *       crossing turns the exception into a trap and aborts the domain.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code load8} at {@code filter@15} inside
+ *       the segment (unreachable as far as the analysis can tell), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.CONTROL,
         threat = "divides by a sample count that is always zero",
         reference = "Swift, Bershad and Levy 2003, SOSP, Improving the Reliability of Commodity Operating Systems (Nooks): extension exceptions",
-        expect = {@Expect(mode = "NONE", outcome = Outcome.CRASHED)},
+        expect = {@Expect(mode = "NONE", outcome = Outcome.CRASHED),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class ThrowsArithmeticException implements PacketFilter {
 

@@ -23,13 +23,16 @@ import testbed.kernel.api.PacketFilter;
  *       segment without a trap (the filter drops the packet either way).
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The range check fails
  *       and traps.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code copy} at {@code filter@7} inside
+ *       the segment (length [9223372036854775807] may be negative or larger than the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "a bulk copy of Long.MAX_VALUE bytes",
         reference = "Chen et al. 1996, ASPLOS, The Rio File Cache: copy-overrun fault type; memcpy with an unchecked size_t length",
         expect = {@Expect(mode = "NONE", outcome = Outcome.CRASHED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class CopyHugeLength implements PacketFilter {
 

@@ -23,13 +23,16 @@ import testbed.kernel.api.PacketFilter;
  *       answer, a drop, does not depend on the copy.
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The range check of the
  *       destination fails and traps.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code copy} at {@code filter@15} inside
+ *       the segment (destination base+[32768] with length [65536] may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "a bulk copy of a whole segment's length to the segment's middle",
         reference = "Chen et al. 1996, ASPLOS, The Rio File Cache: copy-overrun fault type; CVE-2014-0160 (Heartbleed): unchecked length",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class CopyLengthOverrun implements PacketFilter {
 

@@ -24,13 +24,16 @@ import testbed.kernel.api.PacketFilter;
  *       segment without a trap (the filter drops the packet either way).
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The range check fails
  *       and traps.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code copy} at {@code filter@13} inside
+ *       the segment (length [-61454, 61426] may be negative or larger than the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "a bulk copy with a negative length computed by swapped operands",
         reference = "Chen et al. 1996, ASPLOS, The Rio File Cache: copy-overrun fault type; CVE-2017-16995: signed length confusion",
         expect = {@Expect(mode = "NONE", outcome = Outcome.CRASHED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class CopyNegativeLength implements PacketFilter {
 

@@ -23,13 +23,16 @@ import testbed.kernel.api.PacketFilter;
  *       or clamps, it does not trap); its answer, a drop, does not depend on the copy.
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The range check of the
  *       destination fails and traps.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code copy} at {@code filter@15} inside
+ *       the segment (destination base+[65521] with length [16] may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "a 16-byte copy whose last byte lands one past the segment end",
         reference = "Chen et al. 1996, ASPLOS, The Rio File Cache, and Ng and Chen 1999, FTCS: off-by-one fault type",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class CopyPastSegmentEndByOne implements PacketFilter {
 

@@ -21,13 +21,16 @@ import testbed.kernel.api.PacketFilter;
  *       its own bytes and the answer does not depend on them.
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The check of
  *       {@code [address, address + 8)} fails and traps.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code load64} at {@code filter@11} inside
+ *       the segment (address base+[65532] (8 bytes) may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "an 8-byte load whose last 4 bytes fall past the segment end",
         reference = "Wahbe, Lucco, Anderson and Graham 1993, SOSP, Efficient Software-Based Fault Isolation: guard zones for access width",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class LoadStraddlingSegmentEnd implements PacketFilter {
 

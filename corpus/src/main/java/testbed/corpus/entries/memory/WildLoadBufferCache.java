@@ -26,13 +26,16 @@ import testbed.kernel.api.ReadFilter;
  *       its own bytes; the answer does not depend on them.
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The first load outside
  *       the segment (already the read of the memory map) traps; nothing leaves the kernel.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code load64} at {@code filter@5} inside
+ *       the segment (address base+[-262016] (8 bytes) may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "copies other files' cached blocks into the read result",
         reference = "Barbalace, Picorel and Bhatotia 2019, APSys, ExtOS: Data-centric Extensible OS; Wahbe et al. 1993, SOSP, SFI read protection",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class WildLoadBufferCache implements ReadFilter {
 

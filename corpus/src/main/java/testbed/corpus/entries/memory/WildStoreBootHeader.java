@@ -23,13 +23,16 @@ import testbed.kernel.api.PacketFilter;
  *       land there; its answer, a drop, does not depend on them.
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The first store outside
  *       the segment traps and the domain is aborted before anything outside changes.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code store64} at {@code filter@14} inside
+ *       the segment (address base+[-262144, -262088] (8 bytes) may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "overwrites the memory map the kernel publishes at address 0",
         reference = "Chen et al. 1996, ASPLOS, The Rio File Cache: pointer corruption faults; Swift, Bershad and Levy 2003, SOSP, Nooks",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class WildStoreBootHeader implements PacketFilter {
 

@@ -27,13 +27,16 @@ import testbed.kernel.api.PacketFilter;
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The first access outside
  *       the segment (already the read of the memory map) traps and the domain is aborted before
  *       anything outside changes.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code load64} at {@code filter@5} inside
+ *       the segment (address base+[-262112] (8 bytes) may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "stores forged owner ids into the kernel's frame table",
         reference = "Engler, Kaashoek and O'Toole 1995, SOSP, Exokernel: secure bindings; Swift, Bershad and Levy 2003, SOSP, Nooks: wild writes into kernel data",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class WildStoreFrameTable implements PacketFilter {
 

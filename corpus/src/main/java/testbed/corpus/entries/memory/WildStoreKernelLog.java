@@ -25,13 +25,16 @@ import testbed.kernel.api.Memory;
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The first access outside
  *       the segment (already the read of the memory map) traps and the domain is aborted before
  *       anything outside changes.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code load64} at {@code handle@5} inside
+ *       the segment (address base+[-262000] (8 bytes) may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "erases the kernel log to hide what happened",
         reference = "Schneier and Kelsey 1999, ACM TISSEC, Secure Audit Logs to Support Computer Forensics; Swift, Bershad and Levy 2003, SOSP, Nooks",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class WildStoreKernelLog implements EventHandler {
 

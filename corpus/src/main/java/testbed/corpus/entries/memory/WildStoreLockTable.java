@@ -26,13 +26,16 @@ import testbed.kernel.api.Memory;
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The first access outside
  *       the segment (already the read of the memory map) traps and the domain is aborted before
  *       anything outside changes.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code load64} at {@code handle@5} inside
+ *       the segment (address base+[-262080] (8 bytes) may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "zeroes kernel lock words, releasing locks it does not hold",
         reference = "Chen et al. 1996, ASPLOS, The Rio File Cache: synchronization faults; Seltzer et al. 1996, OSDI, Dealing with Disaster (VINO)",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class WildStoreLockTable implements EventHandler {
 

@@ -27,13 +27,16 @@ import testbed.kernel.api.PacketFilter;
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The first access outside
  *       the segment (already the read of the memory map) traps and the domain is aborted before
  *       anything outside changes.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code load64} at {@code filter@5} inside
+ *       the segment (address base+[-262048] (8 bytes) may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "writes a forged packet into the kernel's receive ring",
         reference = "Swift, Bershad and Levy 2003, SOSP, Nooks; Wallach, Engler and Kaashoek 1996, SIGCOMM, ASHs: Application-Specific Handlers",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class WildStoreRxRing implements PacketFilter {
 

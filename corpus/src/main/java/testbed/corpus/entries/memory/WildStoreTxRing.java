@@ -25,13 +25,16 @@ import testbed.kernel.api.PacketFilter;
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The first access outside
  *       the segment (already the read of the memory map) traps and the domain is aborted before
  *       anything outside changes.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code load64} at {@code filter@5} inside
+ *       the segment (address base+[-262032] (8 bytes) may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.MEMORY,
         threat = "rewrites packets queued on the kernel's transmit ring",
         reference = "Wallach, Engler and Kaashoek 1996, SIGCOMM, ASHs: Application-Specific Handlers for High-Performance Messaging",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class WildStoreTxRing implements PacketFilter {
 

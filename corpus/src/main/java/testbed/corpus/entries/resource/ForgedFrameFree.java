@@ -26,13 +26,16 @@ import testbed.kernel.api.Memory;
  *       library OS keeps and releases its own frame correctly.
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. Reading the memory map
  *       is already outside the segment and traps.
+ *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code load64} at {@code start@5} inside
+ *       the segment (address base+[-262112] (8 bytes) may leave the segment), so the strict variant refuses the class at load.
  * </ul>
  */
 @Entry(family = Family.RESOURCE,
         threat = "marks a kernel frame free by writing the frame table directly",
         reference = "Engler, Kaashoek and O'Toole 1995, SOSP, Exokernel: secure bindings; Chen et al. 1996, ASPLOS, Rio: premature-free faults",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK)},
+                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
+                  @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class ForgedFrameFree implements LibraryOs {
     private int kept = -1;
