@@ -21,18 +21,20 @@ final class OverheadCharts {
     private static final Color[] COLOURS = {
         Color.decode("#90caf9"), Color.decode("#1e88e5"), Color.decode("#a5d6a7"), Color.decode("#2e7d32"),
         Color.decode("#ffcc80"), Color.decode("#ef6c00"), Color.decode("#ce93d8"), Color.decode("#6a1b9a"),
+        Color.decode("#80cbc4"), Color.decode("#00695c"), Color.decode("#f48fb1"), Color.decode("#ad1457"),
     };
 
     private OverheadCharts() {
     }
 
     /**
-     * Bars of each workload's ratio to NONE, one series per protected variant (unmetered then
-     * metered, paired in a light and a dark shade); workloads without a baseline are left out.
+     * Bars of each workload's ratio to NONE, one series per protected variant of {@code modes}
+     * (NONE first, then built-in modes and plug-in techniques; unmetered then metered, paired in a
+     * light and a dark shade); workloads without a baseline are left out.
      *
      * @return a {@code data:image/png;base64,...} URI, or null if no workload has ratios
      */
-    static String ratios(List<WorkloadTable> workloads) throws IOException {
+    static String ratios(List<WorkloadTable> workloads, List<String> modes) throws IOException {
         List<WorkloadTable> with = workloads.stream().filter(w -> w.missing() == null).toList();
         if (with.isEmpty()) {
             return null;
@@ -57,7 +59,7 @@ final class OverheadCharts {
         with.forEach(w -> categories.add(w.workload()));
         int colour = 0;
         int series = 0;
-        for (String mode : OverheadTables.MODES.subList(1, OverheadTables.MODES.size())) {
+        for (String mode : modes.subList(1, modes.size())) {
             for (boolean metered : new boolean[] {false, true}) {
                 List<Double> values = new ArrayList<>();
                 boolean any = false;

@@ -59,6 +59,18 @@ final class OverheadHtml {
         }
         out.append("</tbody>\n</table>\n</section>\n");
 
+        List<PlugInOverhead> plugIns = PlugInOverhead.of(t);
+        if (!plugIns.isEmpty()) {
+            out.append("<section>\n<h2>Plug-in techniques</h2>\n<p class=\"prose\">").append(Escape.markup(OverheadMarkdown.PLUG_INS))
+                    .append("</p>\n<table class=\"scores\">\n<thead><tr><th>technique</th><th>x NONE, geometric mean (95% interval)</th>"
+                            + "<th>memory workloads</th><th>highest</th></tr></thead>\n<tbody>\n");
+            for (PlugInOverhead p : plugIns) {
+                out.append("<tr><th>").append(Escape.markup(p.variant())).append("</th>").append(num(p.geomean().times()))
+                        .append(num(Integer.toString(p.workloads()))).append(num(p.highest())).append("</tr>\n");
+            }
+            out.append("</tbody>\n</table>\n</section>\n");
+        }
+
         out.append("<section>\n<h2>Run</h2>\n<table class=\"params\">\n");
         report.settings.forEach((k, v) -> out.append("<tr><th>").append(Escape.markup(k)).append("</th><td>").append(Escape.markup(v))
                 .append("</td></tr>\n"));
@@ -68,7 +80,7 @@ final class OverheadHtml {
         out.append("</section>\n");
 
         out.append("<section>\n<h2>Workloads: each protection mode against NONE (E1)</h2>\n");
-        String chart = OverheadCharts.ratios(t.workloads);
+        String chart = OverheadCharts.ratios(t.workloads, t.modes);
         if (chart != null) {
             out.append("<figure><img src=\"").append(chart).append("\" alt=\"Bar chart of each workload's time over NONE per protection variant\" width=\"")
                     .append(OverheadCharts.WIDTH).append("\" height=\"").append(OverheadCharts.HEIGHT).append("\"></figure>\n");

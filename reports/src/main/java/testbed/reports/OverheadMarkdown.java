@@ -24,6 +24,11 @@ final class OverheadMarkdown {
             + " whole interval is on the goal's side, missed only when it is wholly on the wrong side, otherwise inconclusive,"
             + " with the number of forks that would decide it. A --quick run (one fork) decides no goal.";
 
+    /** What the plug-in techniques' summary is, for the Markdown and HTML pages. */
+    static final String PLUG_INS = "Techniques loaded with --technique-jar, measured in this run beside the built-in modes (their rows"
+            + " are in each workload's table): the geometric mean of their ratios to NONE over the memory workloads, as the"
+            + " built-in modes' goals are computed. The testbed sets no goal for them.";
+
     private final StringBuilder out = new StringBuilder(16 * 1024);
 
     private OverheadMarkdown() {
@@ -42,6 +47,15 @@ final class OverheadMarkdown {
         out.append("## Goals\n\n| quantity | goal | this run | met | published |\n|---|---|---|---|---|\n");
         for (Goal g : t.goals) {
             row(g.quantity(), g.target(), g.measured(), verdict(g.verdict()), g.anchor());
+        }
+
+        List<PlugInOverhead> plugIns = PlugInOverhead.of(t);
+        if (!plugIns.isEmpty()) {
+            out.append("\n## Plug-in techniques\n\n").append(PLUG_INS).append("\n\n")
+                    .append("| technique | x NONE, geometric mean (95% interval) | memory workloads | highest |\n|---|---|---|---|\n");
+            for (PlugInOverhead p : plugIns) {
+                row(p.variant(), p.geomean().times(), Integer.toString(p.workloads()), p.highest());
+            }
         }
 
         out.append("\n## Run\n\n| setting | value |\n|---|---|\n");

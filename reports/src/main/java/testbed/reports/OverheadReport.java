@@ -158,6 +158,14 @@ public final class OverheadReport {
         return List.copyOf(tables.goals);
     }
 
+    /**
+     * One line per plug-in technique of the run (and its metered variant): the geometric mean of
+     * its ratios to {@code NONE} over the memory workloads, with its 95% interval; empty without plug-ins.
+     */
+    public List<String> plugIns() {
+        return PlugInOverhead.of(tables).stream().map(PlugInOverhead::text).toList();
+    }
+
     /** What the run lacked for a complete report (a missing baseline...), one sentence each. */
     public List<String> warnings() {
         return List.copyOf(tables.warnings);
@@ -236,6 +244,12 @@ public final class OverheadReport {
                     put(v, "metering", "meteringError", r.metering());
                 }
             }
+        }
+        ObjectNode techniques = ratios.putObject("techniques");
+        for (PlugInOverhead p : PlugInOverhead.of(tables)) {
+            techniques.putObject(p.variant()).put("geomean", Figures.round(p.geomean().estimate(), 4))
+                    .put("low", Figures.round(p.geomean().low(), 4)).put("high", Figures.round(p.geomean().high(), 4))
+                    .put("workloads", p.workloads());
         }
         ObjectNode crossings = ratios.putObject("crossings");
         for (CrossingRow c : tables.crossings) {

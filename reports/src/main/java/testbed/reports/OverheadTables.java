@@ -31,7 +31,7 @@ final class OverheadTables {
     /** The crossing benchmark every other crossing is divided by. */
     static final String PLAIN_CALL = "plainCall";
     static final String BASELINE = "NONE";
-    /** The modes in the order the tables list them; {@code SFI_MASK_STORES} is masking of stores only. */
+    /** The built-in modes in the order the tables list them; {@code SFI_MASK_STORES} is masking of stores only. */
     static final List<String> MODES = List.of("NONE", "SFI_MASK_STORES", "SFI_MASK", "SFI_CHECK", "BOUNDS", "VERIFIED");
     /** The workload with no memory access: shown, but left out of the modes' geometric means. */
     static final String CONTROL = "compute";
@@ -85,6 +85,8 @@ final class OverheadTables {
     record Versus(String variant, Score score, Ratio toChicory) {
     }
 
+    /** Every mode of the run's workloads: the built-in ones in {@link #MODES}' order, then plug-in techniques in run order. */
+    final List<String> modes = new ArrayList<>(MODES);
     final List<WorkloadTable> workloads = new ArrayList<>();
     final List<CrossingRow> crossings = new ArrayList<>();
     final List<TransactionRow> transactions = new ArrayList<>();
@@ -115,6 +117,7 @@ final class OverheadTables {
     private void workloads(BenchScores scores) {
         Set<String> names = new LinkedHashSet<>();
         scores.of(ISOLATION).forEach(s -> names.add(s.param("workload")));
+        scores.of(ISOLATION).stream().map(s -> s.param("mode")).filter(m -> m != null && !modes.contains(m)).forEach(modes::add);
         for (String workload : names) {
             List<Score> mine = scores.of(ISOLATION).stream().filter(s -> workload.equals(s.param("workload"))).toList();
             Score base = find(mine, BASELINE, false);
@@ -126,7 +129,7 @@ final class OverheadTables {
                 warnings.add(missing);
             }
             List<VariantRow> rows = new ArrayList<>();
-            for (String mode : MODES) {
+            for (String mode : modes) {
                 for (boolean metered : new boolean[] {false, true}) {
                     Score s = find(mine, mode, metered);
                     if (s == null) {
@@ -236,6 +239,11 @@ final class OverheadTables {
             }
             chicory.add(new ChicoryRow(workload, wasm.get(), toNone, List.copyOf(guarded)));
         }
+    }
+
+    /** The plug-in techniques among the run's modes: every mode that is not built in. */
+    List<String> plugIns() {
+        return modes.subList(MODES.size(), modes.size());
     }
 
     WorkloadTable workload(String name) {
@@ -379,7 +387,7 @@ final class OverheadTables {
         double worstRatio = 0;
         for (WorkloadTable t : workloads) {
             for (VariantRow row : t.rows()) {
-                if (row.metering() != null) {
+                if (row.metering() != null && MODES.contains(row.mode())) { // a plug-in's goal is its author's to set
                     numerators.add(row.score());
                     denominators.add(row.unmetered());
                     if (row.metering().value() > worstRatio) {

@@ -89,6 +89,45 @@ class OverheadReportTest {
     }
 
     @Test
+    void aPlugInTechniqueStandsBesideTheBuiltInModesWithoutAGoal() throws Exception {
+        List<String> r = new ArrayList<>();
+        r.add(iso("checksum", "NONE", false, 100, 2.0));
+        r.add(iso("checksum", "mask", false, 104, 2.0));
+        r.add(iso("checksum", "SFI_MASK", false, 105, 3.0));
+        r.add(iso("checksum", "mask", true, 109, 2.0));
+        r.add(iso("copy", "NONE", false, 400, 4.0));
+        r.add(iso("copy", "mask", false, 484, 4.0));
+        r.add(iso("compute", "NONE", false, 50, 1.0));
+        r.add(iso("compute", "mask", false, 80, 1.0));
+        OverheadReport report = OverheadReport.of(JSON.readTree("[" + String.join(",", r) + "]"), Map.of(), Map.of(), List.of());
+
+        assertThat(report.ratiosToNone().get("checksum")).containsKeys("NONE", "SFI_MASK", "mask", "mask+fuel");
+        assertThat(report.ratiosToNone().get("checksum").keySet()).as("built-in modes first").containsExactly("NONE", "SFI_MASK", "mask", "mask+fuel");
+        assertThat(report.ratiosToNone().get("copy")).containsEntry("mask", 1.21);
+        // The geometric mean over the memory workloads leaves the control (compute) out, as the modes' goals do.
+        JsonNode mask = report.benchJson().at("/ratios/techniques/mask");
+        assertThat(mask.get("geomean").asDouble()).isCloseTo(Math.sqrt(1.04 * 1.21), within(1e-4));
+        assertThat(mask.get("workloads").asInt()).isEqualTo(2);
+        assertThat(mask.get("low").asDouble()).isLessThan(mask.get("geomean").asDouble());
+        assertThat(report.benchJson().at("/ratios/techniques/mask+fuel/workloads").asInt()).isEqualTo(1);
+        assertThat(report.plugIns()).hasSize(2).first().asString().startsWith("mask: 1.122x").contains("2 memory workloads", "1.210x, copy");
+        assertThat(report.goals()).as("the goals are the built-in modes'").noneMatch(g -> (g.quantity() + g.measured()).matches("(?s).*\\bmask\\b.*"));
+
+        report.writeTo(dir);
+        String md = Files.readString(dir.resolve(OverheadReport.MARKDOWN));
+        assertThat(md).contains("## Plug-in techniques").contains("| mask | 1.122x").contains("| mask+fuel | 109");
+        assertThat(Files.readString(dir.resolve(OverheadReport.HTML))).contains("<h2>Plug-in techniques</h2>").contains("<th>mask+fuel</th>");
+        assertThat(report.plugIns()).isEqualTo(OverheadReport.read(dir.resolve(OverheadReport.BENCH_JSON)).plugIns());
+    }
+
+    @Test
+    void aRunWithoutPlugInsHasNoPlugInSection() throws Exception {
+        report().writeTo(dir);
+        assertThat(report().plugIns()).isEmpty();
+        assertThat(Files.readString(dir.resolve(OverheadReport.MARKDOWN))).doesNotContain("Plug-in techniques");
+    }
+
+    @Test
     void aWorkloadWithoutItsNoneBaselineGetsAClearMessageAndNoRatios() throws Exception {
         OverheadReport report = report();
         assertThat(report.ratiosToNone()).doesNotContainKey("copy");
