@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * baseline is {@code NONE} on the same memory, not a bare {@code byte[]} (see {@link MonitorBench}).
  *
  * <p>{@code mode} is a {@code ProtectionMode}, or {@code SFI_MASK_STORES} for address masking of
- * stores only ({@code Rewrite.storesOnly()}); {@code metered} adds fuel and depth metering.
+ * stores only ({@code Rewrite.storesOnly()}), or the name of a plug-in technique whose jar is in the
+ * system property {@code testbed.technique.jars} ({@code -p mode=NONE,mytech
+ * -jvmArgsAppend -Dtestbed.technique.jars=my.jar}); {@code metered} adds fuel and depth metering.
  * {@code (NONE, metered=true)} is not a configuration (NONE is never rewritten): its setup fails
  * on purpose and JMH moves on. Each setup checks the workload's answer against plain Java.
  * Read the results as ratios to {@code (NONE, false)} of the same workload and run.

@@ -10,6 +10,8 @@ import testbed.kernel.KernelConfig;
 import testbed.kernel.api.Context;
 import testbed.sandbox.Budget;
 import testbed.sandbox.FaultDomain;
+import testbed.sandbox.Protection;
+import testbed.sandbox.Protections;
 import testbed.sandbox.Sandbox;
 import testbed.sandbox.verify.Rejection;
 import testbed.sandbox.verify.VerifiedClass;
@@ -33,6 +35,10 @@ import testbed.sfi.runtime.Meter;
  *       metered or not: the same stages by hand, since the sandbox has no switch for them:
  *       verify, {@code Rewrite.of(mode).segment(seg).metered(m)[.storesOnly()]}, define in a
  *       private one-class loader, {@link Meter#bind} and refill if metered.</li>
+ *   <li>a plug-in technique's name (from the jars in {@value Protections#JARS_PROPERTY}): metered,
+ *       the real {@link Sandbox} pipeline for the technique; unmetered, the technique's rewrite
+ *       through its {@link Protection#rewriter()} without metering, defined by hand as above. A
+ *       technique that needs a child process cannot be called directly, and is refused.</li>
  * </ul>
  * The memory monitor's principal is left set to the domain, as the kernel sets it around a
  * crossing, so every access is attributed as it would be in a real invocation.
@@ -72,6 +78,9 @@ final class Rig implements AutoCloseable {
      * {@code variant}: a {@link ProtectionMode} name or {@code SFI_MASK_STORES}.
      */
     static Rig load(String simpleName, String variant, boolean metered) {
+        if (!Suite.MODES.contains(variant)) {
+            return load(simpleName, Suite.technique(variant), metered);
+        }
         boolean storesOnly = variant.equals("SFI_MASK_STORES");
         ProtectionMode mode = storesOnly ? ProtectionMode.SFI_MASK : ProtectionMode.valueOf(variant);
         if (mode == ProtectionMode.NONE && metered) {
@@ -92,6 +101,29 @@ final class Rig implements AutoCloseable {
                 rewrite = rewrite.storesOnly();
             }
             return new Rig(kernel, null, domain, defineByHand(Verifier.standard().verify(bytes), rewrite));
+        } catch (Rejection e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Boots a kernel and loads extension {@code simpleName} with a plug-in technique. */
+    static Rig load(String simpleName, Protection technique, boolean metered) {
+        if (technique.pipeline() == ProtectionMode.PROCESS) {
+            throw new IllegalArgumentException("technique '" + technique.name() + "' runs its extensions in a child process,"
+                    + " which IsolationBench cannot call directly: a process's cost is its crossing (CrossingBench.processCrossing)");
+        }
+        Kernel kernel = boot();
+        byte[] bytes = classBytes(simpleName);
+        try {
+            if (metered) {
+                Sandbox sandbox = Sandbox.on(kernel, technique, Budget.standard().withFuel(PLENTY));
+                FaultDomain fd = sandbox.load(simpleName, bytes, spec());
+                return new Rig(kernel, sandbox, fd.domain(), fd.extension());
+            }
+            Domain domain = kernel.createDomain(simpleName, spec());
+            VerifiedClass verified = Verifier.standard().verify(bytes);
+            byte[] rewritten = technique.rewriter().rewrite(verified.bytes(), domain.segment(), technique.pipeline(), false);
+            return new Rig(kernel, null, domain, define(verified.className(), rewritten, false));
         } catch (Rejection e) {
             throw new IllegalStateException(e);
         }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import testbed.kernel.Domain;
 import testbed.kernel.Kernel;
+import testbed.sandbox.Protection;
+import testbed.sandbox.Protections;
 import testbed.sandbox.verify.Rejection;
 import testbed.sandbox.verify.Verifier;
 import testbed.sfi.ProtectionMode;
@@ -23,11 +25,22 @@ public final class Suite {
     public static final List<String> WORKLOADS = Workload.NAMES;
 
     /**
-     * One group of the overhead suite to run back to back: JMH include patterns, and parameter
-     * values that override the benchmarks' own ({@code workload} for one workload's group).
+     * The built-in variants of {@link IsolationBench}, as its {@code mode} parameter names them
+     * ({@code NONE} first, the baseline). The parameter also takes the name of a plug-in technique
+     * from the jars in the system property {@value Protections#JARS_PROPERTY}, which a JMH fork
+     * inherits from its host's command line or gets with {@code -jvmArgsAppend}.
      */
-    public record Pass(String name, List<String> includes, Map<String, String> params) {
+    public static final List<String> MODES = modes();
+
+    /**
+     * One group of the overhead suite to run back to back: JMH include patterns, and parameter
+     * values that override the benchmarks' own ({@code workload} for one workload's group, and
+     * {@code mode} when plug-in techniques are measured).
+     */
+    public record Pass(String name, List<String> includes, Map<String, List<String>> params) {
     }
+
+    private static Protections techniques;
 
     /**
      * The overhead suite as a sequence of {@link Pass}es: for each workload, all its protection
@@ -36,6 +49,15 @@ public final class Suite {
      * most, instead of half a run apart, so a change in the machine's background load skews it less.
      */
     public static List<Pass> passes() {
+        return passes(MODES);
+    }
+
+    /**
+     * The same passes with {@link IsolationBench} run in {@code modes}: built-in variants of
+     * {@link #MODES} and plug-in techniques' names, which then stand beside the built-in modes in
+     * each workload's table.
+     */
+    public static List<Pass> passes(List<String> modes) {
         List<Pass> passes = new ArrayList<>();
         for (String workload : WORKLOADS) {
             List<String> includes = new ArrayList<>();
@@ -43,14 +65,46 @@ public final class Suite {
             if (ChicoryBench.WORKLOADS.contains(workload)) {
                 includes.add(pattern(ChicoryBench.class) + workload + "$");
             }
-            passes.add(new Pass(workload, List.copyOf(includes), Map.of("workload", workload)));
+            Map<String, List<String>> params = modes.equals(MODES)
+                    ? Map.of("workload", List.of(workload))
+                    : Map.of("workload", List.of(workload), "mode", List.copyOf(modes));
+            passes.add(new Pass(workload, List.copyOf(includes), params));
         }
         passes.add(new Pass("crossing", List.of(pattern(CrossingBench.class)), Map.of()));
         passes.add(new Pass("transactions", List.of(pattern(TransactionBench.class)), Map.of()));
         passes.add(new Pass("load", List.of(pattern(LoadBench.class)), Map.of()));
         // One tcpdump filter (the longest reference program, 'tcp port 18080'); BpfBench alone runs all ten.
-        passes.add(new Pass("bpf", List.of(pattern(BpfBench.class)), Map.of("filter", "4")));
+        passes.add(new Pass("bpf", List.of(pattern(BpfBench.class)), Map.of("filter", List.of("4"))));
         return List.copyOf(passes);
+    }
+
+    /**
+     * The plug-in technique {@code name} from the jars in {@value Protections#JARS_PROPERTY}.
+     *
+     * @throws IllegalArgumentException if no jar holds it, or a jar cannot be loaded; one line
+     */
+    static synchronized Protection technique(String name) {
+        if (techniques == null) {
+            try {
+                techniques = Protections.fromSystemProperty();
+            } catch (Protections.TechniqueException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
+        try {
+            return techniques.byName(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + (techniques.jars().isEmpty()
+                    ? "; a plug-in technique's jar goes in -D" + Protections.JARS_PROPERTY + "=JAR" : ""));
+        }
+    }
+
+    private static List<String> modes() {
+        try {
+            return List.of(IsolationBench.class.getField("mode").getAnnotation(org.openjdk.jmh.annotations.Param.class).value());
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The JMH name of the crossing into a separate JVM, measurable only when the build has {@code PROCESS}. */

@@ -31,11 +31,15 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import testbed.bench.Suite;
 import testbed.reports.OverheadReport;
+import testbed.sandbox.Protection;
+import testbed.sandbox.Protections;
+import testbed.sfi.ProtectionMode;
 
 /**
  * {@code testbed bench}: the overhead experiment. Runs the JMH suite of the bench module in this
@@ -49,7 +53,8 @@ import testbed.reports.OverheadReport;
                 "(Chicory) baseline. Writes bench.json (JMH's results and the ratios),",
                 "overhead.md, overhead.html and JMH's own output (jmh.log) into the output",
                 "directory (default testbed-out/bench-<timestamp>); testbed-out/latest points at the newest. Measure on a quiet",
-                "machine: other load skews the ratios.",
+                "machine: other load skews the ratios. A plug-in technique (--technique-jar, named",
+                "in --modes) is measured on every workload beside the built-in modes.",
                 "",
                 "Default run: " + BenchCommand.THOROUGH_TEXT + ",",
                 "             about 30 minutes on a 2-core machine.",
@@ -95,13 +100,28 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: testbed-out/bench-<timestamp>).")
     Path out;
 
+    @Option(names = "--modes", split = ",", paramLabel = "MODE",
+            description = "The workloads' variants: NONE, SFI_MASK_STORES, SFI_MASK, SFI_CHECK, BOUNDS, VERIFIED and plug-in techniques"
+                    + " (default: all of them and every technique of --technique-jar); NONE, the baseline, always runs.")
+    List<String> modes = new ArrayList<>();
+
+    @Mixin
+    TechniqueOptions techniques;
+
+    @Option(names = "--passes", split = ",", paramLabel = "PASS",
+            description = "Only these passes of the suite (default: all): a workload (checksum, packetFilter, copy, hashTable, sort,"
+                    + " readFilter, compute), crossing, transactions, load, bpf.")
+    List<String> passes = new ArrayList<>();
+
     @Override
     public Integer call() throws IOException, RunnerException {
         PrintWriter stdout = spec.commandLine().getOut();
+        List<String> notes = new ArrayList<>();
+        List<String> variants = variants(notes);
+        List<Suite.Pass> suite = passes(Suite.passes(variants));
         Path dir = outputDirectory(out, "bench");
         Plan plan = quick ? QUICK : THOROUGH;
 
-        List<String> notes = new ArrayList<>();
         List<String> excludes = new ArrayList<>();
         if (Suite.processMode().isEmpty()) {
             excludes.add("^" + Pattern.quote(Suite.PROCESS_CROSSING) + "$");
@@ -114,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
         Files.deleteIfExists(results);
         LocalDateTime started = LocalDateTime.now().withNano(0);
         long t0 = System.nanoTime();
-        int configurations = measure(plan, Suite.passes(), log, results, excludes, stdout);
+        int configurations = measure(plan, suite, log, results, excludes, techniques.protections().workerOptions(), stdout);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         JsonNode jmh = Files.isRegularFile(results) ? JsonMapper.builder().build().readTree(results.toFile()) : null;
         if (jmh == null || !jmh.isArray() || jmh.isEmpty()) {
@@ -128,6 +148,13 @@ final class BenchCommand implements Callable<Integer> {
         settings.put("warm-up", plan.warmupIterations() + " x " + plan.warmup().toMillis() + " ms");
         settings.put("measurement", plan.iterations() + " x " + plan.measurement().toMillis() + " ms");
         settings.put("configurations", jmh.size() + " measured of " + configurations);
+        settings.put("modes", String.join(", ", variants));
+        if (!techniques.jars.isEmpty()) {
+            settings.put("technique jars", String.join(", ", techniques.protections().jars().stream().map(Path::toString).toList()));
+        }
+        if (suite.size() < Suite.passes().size()) {
+            settings.put("passes", String.join(", ", suite.stream().map(Suite.Pass::name).toList()));
+        }
         settings.put("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         settings.put("processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
         settings.put("started", started.toString());
@@ -143,13 +170,62 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * The variants of {@code --modes}, in the order given, {@code NONE} first: built-in variants by
+     * their {@code IsolationBench} names, plug-ins by theirs; all of them without {@code --modes}.
+     * A technique that runs in a child process is refused: the workloads call an extension directly.
+     */
+    private List<String> variants(List<String> notes) {
+        Protections known = techniques.protections();
+        List<String> all = new ArrayList<>(Suite.MODES);
+        for (Protection p : known.all()) {
+            if (p instanceof Protection.PlugIn && p.pipeline() != ProtectionMode.PROCESS) {
+                all.add(p.name());
+            }
+        }
+        if (modes.isEmpty()) {
+            return all;
+        }
+        List<String> out = new ArrayList<>(List.of(Protections.UNPROTECTED));
+        for (String m : modes) {
+            String name = m.trim();
+            if (!all.contains(name)) {
+                boolean process = known.names().contains(name) && known.byName(name).pipeline() == ProtectionMode.PROCESS;
+                throw new Testbed.UserError(process
+                        ? "'" + name + "' runs its extensions in a child process, which the workloads cannot call directly;"
+                                + " the process crossing's cost is CrossingBench.processCrossing (pass crossing)"
+                        : "unknown variant '" + name + "' for bench --modes (known: " + String.join(", ", all) + ")"
+                                + (known.jars().isEmpty() ? "; a plug-in technique needs --technique-jar" : ""));
+            }
+            if (!out.contains(name)) {
+                out.add(name);
+            }
+        }
+        if (!modes.stream().map(String::trim).toList().contains(Protections.UNPROTECTED)) {
+            notes.add("NONE was added to --modes: every ratio divides by the same workload's NONE score from the same run.");
+        }
+        return out;
+    }
+
+    /** The passes {@code --passes} names, in the suite's order; all of them without it. */
+    private List<Suite.Pass> passes(List<Suite.Pass> all) {
+        List<String> names = all.stream().map(Suite.Pass::name).toList();
+        for (String p : passes) {
+            if (!names.contains(p.trim())) {
+                throw new Testbed.UserError("unknown pass '" + p + "' (known: " + String.join(", ", names) + ")");
+            }
+        }
+        return passes.isEmpty() ? all : all.stream().filter(p -> passes.stream().map(String::trim).toList().contains(p.name())).toList();
+    }
+
+    /**
      * Runs every pass of the suite, JMH's text output to {@code log} and a line per configuration to
      * {@code stdout}, and writes all passes' results to {@code results} in JMH's JSON format.
      *
+     * @param forkJvm options appended to each fork's JVM options (plug-in techniques' jars)
      * @return the number of configurations planned
      */
-    static int measure(Plan plan, List<Suite.Pass> passes, Path log, Path results, List<String> excludes, PrintWriter stdout)
-            throws IOException, RunnerException {
+    static int measure(Plan plan, List<Suite.Pass> passes, Path log, Path results, List<String> excludes, List<String> forkJvm,
+            PrintWriter stdout) throws IOException, RunnerException {
         try (PrintStream logStream = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
             OutputFormat jmhLog = OutputFormatFactory.createFormatInstance(logStream, VerboseMode.NORMAL);
             int configurations = 0;
@@ -176,7 +252,10 @@ final class BenchCommand implements Callable<Integer> {
                             .shouldFailOnError(false);
                     pass.includes().forEach(options::include);
                     excludes.forEach(options::exclude);
-                    pass.params().forEach((name, value) -> options.param(name, value));
+                    pass.params().forEach((name, values) -> options.param(name, values.toArray(String[]::new)));
+                    if (!forkJvm.isEmpty()) {
+                        options.jvmArgsAppend(forkJvm.toArray(String[]::new));
+                    }
                     all.addAll(new Runner(options.build(), progress).run());
                 }
             } finally {
@@ -192,7 +271,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Configurations JMH will run in {@code pass}: each matching benchmark times the product of its
-     * parameters' value counts, a parameter the pass fixes counting once.
+     * parameters' value counts, a parameter the pass sets counting its values.
      */
     static int configurations(OutputFormat format, Suite.Pass pass, List<String> excludes) {
         int n = 0;
@@ -200,7 +279,8 @@ final class BenchCommand implements Callable<Integer> {
             int product = 1;
             if (e.getParams().hasValue()) {
                 for (Map.Entry<String, String[]> p : e.getParams().get().entrySet()) {
-                    product *= pass.params().containsKey(p.getKey()) ? 1 : p.getValue().length;
+                    List<String> set = pass.params().get(p.getKey());
+                    product *= set != null ? set.size() : p.getValue().length;
                 }
             }
             n += product;
@@ -219,6 +299,7 @@ final class BenchCommand implements Callable<Integer> {
             };
             out.println("  " + verdict + g.quantity() + " " + g.target() + ": " + g.measured());
         }
+        report.plugIns().forEach(p -> out.println("  plug-in " + p));
         report.warnings().forEach(w -> out.println("warning: " + w));
         out.println("report: " + dir.resolve(OverheadReport.HTML) + " (and " + OverheadReport.MARKDOWN + ", " + OverheadReport.BENCH_JSON + ")");
     }

@@ -128,7 +128,7 @@ final class ExperimentCommand implements Callable<Integer> {
         Path results = dir.resolve(BenchCommand.JMH_JSON);
         Files.deleteIfExists(results);
         long t0 = System.nanoTime();
-        int configurations = BenchCommand.measure(plan, passes, log, results, excludes, stdout);
+        int configurations = BenchCommand.measure(plan, passes, log, results, excludes, List.of(), stdout);
         JsonNode jmh = Files.isRegularFile(results) ? JsonMapper.builder().build().readTree(results.toFile()) : null;
         if (jmh == null || !jmh.isArray() || jmh.isEmpty()) {
             throw new IOException("no benchmark finished; see " + log);

@@ -47,6 +47,30 @@ class BenchCommandTest {
     }
 
     @Test
+    void anUnknownVariantOrPassIsOneLineAndExitTwo() {
+        Cli mode = Cli.run("bench", "--quick", "--modes", "NONE,mytech", "--out", dir.toString());
+        assertThat(mode.exit).as(mode.toString()).isEqualTo(Testbed.USAGE);
+        assertThat(mode.err.strip()).doesNotContain("\n").contains("unknown variant 'mytech'", "SFI_MASK_STORES", "needs --technique-jar");
+        Cli process = Cli.run("bench", "--quick", "--modes", "PROCESS", "--out", dir.toString());
+        assertThat(process.exit).as(process.toString()).isEqualTo(Testbed.USAGE);
+        assertThat(process.err).contains("'PROCESS' runs its extensions in a child process");
+        Cli pass = Cli.run("bench", "--quick", "--passes", "copy,crossings", "--out", dir.toString());
+        assertThat(pass.exit).as(pass.toString()).isEqualTo(Testbed.USAGE);
+        assertThat(pass.err.strip()).doesNotContain("\n").contains("unknown pass 'crossings'", "crossing, transactions");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void plugInTechniquesAddTheirVariantsToEachWorkloadsPass() {
+        OutputFormat silent = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
+        Suite.Pass copy = Suite.passes(List.of("NONE", "SFI_MASK", "mytech")).stream().filter(p -> p.name().equals("copy"))
+                .findFirst().orElseThrow();
+        assertThat(copy.params()).containsEntry("mode", List.of("NONE", "SFI_MASK", "mytech"));
+        // 3 modes x 2 metering settings, and the Chicory twin.
+        assertThat(BenchCommand.configurations(silent, copy, List.of())).isEqualTo(7);
+    }
+
+    @Test
     void thePlanRunsEachWorkloadsVariantsTogether() {
         OutputFormat silent = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
         List<Suite.Pass> passes = Suite.passes();
