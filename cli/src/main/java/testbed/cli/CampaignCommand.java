@@ -189,7 +189,9 @@ final class CampaignCommand implements Callable<Integer> {
             // Counted as they finish rather than kept: a campaign of millions of trials takes the memory of its report.
             TrialCounts counts = new TrialCounts();
             Campaign campaign = Campaign.of(settings, entries, dir, techniques.workerJvm()).countingInto(counts::add);
-            Provenance replays = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries);
+            // A finding's replay.txt names the plug-in jars as the report's replay commands do, so that it runs as it is.
+            Provenance replays = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), entries)
+                    .withTechniqueJars(jarNames());
             campaign.replayCommands(replays::replayCommand);
             stdout.println("campaign: " + entries.entries().size() + " entries x " + settings.faults().size() + " fault kinds x "
                     + settings.modes().size() + " modes, " + (settings.trials() > 0 ? settings.trials() + " trials"
@@ -212,7 +214,7 @@ final class CampaignCommand implements Callable<Integer> {
             Duration elapsed = result.trials() > recordedBefore ? before.plus(result.elapsed()) : before;
             file.ended(elapsed).write(dir);
             Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), file.corpusDigest())
-                    .withTechniqueJars(techniques.protections().jars().stream().map(Path::toString).toList());
+                    .withTechniqueJars(jarNames());
             ContainmentReport.of(settings, counts, result.findings(), elapsed, provenance).writeTo(dir);
             summarise(stdout, settings, result, counts, elapsed, dir);
             if (result.interrupted()) {
@@ -229,6 +231,11 @@ final class CampaignCommand implements Callable<Integer> {
         } catch (CampaignLock.HeldException e) {
             throw new Testbed.UserError(e.getMessage());
         }
+    }
+
+    /** The plug-in jars by absolute path, as replay commands name them. */
+    private List<String> jarNames() {
+        return techniques.protections().jars().stream().map(Path::toString).toList();
     }
 
     private static CampaignFile recorded(Path dir) {
