@@ -146,7 +146,7 @@ public sealed interface Protection permits Protection.BuiltIn, Protection.PlugIn
 
         @Override
         public String expectationsOf() {
-            return technique.masks() ? ProtectionMode.SFI_MASK.name() : name;
+            return technique.masks() ? ProtectionMode.SFI_MASK.name() : technique.needsProcess() ? ProtectionMode.PROCESS.name() : name;
         }
 
         /** A rewriter with a rewrite thread of its own, so that sandboxes on different threads do not queue behind each other. */

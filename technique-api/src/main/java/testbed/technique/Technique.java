@@ -61,7 +61,9 @@ public interface Technique {
     /**
      * Whether the rewritten class must run in a child JVM whose memory maps only the segment, as
      * the built-in {@code PROCESS} mode does: a technique that relies on an address space rather
-     * than on the rewrite alone. The rewrite still happens in the kernel's JVM.
+     * than on the rewrite alone. The rewrite still happens in the kernel's JVM. Its trials are judged
+     * against the corpus's expectations for {@code PROCESS} (unless {@link #masks()} says otherwise),
+     * and the overhead benchmarks, which call an extension directly, leave it out.
      */
     default boolean needsProcess() {
         return false;
