@@ -299,7 +299,7 @@ final class OverheadTables {
     Verdict rowVerdict(VariantRow r) {
         Score over = r.metered() ? r.unmetered() : r.base();
         double goal = r.metered() ? Anchors.METERING_GOAL : Anchors.goal(r.mode());
-        if (over == null || Double.isNaN(goal)) {
+        if (over == null || Double.isNaN(goal) || !MODES.contains(r.mode())) {
             return Verdict.NOT_MEASURED;
         }
         return new testbed.reports.stats.Goal(r.variant(), testbed.reports.stats.Goal.Direction.AT_MOST, goal)
