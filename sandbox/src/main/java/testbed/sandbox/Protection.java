@@ -101,7 +101,7 @@ public sealed interface Protection permits Protection.BuiltIn, Protection.PlugIn
                 case "BOUNDS" -> "built-in: an explicit bounds check per access, WebAssembly style";
                 case "PROCESS" -> "built-in: a child JVM that maps only the segment, called over a pipe";
                 case "VERIFIED" -> strict ? "built-in: a static proof of every access or a refusal at load, eBPF verifier style"
-                        : "built-in protection mode";
+                        : "built-in: a static proof leaves the accesses it covers unchecked, the others checked as in BOUNDS";
                 default -> "built-in protection mode";
             };
         }
