@@ -1,17 +1,24 @@
 package testbed.cli;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +26,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import testbed.corpus.Corpus;
 import testbed.faults.Campaign;
+import testbed.faults.CampaignPlan;
 import testbed.faults.CampaignSettings;
 import testbed.faults.Finding;
 import testbed.faults.Shard;
@@ -39,10 +51,15 @@ import testbed.reports.TrialCounts;
  * log and one set of counts, their finding folders gathered, and the whole campaign's report
  * written as a campaign on one machine writes it.
  *
- * <p>Memory: the counts of the report's cells, the unexpected trials, and the ids of one shard
- * at a time (to check it against its part of the plan), never all the trials at once.
+ * <p>Shards are read on a few threads side by side (reading is parsing JSON, bound by the
+ * processor) and put together in shard order, so the result is that of reading them one after
+ * another. Memory: the counts of the report's cells, the unexpected trials, and the ids of the few
+ * shards being read (to check each against its part of the plan), never all the trials at once.
  */
 final class ShardMerge {
+    /** Shards read at once, at most one per core: reading is parsing, bound by the processor. */
+    private static final int READERS = 4;
+
     /** A shard's directory and what its {@value CampaignFile#NAME} says. */
     record Part(Path dir, CampaignFile file) {
         Shard shard() {
@@ -129,7 +146,7 @@ final class ShardMerge {
             throw new Testbed.UserError("the corpus " + settings.corpus() + " has changed since the shards ran (digest " + digest
                     + ", the shards ran over " + first.file().corpusDigest() + ")");
         }
-        Campaign plan = Campaign.of(settings.whole(), corpus, out, List.of());
+        Campaign.of(settings.whole(), corpus, out, List.of()); // refuses a fault or mode this version does not know
 
         Files.createDirectories(out.resolve(Campaign.FINDINGS));
         TrialCounts counts = new TrialCounts();
@@ -137,47 +154,47 @@ final class ShardMerge {
         Map<String, Path> findingSource = new LinkedHashMap<>();
         // Buffered and moved into place at the end: unlike a campaign's, this log is rewritten whole if the merge stops.
         Path partial = out.resolve(TrialLog.FILE_NAME + ".partial");
-        try (BufferedWriter log = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-            for (Part p : byIndex.values()) {
-                Set<String> expected = planned(plan, settings, p.shard());
-                int planned = expected.size();
-                Set<String> extra = new HashSet<>();
-                Path file = p.dir().resolve(TrialLog.FILE_NAME);
-                if (Files.exists(file)) {
-                    TrialLog.eachLine(file, (r, line) -> {
-                        if (!expected.remove(r.id())) {
-                            extra.add(r.id());
-                            return;
-                        }
-                        try {
-                            log.write(line);
-                            log.write('\n');
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                        counts.add(r);
-                        if (r.unexpected()) {
-                            Finding f = findings.get(r.signature());
-                            findings.put(r.signature(), f == null ? new Finding(r.signature(), r, 1, Campaign.folder(r))
-                                    : new Finding(f.signature(), f.first(), f.count() + 1, f.folder()));
-                            findingSource.putIfAbsent(r.signature(), p.dir());
-                        }
-                    });
+        List<Part> inOrder = List.copyOf(byIndex.values());
+        int threads = Math.max(1, Math.min(READERS, Runtime.getRuntime().availableProcessors()));
+        ExecutorService readers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "shard-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try (FileChannel log = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            // Shards are read side by side, a few ahead, and put together in shard order: the
+            // merged log, counts and findings are those of reading them one after another.
+            Deque<Future<Reading>> ahead = new ArrayDeque<>();
+            int next = 0;
+            for (int done = 0; done < inOrder.size(); done++) {
+                while (next < inOrder.size() && ahead.size() <= threads) {
+                    Part p = inOrder.get(next++);
+                    ahead.add(readers.submit(() -> Reading.of(p, settings, corpus)));
                 }
-                if (!extra.isEmpty()) {
-                    String example = extra.iterator().next();
-                    throw new Testbed.UserError(p.dir() + " (shard " + p.shard() + "): " + extra.size()
-                            + " trials twice or not in its part of the plan, e.g. " + example);
+                Reading r = result(ahead.poll());
+                Part p = r.part;
+                if (r.extra > 0) {
+                    throw new Testbed.UserError(p.dir() + " (shard " + p.shard() + "): " + r.extra
+                            + " trials twice or not in its part of the plan, e.g. " + r.extraExample);
                 }
-                if (!expected.isEmpty()) {
-                    String line = p.dir() + " (shard " + p.shard() + "): " + expected.size() + " of " + planned + " trials missing";
+                if (r.missing() > 0) {
+                    String line = p.dir() + " (shard " + p.shard() + "): " + r.missing() + " of " + r.planned + " trials missing";
                     if (!allowPartial) {
                         throw new Testbed.UserError(line + "; finish it with: testbed campaign --resume " + p.dir()
                                 + ", or merge what is there with --allow-partial");
                     }
                     missing.add(line);
                 }
+                copy(p.dir().resolve(TrialLog.FILE_NAME), r.verbatim, log);
+                counts.addAll(r.counts);
+                r.findings.forEach((signature, f) -> {
+                    Finding known = findings.get(signature);
+                    findings.put(signature, known == null ? f : new Finding(signature, known.first(), known.count() + f.count(), known.folder()));
+                    findingSource.putIfAbsent(signature, p.dir());
+                });
             }
+        } finally {
+            readers.shutdownNow();
         }
         Files.move(partial, out.resolve(TrialLog.FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
         Duration elapsed = wallTime(byIndex.values());
@@ -186,6 +203,100 @@ final class ShardMerge {
             copyTree(source.getValue().resolve(folder), out.resolve(folder));
         }
         return new Result(settings.whole(), counts, List.copyOf(findings.values()), elapsed, digest, List.copyOf(byIndex.values()), missing);
+    }
+
+    /** What one shard's log holds, checked against its part of the plan as it is read. */
+    private static final class Reading {
+        final Part part;
+        final Set<String> expected;
+        final int planned;
+        final TrialCounts counts = new TrialCounts();
+        final Map<String, Finding> findings = new LinkedHashMap<>();
+        /** Trials in the log twice or outside the shard's part of the plan, and the first of them. */
+        long extra;
+        String extraExample;
+        /** See {@link TrialLog#scan}. */
+        long verbatim;
+
+        private Reading(Part part, Set<String> expected) {
+            this.part = part;
+            this.expected = expected;
+            this.planned = expected.size();
+        }
+
+        /** Reads and checks one shard, on a reader thread: its ids against its part of the plan, its records into counts. */
+        static Reading of(Part p, CampaignSettings settings, Corpus corpus) {
+            Reading r = new Reading(p, planned(CampaignPlan.of(settings.whole(), corpus), settings, p.shard()));
+            Path file = p.dir().resolve(TrialLog.FILE_NAME);
+            if (Files.exists(file)) {
+                try {
+                    r.verbatim = TrialLog.scan(file, r::add);
+                } catch (IOException e) {
+                    throw new Testbed.UserError("cannot merge " + p.dir() + " (shard " + p.shard() + "): " + e.getMessage());
+                }
+            }
+            return r;
+        }
+
+        private void add(TrialRecord r) {
+            if (!expected.remove(r.id())) {
+                extra++;
+                extraExample = extraExample == null ? r.id() : extraExample;
+                return;
+            }
+            counts.add(r);
+            if (r.unexpected()) {
+                Finding f = findings.get(r.signature());
+                findings.put(r.signature(), f == null ? new Finding(r.signature(), r, 1, Campaign.folder(r))
+                        : new Finding(f.signature(), f.first(), f.count() + 1, f.folder()));
+            }
+        }
+
+        long missing() {
+            return expected.size();
+        }
+    }
+
+    private static Reading result(Future<Reading> reading) throws IOException {
+        try {
+            return reading.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("merge interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Appends a shard's records to the merged log: its first {@code verbatim} bytes as they are, else line by line. */
+    private static void copy(Path file, long verbatim, FileChannel log) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        if (verbatim >= 0) {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                for (long at = 0; at < verbatim; ) {
+                    at += in.transferTo(at, verbatim - at, log);
+                }
+            }
+            return;
+        }
+        OutputStream lines = new BufferedOutputStream(Channels.newOutputStream(log));
+        TrialLog.eachLine(file, (r, line) -> {
+            try {
+                lines.write(line.getBytes(StandardCharsets.UTF_8));
+                lines.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        lines.flush(); // not closed: that would close the log
     }
 
     /**
@@ -211,10 +322,10 @@ final class ShardMerge {
     }
 
     /** The ids of the trials the plan gives {@code shard}. */
-    private static Set<String> planned(Campaign plan, CampaignSettings settings, Shard shard) {
+    private static Set<String> planned(CampaignPlan plan, CampaignSettings settings, Shard shard) {
         int modes = settings.modes().size();
         long total = settings.trials();
-        Set<String> ids = new HashSet<>();
+        Set<String> ids = new HashSet<>((int) Math.min(Integer.MAX_VALUE / 2, shard.size(total, modes) * 4 / 3 + 1));
         for (long n = shard.next(0, modes); n < total; n = shard.next(n + 1, modes)) {
             TrialId id = plan.trial(n);
             ids.add(id.toString());

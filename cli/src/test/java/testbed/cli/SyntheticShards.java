@@ -1,5 +1,7 @@
 package testbed.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import testbed.corpus.Corpus;
-import testbed.faults.Campaign;
+import testbed.faults.CampaignPlan;
 import testbed.faults.CampaignSettings;
 import testbed.faults.Shard;
 import testbed.faults.TrialId;
@@ -30,13 +32,14 @@ final class SyntheticShards {
     }
 
     public static void main(String[] args) throws Exception {
-        List<TrialRecord> templates = TrialLog.read(Path.of(args[0]));
-        Path out = Path.of(args[1]);
-        int shards = Integer.parseInt(args[2]);
-        long perShard = Long.parseLong(args[3]);
+        write(TrialLog.read(Path.of(args[0])), Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
+    }
+
+    /** Writes {@code shards} shard directories of {@code perShard} trials each under {@code out}, their records copied from {@code templates}. */
+    static void write(List<TrialRecord> templates, Path out, int shards, long perShard) throws IOException {
         Corpus corpus = Corpus.bundled();
         CampaignSettings whole = new CampaignSettings("bundled", Modes.modes(List.of()), Modes.faults(List.of()), perShard * shards, null, 1, 1);
-        Campaign plan = Campaign.of(whole, corpus, out, List.of());
+        CampaignPlan plan = CampaignPlan.of(whole, corpus);
         Map<String, TrialRecord> byCell = new HashMap<>();
         Map<String, TrialRecord> byFaultAndMode = new HashMap<>();
         for (TrialRecord r : templates) {
@@ -49,7 +52,7 @@ final class SyntheticShards {
             Shard shard = new Shard(i, shards);
             CampaignSettings settings = new CampaignSettings("bundled", whole.modes(), whole.faults(), whole.trials(), null, 1, 1, shard);
             Path dir = out.resolve(shard.folder());
-            java.nio.file.Files.createDirectories(dir);
+            Files.createDirectories(dir);
             new CampaignFile(settings, Duration.ofSeconds(60), build.corpusDigest(), build.toolVersion(), build.gitCommit(),
                     Instant.parse("2026-12-01T00:00:00Z"), Instant.parse("2026-12-01T00:01:00Z")).write(dir);
             try (TrialLog log = TrialLog.appendTo(dir.resolve(TrialLog.FILE_NAME))) {

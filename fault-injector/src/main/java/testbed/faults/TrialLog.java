@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -157,7 +158,31 @@ public final class TrialLog implements Closeable {
         }
     }
 
-    private static TrialRecord parse(String line) throws JacksonException {
+    /**
+     * Hands every record of a log to {@code action}, in file order, as {@link #each(Path, Consumer)}
+     * does and judging lines as it does, but several times faster, for counting or merging logs
+     * of millions of trials: lines are read as bytes, and a record that met its expectation comes
+     * in {@linkplain TrialRecord#brief() brief} (its detail, violations and signature checked and
+     * left out) while an unexpected one comes whole. Holds one line at a time.
+     *
+     * @param file a log written by {@link #appendTo(Path)}
+     * @param action called once per record
+     * @return how many leading bytes of the file are its records' lines exactly as
+     *     {@link #eachLine(Path, BiConsumer)} hands them over, each followed by its line feed: so
+     *     many bytes of the file copied as they are give every record once, and nothing else. That
+     *     is the whole file, less a torn last line, for a log this class wrote; -1 when the lines
+     *     must be copied one by one (a blank line, a carriage return, bytes that are not UTF-8, a
+     *     last record without its line feed)
+     * @throws IOException if the file cannot be read or a line before the last is not a record
+     */
+    public static long scan(Path file, Consumer<TrialRecord> action) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new LogScan(file, action, new BriefRecordParser(JSON.getFactory())).read(in);
+        }
+    }
+
+    /** The record of one line, read the ordinary way; what {@link #eachLine(Path, BiConsumer)} and {@link #scan} agree on. */
+    static TrialRecord parse(String line) throws JacksonException {
         TrialRecord record = JSON.readValue(line, TrialRecord.class);
         if (record == null || record.id() == null || record.outcome() == null) {
             throw new IllegalArgumentException("missing id or outcome");
@@ -165,7 +190,7 @@ public final class TrialLog implements Closeable {
         return record;
     }
 
-    private static String firstLine(Exception e) {
+    static String firstLine(Exception e) {
         String message = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
         message = message == null ? e.getClass().getSimpleName() : message;
         int cut = message.indexOf('\n');

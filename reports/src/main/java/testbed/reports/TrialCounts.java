@@ -44,6 +44,17 @@ public final class TrialCounts {
         }
     }
 
+    /**
+     * Adds every trial {@code other} counted, as if its records were added here one by one after
+     * those already counted: how the counts of parts read side by side (the shards of a
+     * campaign) are put together in their order.
+     */
+    public void addAll(TrialCounts other) {
+        trials += other.trials;
+        other.cells.forEach((key, cell) -> cells.computeIfAbsent(key, k -> new Cell(cell)).addAll(cell));
+        unexpected.addAll(other.unexpected);
+    }
+
     /** Trials counted. */
     public long trials() {
         return trials;
@@ -99,6 +110,27 @@ public final class TrialCounts {
             fault = first.fault();
             faultFamily = first.faultFamily();
             mode = first.mode();
+        }
+
+        /** An empty cell for the trials of {@code like}'s (entry, fault, mode). */
+        private Cell(Cell like) {
+            entry = like.entry;
+            family = like.family;
+            fault = like.fault;
+            faultFamily = like.faultFamily;
+            mode = like.mode;
+        }
+
+        private void addAll(Cell other) {
+            outcomes.addAll(other.outcomes);
+            micros += other.micros;
+            metMicros += other.metMicros;
+            met += other.met;
+            phased += other.phased;
+            phasedMicros += other.phasedMicros;
+            for (int i = 0; i < phaseMicros.length; i++) {
+                phaseMicros[i] += other.phaseMicros[i];
+            }
         }
 
         private void add(TrialRecord r) {
