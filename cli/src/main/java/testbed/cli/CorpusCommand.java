@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import testbed.corpus.Corpus;
 import testbed.corpus.CorpusEntry;
 import testbed.corpus.CorpusException;
-import testbed.corpus.program.Reproducer;
+import testbed.corpus.Reproducer;
 import testbed.faults.Campaign;
 import testbed.faults.InfrastructureFailure;
 import testbed.faults.TrialId;

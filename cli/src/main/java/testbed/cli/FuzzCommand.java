@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import testbed.corpus.Corpus;
 import testbed.corpus.Outcome;
-import testbed.corpus.program.ProgramText;
+import testbed.program.ProgramText;
 import testbed.faults.CampaignSettings;
 import testbed.faults.Finding;
 import testbed.faults.TrialLog;

@@ -22,7 +22,7 @@ public enum Family {
     BENIGN,
     /**
      * Programs the fuzzer generated and shrank, kept as regression cases: text reproducers
-     * ({@code .program} files, see {@link testbed.corpus.program.Reproducer}) compiled into
+     * ({@code .program} files, see {@link testbed.corpus.Reproducer}) compiled into
      * classes of this family's package when the corpus is scanned.
      */
     GENERATED;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import testbed.corpus.program.Reproducer;
+import testbed.corpus.Reproducer;
 import testbed.kernel.api.PacketFilter;
 
 class CorpusDiscoveryTest {

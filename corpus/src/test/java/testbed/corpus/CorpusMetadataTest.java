@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import testbed.corpus.program.Reproducer;
+import testbed.corpus.Reproducer;
 import testbed.kernel.api.EventHandler;
 import testbed.kernel.api.EvictionPolicy;
 import testbed.kernel.api.LibraryOs;

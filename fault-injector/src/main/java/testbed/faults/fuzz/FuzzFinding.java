@@ -1,7 +1,7 @@
 package testbed.faults.fuzz;
 
-import testbed.corpus.program.Program;
-import testbed.corpus.program.Reproducer;
+import testbed.program.Program;
+import testbed.corpus.Reproducer;
 
 /**
  * A deduplicated property failure: the first program that showed it, how many programs share

@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import testbed.corpus.program.Op;
-import testbed.corpus.program.Program;
+import testbed.program.Op;
+import testbed.program.Program;
 
 /**
  * Counts of what a {@link ProgramGenerator} produced: operations by kind, and the intentions

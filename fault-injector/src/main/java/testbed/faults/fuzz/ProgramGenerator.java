@@ -2,12 +2,12 @@ package testbed.faults.fuzz;
 
 import java.util.ArrayList;
 import java.util.List;
-import testbed.corpus.program.Op;
-import testbed.corpus.program.Op.Arith;
-import testbed.corpus.program.Op.Helper;
-import testbed.corpus.program.Op.Thrown;
-import testbed.corpus.program.Op.Width;
-import testbed.corpus.program.Program;
+import testbed.program.Op;
+import testbed.program.Op.Arith;
+import testbed.program.Op.Helper;
+import testbed.program.Op.Thrown;
+import testbed.program.Op.Width;
+import testbed.program.Program;
 import testbed.faults.fuzz.GenerationStats.CopyLength;
 import testbed.faults.fuzz.GenerationStats.Depth;
 import testbed.faults.fuzz.GenerationStats.Family;

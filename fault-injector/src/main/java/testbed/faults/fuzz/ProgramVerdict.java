@@ -2,7 +2,7 @@ package testbed.faults.fuzz;
 
 import java.util.List;
 import java.util.Map;
-import testbed.corpus.program.Program;
+import testbed.program.Program;
 
 /**
  * Everything the fuzzer learned about one generated program.

@@ -3,8 +3,8 @@ package testbed.faults.fuzz;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import testbed.corpus.program.Op;
-import testbed.corpus.program.Program;
+import testbed.program.Op;
+import testbed.program.Program;
 
 /**
  * Delta debugging over the intermediate form: turns a failing program into a small one that

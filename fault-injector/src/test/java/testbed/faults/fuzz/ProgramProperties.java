@@ -6,8 +6,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import testbed.corpus.program.Program;
-import testbed.corpus.program.ProgramText;
+import testbed.program.Program;
+import testbed.program.ProgramText;
 import testbed.sandbox.Protection;
 import testbed.sfi.ProtectionMode;
 

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
-import testbed.corpus.program.Op;
-import testbed.corpus.program.Program;
+import testbed.program.Op;
+import testbed.program.Program;
 
 class ShrinkerTest {
 

@@ -1,23 +1,23 @@
-package testbed.corpus.program;
+package testbed.program;
 
-import static testbed.corpus.program.FakeContext.BASE;
+import static testbed.program.FakeContext.BASE;
 
 import java.util.ArrayList;
 import java.util.List;
-import testbed.corpus.program.Op.Arith;
-import testbed.corpus.program.Op.Call;
-import testbed.corpus.program.Op.Const;
-import testbed.corpus.program.Op.Copy;
-import testbed.corpus.program.Op.Helper;
-import testbed.corpus.program.Op.If;
-import testbed.corpus.program.Op.Load;
-import testbed.corpus.program.Op.Loop;
-import testbed.corpus.program.Op.Recurse;
-import testbed.corpus.program.Op.Store;
-import testbed.corpus.program.Op.Thrown;
-import testbed.corpus.program.Op.Throw;
-import testbed.corpus.program.Op.Try;
-import testbed.corpus.program.Op.Width;
+import testbed.program.Op.Arith;
+import testbed.program.Op.Call;
+import testbed.program.Op.Const;
+import testbed.program.Op.Copy;
+import testbed.program.Op.Helper;
+import testbed.program.Op.If;
+import testbed.program.Op.Load;
+import testbed.program.Op.Loop;
+import testbed.program.Op.Recurse;
+import testbed.program.Op.Store;
+import testbed.program.Op.Thrown;
+import testbed.program.Op.Throw;
+import testbed.program.Op.Try;
+import testbed.program.Op.Width;
 
 /** Hand-built programs that together use every operation, every constant of its enums, and nested blocks. */
 final class SamplePrograms {

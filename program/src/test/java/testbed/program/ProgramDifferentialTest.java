@@ -1,9 +1,9 @@
-package testbed.corpus.program;
+package testbed.program;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static testbed.corpus.program.FakeContext.BASE;
-import static testbed.corpus.program.FakeContext.SIZE;
+import static testbed.program.FakeContext.BASE;
+import static testbed.program.FakeContext.SIZE;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import testbed.corpus.program.Op.Arith;
-import testbed.corpus.program.Op.Const;
-import testbed.corpus.program.Op.Helper;
-import testbed.corpus.program.Op.Loop;
-import testbed.corpus.program.Op.Thrown;
-import testbed.corpus.program.Op.Width;
-import testbed.corpus.program.ProgramInterpreter.Limits;
-import testbed.corpus.program.ProgramInterpreter.Run;
+import testbed.program.Op.Arith;
+import testbed.program.Op.Const;
+import testbed.program.Op.Helper;
+import testbed.program.Op.Loop;
+import testbed.program.Op.Thrown;
+import testbed.program.Op.Width;
+import testbed.program.ProgramInterpreter.Limits;
+import testbed.program.ProgramInterpreter.Run;
 
 /**
  * Random programs, compiled and interpreted on identical fake kernels, end the same way: same

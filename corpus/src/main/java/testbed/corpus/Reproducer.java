@@ -1,4 +1,4 @@
-package testbed.corpus.program;
+package testbed.corpus;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import testbed.corpus.Outcome;
+import testbed.program.MalformedProgramException;
+import testbed.program.Program;
+import testbed.program.ProgramText;
 
 /**
  * A generated program kept as a corpus entry: the shrunk program of a finding with the metadata

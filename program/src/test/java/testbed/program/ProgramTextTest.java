@@ -1,4 +1,4 @@
-package testbed.corpus.program;
+package testbed.program;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import testbed.corpus.program.Op.Arith;
-import testbed.corpus.program.Op.Const;
-import testbed.corpus.program.Op.Loop;
+import testbed.program.Op.Arith;
+import testbed.program.Op.Const;
+import testbed.program.Op.Loop;
 
 class ProgramTextTest {
 

@@ -1,4 +1,4 @@
-package testbed.corpus.program;
+package testbed.program;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package testbed.corpus.program;
+package testbed.program;
 
 /**
  * Text that is not a well-formed program or reproducer. The message is one line,
@@ -9,7 +9,8 @@ public final class MalformedProgramException extends IllegalArgumentException {
 
     private final int line;
 
-    MalformedProgramException(int line, String detail) {
+    /** A malformed line {@code line} (1-based); {@code detail} says what is wrong with it. */
+    public MalformedProgramException(int line, String detail) {
         super("line " + line + ": " + detail);
         this.line = line;
     }

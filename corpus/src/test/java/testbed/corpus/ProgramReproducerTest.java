@@ -1,9 +1,9 @@
-package testbed.corpus.program;
+package testbed.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static testbed.corpus.program.FakeContext.BASE;
-import static testbed.corpus.program.FakeContext.SIZE;
+import static testbed.program.FakeContext.BASE;
+import static testbed.program.FakeContext.SIZE;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,12 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import testbed.corpus.Corpus;
-import testbed.corpus.CorpusEntry;
-import testbed.corpus.EntryDefect;
-import testbed.corpus.Family;
-import testbed.corpus.Outcome;
 import testbed.kernel.api.PacketFilter;
+import testbed.program.Compiled;
+import testbed.program.FakeContext;
+import testbed.program.MalformedProgramException;
+import testbed.program.Op;
+import testbed.program.Program;
+import testbed.program.ProgramCompiler;
+import testbed.program.ProgramInterpreter;
 
 class ProgramReproducerTest {
     private static final Program WILD = new Program("WildStore_1a2b", List.of(

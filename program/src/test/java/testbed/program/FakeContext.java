@@ -1,4 +1,4 @@
-package testbed.corpus.program;
+package testbed.program;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,9 +14,9 @@ import testbed.kernel.api.Memory;
  * compared call by call. An access outside the array throws {@link IndexOutOfBoundsException}, a
  * negative copy length {@link IllegalArgumentException}.
  */
-final class FakeContext implements Context {
-    static final long BASE = 0x10000;
-    static final int SIZE = 4096;
+public final class FakeContext implements Context {
+    public static final long BASE = 0x10000;
+    public static final int SIZE = 4096;
 
     /** More entries than any run within the tests' limits makes: a runaway program fails instead of filling the heap. */
     private static final int MAX_LOG = 200_000;
@@ -37,7 +37,7 @@ final class FakeContext implements Context {
     private long clock = 1000;
     private int frames = 7;
 
-    FakeContext() {
+    public FakeContext() {
         for (int i = 0; i < SIZE; i++) {
             ram[i] = (byte) (i * 31 + 7); // not zero, so that loads and sign extension show
         }

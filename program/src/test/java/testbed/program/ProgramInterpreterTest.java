@@ -1,18 +1,18 @@
-package testbed.corpus.program;
+package testbed.program;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static testbed.corpus.program.FakeContext.BASE;
+import static testbed.program.FakeContext.BASE;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import testbed.corpus.program.Op.Arith;
-import testbed.corpus.program.Op.Const;
-import testbed.corpus.program.Op.Loop;
-import testbed.corpus.program.ProgramInterpreter.Access;
-import testbed.corpus.program.ProgramInterpreter.Limit;
-import testbed.corpus.program.ProgramInterpreter.Limits;
-import testbed.corpus.program.ProgramInterpreter.Run;
+import testbed.program.Op.Arith;
+import testbed.program.Op.Const;
+import testbed.program.Op.Loop;
+import testbed.program.ProgramInterpreter.Access;
+import testbed.program.ProgramInterpreter.Limit;
+import testbed.program.ProgramInterpreter.Limits;
+import testbed.program.ProgramInterpreter.Run;
 
 class ProgramInterpreterTest {
     private static final Limits GENEROUS = new Limits(1_000, 50, 4096);

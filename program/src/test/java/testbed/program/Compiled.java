@@ -1,10 +1,10 @@
-package testbed.corpus.program;
+package testbed.program;
 
 import testbed.kernel.api.Context;
 import testbed.kernel.api.PacketFilter;
 
 /** Compiles a program, defines it in a class loader of its own (so the JVM verifies it) and runs it. */
-final class Compiled {
+public final class Compiled {
     /** What a call of {@code filter} ended in. */
     record Ending(int result, Throwable thrown) {
     }
@@ -12,11 +12,11 @@ final class Compiled {
     private Compiled() {
     }
 
-    static PacketFilter load(Program program) {
+    public static PacketFilter load(Program program) {
         return load(ProgramCompiler.compile(program));
     }
 
-    static PacketFilter load(byte[] bytes) {
+    public static PacketFilter load(byte[] bytes) {
         try {
             return (PacketFilter) new OneClass().define(bytes).getConstructor().newInstance();
         } catch (ReflectiveOperationException e) {

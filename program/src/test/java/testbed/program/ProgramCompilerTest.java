@@ -1,7 +1,7 @@
-package testbed.corpus.program;
+package testbed.program;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static testbed.corpus.program.FakeContext.BASE;
+import static testbed.program.FakeContext.BASE;
 
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -15,12 +15,12 @@ import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import testbed.corpus.program.Op.Arith;
-import testbed.corpus.program.Op.Const;
-import testbed.corpus.program.Op.Loop;
-import testbed.corpus.program.Op.Thrown;
-import testbed.corpus.program.Op.Width;
-import testbed.corpus.program.ProgramInterpreter.Limits;
+import testbed.program.Op.Arith;
+import testbed.program.Op.Const;
+import testbed.program.Op.Loop;
+import testbed.program.Op.Thrown;
+import testbed.program.Op.Width;
+import testbed.program.ProgramInterpreter.Limits;
 import testbed.kernel.api.PacketFilter;
 
 class ProgramCompilerTest {
