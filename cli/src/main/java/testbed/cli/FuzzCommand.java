@@ -29,19 +29,18 @@ import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
 import testbed.faults.fuzz.FuzzFinding;
 import testbed.faults.fuzz.FuzzSettings;
+import testbed.faults.fuzz.GeneratedTrial;
 import testbed.faults.fuzz.Fuzzer;
 import testbed.faults.fuzz.GenerationStats;
-import testbed.faults.fuzz.Layout;
 import testbed.faults.fuzz.ModeRun;
 import testbed.faults.fuzz.ProgramGenerator;
-import testbed.faults.fuzz.ProgramTrials;
 import testbed.faults.fuzz.ProgramVerdict;
 import testbed.faults.fuzz.PropertyFailure;
+import testbed.faults.fuzz.RunKey;
 import testbed.reports.ContainmentReport;
 import testbed.reports.Provenance;
 import testbed.sandbox.Protection;
 import testbed.sandbox.Protections;
-import testbed.sfi.ProtectionMode;
 
 /** {@code testbed fuzz}: machine-generated extensions against every property of the isolation. */
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
@@ -125,8 +124,8 @@ final class FuzzCommand implements Callable<Integer> {
                 names(checked), List.of(Fuzzer.GENERATED), programs, limit, seed, threads);
         List<Finding> findings = new ArrayList<>();
         for (FuzzFinding f : result.findings()) {
-            TrialRecord first = Fuzzer.records(f.first()).stream().filter(r -> f.failure().concerns(r.mode()))
-                    .findFirst().orElse(Fuzzer.records(f.first()).get(0));
+            List<TrialRecord> records = Fuzzer.records(f.first(), maxOps);
+            TrialRecord first = records.stream().filter(r -> f.failure().concerns(r.mode())).findFirst().orElse(records.get(0));
             findings.add(new Finding(f.failure().signature(), withReplay(first, f), (int) Math.min(Integer.MAX_VALUE, f.count()), f.folder()));
         }
         Provenance provenance = Launcher.provenance(Launcher.arguments(spec), Corpus.BUNDLED, "none: generated programs");
@@ -155,7 +154,7 @@ final class FuzzCommand implements Callable<Integer> {
 
     private List<Protection> modes() {
         if (modes.isEmpty()) {
-            return Protection.of(List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS, ProtectionMode.VERIFIED));
+            return Fuzzer.defaultModes();
         }
         List<Protection> out = Modes.modes(modes, techniques.protections());
         if (out.stream().anyMatch(Protection::unprotected)) {
@@ -172,18 +171,13 @@ final class FuzzCommand implements Callable<Integer> {
 
     private int replay(List<Protection> checked) {
         PrintWriter stdout = spec.commandLine().getOut();
-        ProgramGenerator generator = ProgramGenerator.over(Layout.defaults()).maxOps(maxOps);
-        var program = Fuzzer.program(generator, replay);
-        ProgramVerdict v;
-        try (ProgramTrials trials = new ProgramTrials(checked)) {
-            v = trials.check(program, replay);
-        }
-        stdout.print(ProgramText.print(program));
+        ProgramVerdict v = new GeneratedTrial(replay, maxOps, Protections.UNPROTECTED).check(checked);
+        stdout.print(ProgramText.print(v.program()));
         ProgramVerdict.Reference ref = v.reference();
         stdout.println("reference: " + ref.accesses() + " accesses, " + (ref.withinLimits() ? "within limits" : "stopped at a limit")
                 + (ref.triedOutside() ? ", names addresses outside its segment" : ", stays in its segment")
                 + (ref.threw() == null ? "" : ", throws " + ref.threw()));
-        for (Map.Entry<String, ModeRun> e : v.runs().entrySet()) {
+        for (Map.Entry<RunKey, ModeRun> e : v.runs().entrySet()) {
             ModeRun r = e.getValue();
             stdout.printf("  %-22s %-12s %s%n", e.getKey(), r.outcome(), r.detail().isEmpty() ? "answer " + r.answer() : r.detail());
         }

@@ -3,6 +3,7 @@ package testbed.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,12 +16,19 @@ import testbed.corpus.Corpus;
 import testbed.faults.Campaign;
 import testbed.faults.TrialId;
 import testbed.faults.TrialRecord;
+import testbed.faults.fuzz.Fuzzer;
+import testbed.faults.fuzz.GeneratedTrial;
+import testbed.faults.fuzz.ModeRun;
+import testbed.faults.fuzz.ProgramVerdict;
+import testbed.faults.fuzz.PropertyFailure;
+import testbed.sandbox.Protection;
 
 /** {@code testbed replay ID}: reruns one trial exactly, in a worker JVM, and prints what happened. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Reruns one trial from its id and prints what happened.",
                 "The id is as printed in a report (entry~fault~MODE~seed); the outcome, the oracle's violations and the",
-                "trap are printed. Exit code 1 if the outcome is still unexpected."})
+                "trap are printed. A generated program's id (generated/G<hex>~generated~MODE~seed, from a fuzz run) is",
+                "regenerated from its seed and checked as the fuzzer checks it. Exit code 1 if the outcome is still unexpected."})
 final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -41,6 +49,9 @@ final class ReplayCommand implements Callable<Integer> {
             trial = TrialId.parse(id);
         } catch (IllegalArgumentException e) {
             throw new Testbed.UserError(e.getMessage());
+        }
+        if (GeneratedTrial.names(trial)) {
+            return replayGenerated(trial);
         }
         Corpus entries = Modes.corpus(corpus);
         CorpusCommand.requireEntry(entries, trial.entry());
@@ -73,5 +84,48 @@ final class ReplayCommand implements Callable<Integer> {
         }
         out.println("time      " + r.micros() + " us");
         return r.unexpected() ? Testbed.UNEXPECTED : 0;
+    }
+
+    /**
+     * A generated program's trial: the program is regenerated from the seed its id names and
+     * checked in-process as the fuzzer checks it (unprotected only within the reference
+     * interpreter's limits, so it cannot hang), in the fuzzer's default modes and the trial's.
+     */
+    private int replayGenerated(TrialId id) {
+        GeneratedTrial trial;
+        try {
+            trial = GeneratedTrial.of(id);
+        } catch (IllegalArgumentException e) {
+            throw new Testbed.UserError(e.getMessage());
+        }
+        Protection mode = Modes.modes(List.of(trial.mode()), techniques.protections()).get(0);
+        List<Protection> checked = new ArrayList<>(Fuzzer.defaultModes());
+        if (!mode.unprotected() && !checked.contains(mode)) {
+            checked.add(mode);
+        }
+        ProgramVerdict v = trial.check(checked);
+        ModeRun r = v.run(mode.name());
+        if (r == null) {
+            throw new Testbed.UserError("trial " + id + " was not run: the reference interpreter stopped the program at a limit, "
+                    + "so the fuzzer does not run it " + mode.name());
+        }
+        List<PropertyFailure> broken = v.failures().stream().filter(f -> f.concerns(mode.name())).toList();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("trial     " + id);
+        out.println("outcome   " + r.outcome() + (broken.isEmpty() ? "" : "  UNEXPECTED"));
+        if (r.trapKind() != null) {
+            out.println("trap      " + r.trapKind());
+        }
+        if (!r.detail().isEmpty()) {
+            out.println("detail    " + r.detail());
+        }
+        for (String violation : r.violations()) {
+            out.println("violation " + violation);
+        }
+        for (PropertyFailure f : broken) {
+            out.println("broken    " + f);
+        }
+        out.println("time      " + r.micros() + " us");
+        return broken.isEmpty() ? 0 : Testbed.UNEXPECTED;
     }
 }

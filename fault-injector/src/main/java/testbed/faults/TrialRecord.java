@@ -133,9 +133,8 @@ public record TrialRecord(
                 violationsCut, charactersCut);
     }
 
-    /** The one command that reruns this trial. */
+    /** The one command that reruns this trial (a generated program's is regenerated from the seed its id names). */
     public String replayCommand() {
-        // Generated programs are regenerated from their seed rather than looked up in a corpus.
-        return "generated".equals(fault) ? "./testbed fuzz --replay " + seed : "./testbed replay " + id;
+        return "./testbed replay " + id;
     }
 }

@@ -24,6 +24,7 @@ import testbed.program.ProgramText;
 import testbed.corpus.Reproducer;
 import testbed.faults.Campaign;
 import testbed.faults.FindingFolder;
+import testbed.faults.TrialEngine;
 import testbed.faults.TrialRecord;
 import testbed.sandbox.Protection;
 import testbed.sfi.ProtectionMode;
@@ -44,7 +45,7 @@ public final class Fuzzer {
 
     private final FuzzSettings settings;
     private final Path out;
-    private final ProgramTrials.SandboxFactory sandboxes;
+    private final TrialEngine.Sandboxes sandboxes;
     private volatile boolean stopping;
     private volatile String launcher = LOCAL_LAUNCHER;
     private static final String LOCAL_LAUNCHER = "./testbed";
@@ -53,7 +54,7 @@ public final class Fuzzer {
      * @param out where findings are written, or {@code null} to write nothing
      * @param sandboxes the isolation pipeline under test, or {@code null} for the standard one
      */
-    public Fuzzer(FuzzSettings settings, Path out, ProgramTrials.SandboxFactory sandboxes) {
+    public Fuzzer(FuzzSettings settings, Path out, TrialEngine.Sandboxes sandboxes) {
         this.settings = settings;
         this.out = out;
         this.sandboxes = sandboxes;
@@ -89,7 +90,7 @@ public final class Fuzzer {
 
     /** The program a seed generates: the same seed and size limit give the same program. */
     public static Program program(ProgramGenerator generator, long programSeed) {
-        return generator.generate(new SeededChoices(programSeed), "G" + Long.toHexString(programSeed).toUpperCase(Locale.ROOT));
+        return generator.generate(new SeededChoices(programSeed), GeneratedTrial.programName(programSeed));
     }
 
     /** The one command that regenerates the program of {@code programSeed} and rechecks it. */
@@ -106,6 +107,11 @@ public final class Fuzzer {
         settings.modes().stream().filter(m -> m instanceof Protection.PlugIn).map(m -> ((Protection.PlugIn) m).jar()).distinct()
                 .forEach(jar -> s.append(" --technique-jar ").append(jar));
         return s.toString();
+    }
+
+    /** The techniques a fuzz run checks unless told otherwise: the in-JVM built-in protected modes. */
+    public static List<Protection> defaultModes() {
+        return Protection.of(List.of(ProtectionMode.SFI_MASK, ProtectionMode.SFI_CHECK, ProtectionMode.BOUNDS, ProtectionMode.VERIFIED));
     }
 
     /** Every built-in protected mode. */
@@ -221,7 +227,8 @@ public final class Fuzzer {
         final Map<Outcome, AtomicLong> outcomes;
         final AtomicLong failedPrograms;
         final ProgramGenerator generator = ProgramGenerator.over(Layout.defaults()).maxOps(settings.maxOps());
-        final ProgramTrials trials = new ProgramTrials(settings.modes(), sandboxes);
+        final ProgramTrials trials = sandboxes == null ? new ProgramTrials(settings.modes())
+                : new ProgramTrials(settings.modes(), sandboxes);
         final Map<String, Long> phases = new LinkedHashMap<>();
         volatile Throwable failure;
 
@@ -261,7 +268,7 @@ public final class Fuzzer {
             phases.merge("generate", t1 - t0, Long::sum);
             phases.merge("check", t2 - t1, Long::sum);
             verdict.runs().forEach((key, r) -> phases.merge(phaseOf(key), r.micros() * 1000, Long::sum));
-            List<TrialRecord> mine = records(verdict);
+            List<TrialRecord> mine = records(verdict, settings.maxOps());
             for (TrialRecord r : mine) {
                 outcomes.get(r.outcome()).incrementAndGet();
             }
@@ -281,8 +288,8 @@ public final class Fuzzer {
             records.put(index, mine);
         }
 
-        private String phaseOf(String run) {
-            return run.indexOf('@') < 0 ? "run " + run : "abort run";
+        private String phaseOf(RunKey run) {
+            return run.kind() == RunKey.Kind.PREEMPTED ? "abort run" : "run " + run.name();
         }
 
         private FuzzFinding finding(ProgramVerdict verdict, PropertyFailure failure) {
@@ -333,9 +340,9 @@ public final class Fuzzer {
      */
     static Reproducer reproducer(Program shrunk, PropertyFailure failure, ProgramVerdict shrunkVerdict, long seed) {
         Map<String, Outcome> observed = new LinkedHashMap<>();
-        shrunkVerdict.runs().forEach((mode, run) -> {
-            if (!mode.equals(ProgramTrials.REFERENCE) && mode.indexOf('@') < 0) {
-                observed.put(mode, run.outcome());
+        shrunkVerdict.runs().forEach((key, run) -> {
+            if (key.whole()) {
+                observed.put(key.name(), run.outcome());
             }
         });
         Map<String, Outcome> expected = new LinkedHashMap<>(observed);
@@ -354,7 +361,7 @@ public final class Fuzzer {
                 differing.put(m, o);
             }
         });
-        ModeRun broken = shrunkVerdict.runs().get(failure.mode());
+        ModeRun broken = shrunkVerdict.run(failure.mode());
         String verdict = failure.property() + " broken in " + failure.mode() + ": " + failure.detail()
                 + (broken == null ? "" : " (" + broken.outcome() + ")");
         String threat = "generated program that breaks " + failure.property().name().toLowerCase(Locale.ROOT).replace('_', ' ')
@@ -363,8 +370,8 @@ public final class Fuzzer {
     }
 
     private static Outcome predicted(String mode, ProgramVerdict v) {
-        ModeRun check = v.runs().get(ProtectionMode.SFI_CHECK.name());
-        ModeRun bounds = v.runs().get(ProtectionMode.BOUNDS.name());
+        ModeRun check = v.run(ProtectionMode.SFI_CHECK.name());
+        ModeRun bounds = v.run(ProtectionMode.BOUNDS.name());
         boolean checkBroken = v.failures().stream().anyMatch(f -> f.concerns(ProtectionMode.SFI_CHECK.name()));
         boolean boundsBroken = v.failures().stream().anyMatch(f -> f.concerns(ProtectionMode.BOUNDS.name()));
         ModeRun sibling = mode.equals(ProtectionMode.BOUNDS.name()) ? (checkBroken ? null : check)
@@ -374,7 +381,9 @@ public final class Fuzzer {
             return Outcome.CONTAINED;
         }
         if (mode.equals(ProtectionMode.SFI_MASK.name()) && sibling.addressTrap()) {
-            return Outcome.OK;
+            // Masked, the program runs to its end; its answer is whatever the unmasked computation left in r0.
+            ModeRun reference = v.reference().run();
+            return reference.answerRefused() ? Outcome.WRONG_RESULT : Outcome.OK;
         }
         return sibling.outcome();
     }
@@ -415,18 +424,22 @@ public final class Fuzzer {
     }
 
     /**
-     * The verdict's runs as trial records, one per mode, for the containment report. A run that
-     * broke nothing is kept in brief, under one shared entry name and without its detail: a fuzz
-     * run makes thousands of them a second, and only their counts are reported.
+     * The verdict's whole runs as trial records, one per technique, for the containment report;
+     * each record's id is its {@link GeneratedTrial}'s, which {@code testbed replay} reruns. A
+     * run that broke nothing is kept in brief, under one shared entry name and without its detail:
+     * a fuzz run makes thousands of them a second, and only their counts are reported.
+     *
+     * @param maxOps the generator's size limit the program was made under
      */
-    public static List<TrialRecord> records(ProgramVerdict v) {
+    public static List<TrialRecord> records(ProgramVerdict v, int maxOps) {
         List<TrialRecord> out = new ArrayList<>();
-        v.runs().forEach((mode, r) -> {
-            if (mode.equals(ProgramTrials.REFERENCE) || mode.indexOf('@') >= 0) {
+        v.runs().forEach((key, r) -> {
+            if (!key.whole()) {
                 return;
             }
+            String mode = key.name();
             List<PropertyFailure> mine = v.failures().stream().filter(f -> f.concerns(mode)).toList();
-            String id = v.program().name() + "~" + GENERATED + "~" + mode + "~" + v.seed();
+            String id = new GeneratedTrial(v.seed(), maxOps, mode).id().toString();
             if (mine.isEmpty()) {
                 out.add(new TrialRecord(id, PASSING_ENTRY, GENERATED, GENERATED, GENERATED, mode, v.seed(), r.outcome(), null, false,
                         r.trapKind(), "", List.of(), r.outcome() + "|" + mode + "|" + GENERATED, r.micros()));

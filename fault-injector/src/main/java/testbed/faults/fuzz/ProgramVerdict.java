@@ -1,5 +1,7 @@
 package testbed.faults.fuzz;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import testbed.program.Program;
@@ -10,15 +12,25 @@ import testbed.program.Program;
  * @param program the program
  * @param seed the seed it was generated from ({@code -1} for one that was not generated, e.g. a shrink candidate)
  * @param reference the trusted interpreter's run: where the program's addresses went
- * @param runs each mode's run, in the order run
+ * @param runs each run, in the order run, by which run it was
  * @param failures the properties the program broke, empty when it broke none
  */
-public record ProgramVerdict(Program program, long seed, Reference reference, Map<String, ModeRun> runs,
+public record ProgramVerdict(Program program, long seed, Reference reference, Map<RunKey, ModeRun> runs,
         List<PropertyFailure> failures) {
 
     public ProgramVerdict {
-        runs = Map.copyOf(runs);
+        runs = Collections.unmodifiableMap(new LinkedHashMap<>(runs));
         failures = List.copyOf(failures);
+    }
+
+    /** The whole run under the technique named {@code technique}, or null if it did not run. */
+    public ModeRun run(String technique) {
+        for (Map.Entry<RunKey, ModeRun> e : runs.entrySet()) {
+            if (e.getKey().whole() && e.getKey().name().equals(technique)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     /**

@@ -24,6 +24,7 @@ import testbed.corpus.Outcome;
 import testbed.program.Op;
 import testbed.program.Program;
 import testbed.kernel.Segment;
+import testbed.faults.TrialEngine;
 import testbed.sandbox.Protection;
 import testbed.sandbox.Sandbox;
 import testbed.sfi.ProtectionMode;
@@ -40,7 +41,7 @@ class PlantedDefectTest {
     @Test
     void aRewriterThatMissesSixteenBitStoresIsCaughtAndShrunk(@TempDir Path out) throws Exception {
         Sandbox.Rewriter broken = defectiveRewriter("store16");
-        ProgramTrials.SandboxFactory factory = (kernel, mode, budget) ->
+        TrialEngine.Sandboxes factory = (kernel, mode, budget) ->
                 mode.pipeline() == ProtectionMode.SFI_MASK ? Sandbox.on(kernel, mode.pipeline(), budget, broken) : Sandbox.on(kernel, mode, budget);
 
         Fuzzer.Result result = new Fuzzer(new FuzzSettings(3, 3_000, null, MODES, 2, ProgramGenerator.DEFAULT_MAX_OPS, true), out, factory)
@@ -76,7 +77,7 @@ class PlantedDefectTest {
             ProgramVerdict v = real.check(shrunk, finding.first().seed());
             assertThat(v.failures()).isEmpty();
             for (Protection m : MODES) {
-                assertThat(v.runs().get(m.name()).outcome()).as(m.name()).isEqualTo(entry.expected(m.name()));
+                assertThat(v.run(m.name()).outcome()).as(m.name()).isEqualTo(entry.expected(m.name()));
             }
         }
         assertThat(Files.readString(dir.resolve("replay.txt"))).startsWith("./testbed fuzz --replay " + finding.first().seed());

@@ -9,6 +9,7 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import testbed.faults.TrialEngine;
 import testbed.sandbox.Protection;
 import testbed.sandbox.Sandbox;
 import testbed.sfi.ProtectionMode;
@@ -58,7 +59,7 @@ class PlantedUnsoundRuleTest {
                 return mv;
             }
         });
-        ProgramTrials.SandboxFactory factory = (kernel, mode, budget) ->
+        TrialEngine.Sandboxes factory = (kernel, mode, budget) ->
                 mode.pipeline() == ProtectionMode.VERIFIED ? Sandbox.on(kernel, mode.pipeline(), budget, broken) : Sandbox.on(kernel, mode, budget);
         Fuzzer.Result result = new Fuzzer(new FuzzSettings(5, 600, null, MODES, 2, ProgramGenerator.DEFAULT_MAX_OPS, false), out, factory)
                 .run(p -> { });

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import testbed.corpus.Corpus;
 import testbed.corpus.CorpusEntry;
 import testbed.corpus.Outcome;
+import testbed.faults.TrialEngine;
 import testbed.kernel.Kernel;
 import testbed.kernel.KernelConfig;
 import testbed.kernel.Segment;
@@ -38,8 +39,8 @@ class StrictVariantTest {
             for (long seed = 1; seed <= PROGRAMS; seed++) {
                 Program program = Fuzzer.program(generator, seed);
                 ProgramVerdict v = trials.check(program, seed);
-                ModeRun strict = v.runs().get(Protection.VERIFIED_STRICT);
-                ModeRun verified = v.runs().get(ProtectionMode.VERIFIED.name());
+                ModeRun strict = v.run(Protection.VERIFIED_STRICT);
+                ModeRun verified = v.run(ProtectionMode.VERIFIED.name());
                 Proof proof = Rewrite.of(ProtectionMode.VERIFIED).segment(segment).proof(ProgramCompiler.compile(program));
                 String where = "program " + seed + ":\n" + ProgramText.print(program);
                 assertThat(v.failures()).as("fuzzer properties, %s", where).isEmpty();
@@ -81,6 +82,6 @@ class StrictVariantTest {
     /** The segment a program's domain gets on the trials' kernel: every run starts from the same clean kernel. */
     private static Segment firstSegment() {
         Kernel kernel = Kernel.boot(KernelConfig.defaults());
-        return kernel.createDomain("probe", ProgramTrials.SPEC).segment();
+        return kernel.createDomain("probe", TrialEngine.DOMAIN).segment();
     }
 }
