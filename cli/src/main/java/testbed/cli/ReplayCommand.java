@@ -69,21 +69,30 @@ final class ReplayCommand implements Callable<Integer> {
                     : "its worker was lost to the host on every attempt (" + result.infrastructure().get(result.infrastructure().size() - 1).reason() + ")"));
         }
         TrialRecord r = result.records().get(0);
+        print(r.id(), r.outcome() + (r.expected() == null ? "" : " (expected " + r.expected() + ")") + (r.unexpected() ? "  UNEXPECTED" : ""),
+                r.trapKind(), r.detail(), r.violations(), List.of(), r.micros());
+        return r.unexpected() ? Testbed.UNEXPECTED : 0;
+    }
+
+    /** What a replayed trial did, one field a line; {@code broken} are the fuzz properties it broke. */
+    private void print(String id, String outcome, String trapKind, String detail, List<String> violations, List<PropertyFailure> broken,
+            long micros) {
         PrintWriter out = spec.commandLine().getOut();
-        out.println("trial     " + r.id());
-        out.println("outcome   " + r.outcome() + (r.expected() == null ? "" : " (expected " + r.expected() + ")")
-                + (r.unexpected() ? "  UNEXPECTED" : ""));
-        if (r.trapKind() != null) {
-            out.println("trap      " + r.trapKind());
+        out.println("trial     " + id);
+        out.println("outcome   " + outcome);
+        if (trapKind != null) {
+            out.println("trap      " + trapKind);
         }
-        if (!r.detail().isEmpty()) {
-            out.println("detail    " + r.detail());
+        if (!detail.isEmpty()) {
+            out.println("detail    " + detail);
         }
-        for (String v : r.violations()) {
+        for (String v : violations) {
             out.println("violation " + v);
         }
-        out.println("time      " + r.micros() + " us");
-        return r.unexpected() ? Testbed.UNEXPECTED : 0;
+        for (PropertyFailure f : broken) {
+            out.println("broken    " + f);
+        }
+        out.println("time      " + micros + " us");
     }
 
     /**
@@ -110,22 +119,8 @@ final class ReplayCommand implements Callable<Integer> {
                     + "so the fuzzer does not run it " + mode.name());
         }
         List<PropertyFailure> broken = v.failures().stream().filter(f -> f.concerns(mode.name())).toList();
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("trial     " + id);
-        out.println("outcome   " + r.outcome() + (broken.isEmpty() ? "" : "  UNEXPECTED"));
-        if (r.trapKind() != null) {
-            out.println("trap      " + r.trapKind());
-        }
-        if (!r.detail().isEmpty()) {
-            out.println("detail    " + r.detail());
-        }
-        for (String violation : r.violations()) {
-            out.println("violation " + violation);
-        }
-        for (PropertyFailure f : broken) {
-            out.println("broken    " + f);
-        }
-        out.println("time      " + r.micros() + " us");
+        print(id.toString(), r.outcome() + (broken.isEmpty() ? "" : "  UNEXPECTED"), r.trapKind(), r.detail(), r.violations(), broken,
+                r.micros());
         return broken.isEmpty() ? 0 : Testbed.UNEXPECTED;
     }
 }
