@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /**
  * The tuple that determines a trial: the same tuple always gives the same outcome. Its text
  * form is the trial's id and all {@code testbed replay} needs: {@code entry~fault~mode~seed},
- * e.g. {@code memory/WildStoreFrameTable~bit-flip-constant~SFI_MASK~42}.
+ * e.g. {@code memory/WildStoreFrameTable~bit-flip-constant~SFI_MASK~42}. A fuzz run's trials
+ * name a generated program instead of a corpus entry ({@code testbed.faults.fuzz.GeneratedTrial}).
  *
  * @param entry corpus entry name
  * @param fault fault kind name, {@code none} for the unmodified entry

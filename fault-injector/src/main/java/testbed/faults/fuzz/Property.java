@@ -18,7 +18,9 @@ public enum Property {
     /**
      * {@code SFI_CHECK}, {@code BOUNDS} and {@code VERIFIED} trap on an address exactly when the
      * trace leaves the segment, and {@code VERIFIED} loads whatever {@code BOUNDS} loads;
-     * {@code SFI_MASK} never traps on an address and never escapes.
+     * {@code SFI_MASK} never traps on an address and never escapes. A plug-in technique is held to
+     * what it says: one that masks never traps on an address, any other stops a program whose
+     * trace leaves the segment.
      */
     MODES_AGREE,
     /** A program stopped at any fuel point leaves the kernel's structures as they were before the call. */
