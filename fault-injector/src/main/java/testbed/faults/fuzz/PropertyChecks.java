@@ -13,7 +13,8 @@ final class PropertyChecks {
 
     /**
      * How a technique must treat an address outside the segment, for {@link Property#MODES_AGREE}:
-     * trap exactly there ({@code SFI_CHECK}, {@code BOUNDS}, {@code VERIFIED}), never trap on an
+     * trap exactly there ({@code SFI_CHECK}, {@code BOUNDS}, {@code VERIFIED}; {@code VERIFIED_STRICT}
+     * loads only programs proven never to name one), never trap on an
      * address (address sandboxing: {@code SFI_MASK} and plug-ins that say they mask), or, for a
      * plug-in that traps in its own way, stop the program (whatever the trap's kind). The
      * unprotected baseline and {@code PROCESS} are held to none of these.
