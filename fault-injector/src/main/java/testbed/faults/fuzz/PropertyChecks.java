@@ -17,7 +17,8 @@ final class PropertyChecks {
      * loads only programs proven never to name one), never trap on an
      * address (address sandboxing: {@code SFI_MASK} and plug-ins that say they mask), or, for a
      * plug-in that traps in its own way, stop the program (whatever the trap's kind). The
-     * unprotected baseline and {@code PROCESS} are held to none of these.
+     * unprotected baseline and {@code PROCESS} (and a plug-in that needs a process, judged as
+     * {@code PROCESS} is) are held to none of these.
      */
     enum Discipline {
         TRAPS_EXACTLY, MASKS, STOPS, NONE;
@@ -30,7 +31,14 @@ final class PropertyChecks {
                     default -> NONE;
                 };
             }
-            return technique.expectationsOf().equals(ProtectionMode.SFI_MASK.name()) ? MASKS : STOPS;
+            // A plug-in judged against a built-in mode's expectations (SFI_MASK for one that masks,
+            // PROCESS for one that needs a process) is held to that mode's discipline.
+            for (ProtectionMode m : ProtectionMode.values()) {
+                if (m.name().equals(technique.expectationsOf())) {
+                    return of(new Protection.BuiltIn(m));
+                }
+            }
+            return STOPS;
         }
     }
 
