@@ -171,7 +171,9 @@ public final class Campaign {
         try (TrialLog log = TrialLog.appendTo(out.resolve(TrialLog.FILE_NAME))) {
             workers.run(dispenser, record -> {
                 synchronized (records) {
-                    if (failure[0] != null) {
+                    // After a stop (Ctrl-C, TERM) an answer may come from a worker or extension process
+                    // the same signal reached while it started: left unlogged, the trial reruns on resume.
+                    if (failure[0] != null || workers.stopping()) {
                         return;
                     }
                     try {
