@@ -62,10 +62,6 @@ final class SegmentedLru<K, V> {
         }
     }
 
-    int size() {
-        return probation.size() + kept.size();
-    }
-
     private static <K, V> Map<K, V> lru(int capacity) {
         return new LinkedHashMap<>(64, 0.75f, true) {
             @Override

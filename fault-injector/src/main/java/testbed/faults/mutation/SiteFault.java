@@ -57,16 +57,17 @@ abstract class SiteFault implements BytecodeFault {
 
     @Override
     public final Mutant mutate(byte[] classBytes, long seed) {
-        Input input = new Input(classBytes.clone(), seed);
+        Input probe = new Input(classBytes, seed);
         synchronized (recent) {
-            Mutant known = recent.get(input);
+            Mutant known = recent.get(probe);
             if (known != null) {
                 return known;
             }
         }
-        Mutant mutant = mutateOnce(input.bytes(), seed);
+        Mutant mutant = mutateOnce(classBytes, seed);
         synchronized (recent) {
-            recent.put(input, mutant);
+            // Kept under a copy: the caller's array is its own to change afterwards.
+            recent.put(new Input(classBytes.clone(), seed, probe.hash()), mutant);
         }
         return mutant;
     }
