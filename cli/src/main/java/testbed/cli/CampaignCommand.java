@@ -29,6 +29,7 @@ import testbed.faults.Shard;
 import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
 import testbed.reports.ContainmentReport;
+import testbed.reports.CountsFile;
 import testbed.reports.TrialCounts;
 import testbed.reports.Provenance;
 
@@ -216,6 +217,9 @@ final class CampaignCommand implements Callable<Integer> {
             Provenance provenance = Launcher.provenance(Launcher.arguments(spec), settings.corpus(), file.corpusDigest())
                     .withTechniqueJars(jarNames());
             ContainmentReport.of(settings, counts, result.findings(), elapsed, provenance).writeTo(dir);
+            if (counts.trials() == result.trials()) { // every logged trial counted: merge may take the counts for the log
+                CountsFile.write(dir, counts);
+            }
             summarise(stdout, settings, result, counts, elapsed, dir);
             if (result.interrupted()) {
                 spec.commandLine().getErr().println("testbed: interrupted: kept " + result.trials()

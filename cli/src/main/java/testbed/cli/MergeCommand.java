@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import testbed.faults.TrialLog;
 import testbed.reports.ContainmentReport;
+import testbed.reports.CountsFile;
 import testbed.reports.Provenance;
 
 /** {@code testbed merge OUT DIR...}: the report of a campaign run as shards. */
@@ -65,7 +66,9 @@ final class MergeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("testbed: partial merge; missing: " + String.join("; ", merged.missing()));
         }
         stdout.println("findings: " + merged.findings().size() + (merged.findings().isEmpty() ? "" : " (unexpected outcomes; see the report)"));
-        stdout.printf("checked and streamed in %.1f s, report written in %.1f s%n", (written - start) / 1e9, (System.nanoTime() - written) / 1e9);
+        stdout.printf("checked and streamed in %.1f s (%d shards taken from their %s, %d read whole), report written in %.1f s%n",
+                (written - start) / 1e9, merged.fromCounts(), CountsFile.FILE_NAME, merged.parts().size() - merged.fromCounts(),
+                (System.nanoTime() - written) / 1e9);
         stdout.println("report: " + out.resolve(ContainmentReport.INDEX_HTML));
         return merged.counts().unexpected().isEmpty() ? 0 : Testbed.UNEXPECTED;
     }

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +42,7 @@ import testbed.faults.Shard;
 import testbed.faults.TrialId;
 import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
+import testbed.reports.CountsFile;
 import testbed.reports.Provenance;
 import testbed.reports.TrialCounts;
 
@@ -69,7 +71,7 @@ final class ShardMerge {
 
     /** What was merged. */
     record Result(CampaignSettings settings, TrialCounts counts, List<Finding> findings, Duration elapsed, String corpusDigest,
-                  List<Part> parts, List<String> missing) {
+                  List<Part> parts, List<String> missing, int fromCounts) {
     }
 
     private ShardMerge() {
@@ -161,6 +163,7 @@ final class ShardMerge {
             t.setDaemon(true);
             return t;
         });
+        int fromCounts = 0;
         try (FileChannel log = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             // Shards are read side by side, a few ahead, and put together in shard order: the
             // merged log, counts and findings are those of reading them one after another.
@@ -186,6 +189,7 @@ final class ShardMerge {
                     missing.add(line);
                 }
                 copy(p.dir().resolve(TrialLog.FILE_NAME), r.verbatim, log);
+                fromCounts += r.fromCounts ? 1 : 0;
                 counts.addAll(r.counts);
                 r.findings.forEach((signature, f) -> {
                     Finding known = findings.get(signature);
@@ -202,7 +206,8 @@ final class ShardMerge {
             String folder = findings.get(source.getKey()).folder();
             copyTree(source.getValue().resolve(folder), out.resolve(folder));
         }
-        return new Result(settings.whole(), counts, List.copyOf(findings.values()), elapsed, digest, List.copyOf(byIndex.values()), missing);
+        return new Result(settings.whole(), counts, List.copyOf(findings.values()), elapsed, digest, List.copyOf(byIndex.values()), missing,
+                fromCounts);
     }
 
     /** What one shard's log holds, checked against its part of the plan as it is read. */
@@ -210,8 +215,11 @@ final class ShardMerge {
         final Part part;
         final Set<String> expected;
         final int planned;
-        final TrialCounts counts = new TrialCounts();
+        final TrialCounts counts;
         final Map<String, Finding> findings = new LinkedHashMap<>();
+        /** Planned trials not in the log, when the shard's counts file says so; else what {@link #expected} still holds. */
+        final long missingCounted;
+        final boolean fromCounts;
         /** Trials in the log twice or outside the shard's part of the plan, and the first of them. */
         long extra;
         String extraExample;
@@ -222,12 +230,43 @@ final class ShardMerge {
             this.part = part;
             this.expected = expected;
             this.planned = expected.size();
+            this.counts = new TrialCounts();
+            this.missingCounted = 0;
+            this.fromCounts = false;
         }
 
-        /** Reads and checks one shard, on a reader thread: its ids against its part of the plan, its records into counts. */
+        private Reading(Part part, Set<String> expected, long missing, TrialCounts counts) {
+            this.part = part;
+            this.expected = expected;
+            this.planned = Math.toIntExact(counts.trials() + missing);
+            this.counts = counts;
+            this.missingCounted = missing;
+            this.fromCounts = true;
+        }
+
+        /**
+         * Reads and checks one shard, on a reader thread: from its {@link CountsFile} when that was
+         * counted from the log as it is, else its ids against its part of the plan and its records
+         * into counts.
+         */
         static Reading of(Part p, CampaignSettings settings, Corpus corpus) {
-            Reading r = new Reading(p, planned(CampaignPlan.of(settings.whole(), corpus), settings, p.shard()));
             Path file = p.dir().resolve(TrialLog.FILE_NAME);
+            long planned = p.shard().size(settings.trials(), settings.modes().size());
+            Optional<TrialCounts> counted;
+            try {
+                counted = CountsFile.readIfCurrent(p.dir());
+            } catch (IOException e) {
+                throw new Testbed.UserError("cannot merge " + p.dir() + " (shard " + p.shard() + "): " + e.getMessage());
+            }
+            if (counted.isPresent() && counted.get().trials() <= planned) {
+                Reading r = new Reading(p, Set.of(), planned - counted.get().trials(), counted.get());
+                r.verbatim = Files.exists(file) ? sizeOf(file) : 0;
+                for (TrialRecord u : r.counts.unexpected()) {
+                    r.found(u);
+                }
+                return r;
+            }
+            Reading r = new Reading(p, planned(CampaignPlan.of(settings.whole(), corpus), settings, p.shard()));
             if (Files.exists(file)) {
                 try {
                     r.verbatim = TrialLog.scan(file, r::add);
@@ -246,14 +285,26 @@ final class ShardMerge {
             }
             counts.add(r);
             if (r.unexpected()) {
-                Finding f = findings.get(r.signature());
-                findings.put(r.signature(), f == null ? new Finding(r.signature(), r, 1, Campaign.folder(r))
-                        : new Finding(f.signature(), f.first(), f.count() + 1, f.folder()));
+                found(r);
             }
         }
 
+        private void found(TrialRecord r) {
+            Finding f = findings.get(r.signature());
+            findings.put(r.signature(), f == null ? new Finding(r.signature(), r, 1, Campaign.folder(r))
+                    : new Finding(f.signature(), f.first(), f.count() + 1, f.folder()));
+        }
+
         long missing() {
-            return expected.size();
+            return fromCounts ? missingCounted : expected.size();
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -23,6 +23,7 @@ import testbed.faults.Finding;
 import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
 import testbed.reports.ContainmentReport;
+import testbed.reports.CountsFile;
 import testbed.reports.TrialCounts;
 
 /**
@@ -59,6 +60,35 @@ class MergeOfManyShardsTest {
             assertThat(merged.resolve(file)).as(file).hasSameTextualContentAs(reference.resolve(file));
         }
         assertThat(merge.out).contains("findings: " + findings.size());
+    }
+
+    @Test
+    void countsFilesGiveTheReportReadingTheLogsGivesAndAStaleOneIsNotTrusted() throws IOException {
+        Path shards = dir.resolve("shards");
+        SyntheticShards.write(templates(), shards, SHARDS, PER_SHARD);
+        // Both merges into the same directory (the first moved aside after): the reports name their command line.
+        Path fromCounts = dir.resolve("merged");
+        Cli read = Cli.run("merge", fromCounts.toString(), shards.toString());
+        assertThat(read.out).as(read.toString()).contains("0 shards taken from their " + CountsFile.FILE_NAME + ", 7 read whole");
+        Path fromLogs = Files.move(fromCounts, dir.resolve("from-logs"));
+
+        SyntheticShards.writeCounts(shards);
+        Cli counted = Cli.run("merge", fromCounts.toString(), shards.toString());
+        assertThat(counted.exit).as(counted.toString()).isEqualTo(read.exit);
+        assertThat(counted.out).contains("7 shards taken from their " + CountsFile.FILE_NAME + ", 0 read whole");
+        assertThat(Files.readAllBytes(fromCounts.resolve(TrialLog.FILE_NAME))).isEqualTo(Files.readAllBytes(fromLogs.resolve(TrialLog.FILE_NAME)));
+        assertThat(summary(fromCounts)).isEqualTo(summary(fromLogs));
+        for (String file : List.of(ContainmentReport.JUNIT_XML, ContainmentReport.FINDINGS_SARIF)) {
+            assertThat(fromCounts.resolve(file)).as(file).hasSameTextualContentAs(fromLogs.resolve(file));
+        }
+
+        // A record appended after the counts were written (the same trial again): the log is read whole and the duplicate found.
+        Path log = shards.resolve("shard-2-of-7").resolve(TrialLog.FILE_NAME);
+        String firstLine = Files.readAllLines(log, StandardCharsets.UTF_8).get(0);
+        Files.writeString(log, firstLine + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        Cli stale = Cli.run("merge", dir.resolve("stale").toString(), shards.toString());
+        assertThat(stale.exit).as(stale.toString()).isEqualTo(Testbed.USAGE);
+        assertThat(stale.err).contains("shard-2-of-7").contains("1 trials twice or not in its part of the plan");
     }
 
     /** summary.json less the provenance: the date and the command differ. */

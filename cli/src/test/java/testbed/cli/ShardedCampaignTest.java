@@ -48,7 +48,8 @@ class ShardedCampaignTest {
         Cli merge = Cli.run("merge", merged.toString(), shards.toString());
 
         assertThat(merge.exit).as(merge.toString()).isZero();
-        assertThat(merge.out).contains("merged 3 shards of 3: " + TRIALS + " trials");
+        assertThat(merge.out).contains("merged 3 shards of 3: " + TRIALS + " trials")
+                .contains("3 shards taken from their " + testbed.reports.CountsFile.FILE_NAME); // each shard counted its own log
         for (String f : List.of("summary.json", "index.html", "report.md", "junit.xml", "trials.jsonl", "campaign.json", "charts/shares-per-mode.svg")) {
             assertThat(merged.resolve(f)).as(f).isNotEmptyFile();
         }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import testbed.corpus.Corpus;
 import testbed.faults.CampaignPlan;
 import testbed.faults.CampaignSettings;
@@ -15,7 +16,9 @@ import testbed.faults.Shard;
 import testbed.faults.TrialId;
 import testbed.faults.TrialLog;
 import testbed.faults.TrialRecord;
+import testbed.reports.CountsFile;
 import testbed.reports.Provenance;
+import testbed.reports.TrialCounts;
 
 /**
  * Shard directories of a campaign too big to run here, for measuring {@code merge}: every trial
@@ -24,7 +27,7 @@ import testbed.reports.Provenance;
  * module's test classes:
  *
  * <pre>
- * java -cp target/test-classes:target/testbed.jar testbed.cli.SyntheticShards TEMPLATE.jsonl OUT SHARDS TRIALS_PER_SHARD
+ * java -cp target/test-classes:target/testbed.jar testbed.cli.SyntheticShards TEMPLATE.jsonl OUT SHARDS TRIALS_PER_SHARD [--counts]
  * </pre>
  */
 final class SyntheticShards {
@@ -32,7 +35,22 @@ final class SyntheticShards {
     }
 
     public static void main(String[] args) throws Exception {
-        write(TrialLog.read(Path.of(args[0])), Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
+        Path out = Path.of(args[1]);
+        write(TrialLog.read(Path.of(args[0])), out, Integer.parseInt(args[2]), Long.parseLong(args[3]));
+        if (args.length > 4 && args[4].equals("--counts")) {
+            writeCounts(out);
+        }
+    }
+
+    /** Gives every shard under {@code out} the counts file a campaign writes when it ends, counted from its log. */
+    static void writeCounts(Path out) throws IOException {
+        try (Stream<Path> dirs = Files.list(out)) {
+            for (Path dir : dirs.filter(d -> Files.exists(d.resolve(TrialLog.FILE_NAME))).toList()) {
+                TrialCounts counts = new TrialCounts();
+                TrialLog.each(dir.resolve(TrialLog.FILE_NAME), counts::add);
+                CountsFile.write(dir, counts);
+            }
+        }
     }
 
     /** Writes {@code shards} shard directories of {@code perShard} trials each under {@code out}, their records copied from {@code templates}. */

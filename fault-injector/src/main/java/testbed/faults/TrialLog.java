@@ -181,8 +181,13 @@ public final class TrialLog implements Closeable {
         }
     }
 
+    /** A record as the log's line holds it, without the line feed. */
+    public static String line(TrialRecord record) {
+        return RecordJson.string(record);
+    }
+
     /** The record of one line, read the ordinary way; what {@link #eachLine(Path, BiConsumer)} and {@link #scan} agree on. */
-    static TrialRecord parse(String line) throws JacksonException {
+    public static TrialRecord parse(String line) throws JacksonException {
         TrialRecord record = JSON.readValue(line, TrialRecord.class);
         if (record == null || record.id() == null || record.outcome() == null) {
             throw new IllegalArgumentException("missing id or outcome");

@@ -22,6 +22,16 @@ final class OutcomeCounts {
         }
     }
 
+    /** Adds {@code n} trials that ended in {@code outcome}. */
+    void add(Outcome outcome, int n) {
+        counts[outcome.ordinal()] += n;
+    }
+
+    /** Marks {@code n} more of the group's trials unexpected. */
+    void addUnexpected(int n) {
+        unexpected += n;
+    }
+
     /** Adds every trial of {@code other} to this group. */
     void addAll(OutcomeCounts other) {
         for (int i = 0; i < counts.length; i++) {

@@ -35,10 +35,25 @@ public final class TrialCounts {
         return counts;
     }
 
+    /** Counts as {@link CountsFile} read them back: the cells in their order, and the unexpected trials. */
+    static TrialCounts restored(long trials, List<Cell> cells, List<TrialRecord> unexpected) {
+        TrialCounts counts = new TrialCounts();
+        counts.trials = trials;
+        for (Cell c : cells) {
+            counts.cells.put(key(c.entry, c.fault, c.mode), c);
+        }
+        counts.unexpected.addAll(unexpected);
+        return counts;
+    }
+
+    private static String key(String entry, String fault, String mode) {
+        return entry + '\u0000' + fault + '\u0000' + mode;
+    }
+
     /** Counts one finished trial; an unexpected one is also kept whole. */
     public void add(TrialRecord record) {
         trials++;
-        cells.computeIfAbsent(record.entry() + '\u0000' + record.fault() + '\u0000' + record.mode(), k -> new Cell(record)).add(record);
+        cells.computeIfAbsent(key(record.entry(), record.fault(), record.mode()), k -> new Cell(record)).add(record);
         if (record.unexpected()) {
             unexpected.add(record);
         }
@@ -105,20 +120,21 @@ public final class TrialCounts {
         final long[] phaseMicros = new long[TrialRecord.PHASES.size()];
 
         private Cell(TrialRecord first) {
-            entry = first.entry();
-            family = first.family();
-            fault = first.fault();
-            faultFamily = first.faultFamily();
-            mode = first.mode();
+            this(first.entry(), first.family(), first.fault(), first.faultFamily(), first.mode());
         }
 
         /** An empty cell for the trials of {@code like}'s (entry, fault, mode). */
         private Cell(Cell like) {
-            entry = like.entry;
-            family = like.family;
-            fault = like.fault;
-            faultFamily = like.faultFamily;
-            mode = like.mode;
+            this(like.entry, like.family, like.fault, like.faultFamily, like.mode);
+        }
+
+        /** An empty cell for the trials of one (entry, fault, mode). */
+        Cell(String entry, String family, String fault, String faultFamily, String mode) {
+            this.entry = entry;
+            this.family = family;
+            this.fault = fault;
+            this.faultFamily = faultFamily;
+            this.mode = mode;
         }
 
         private void addAll(Cell other) {
