@@ -16,6 +16,7 @@ import testbed.kernel.oracle.Oracle;
 import testbed.kernel.oracle.Verdict;
 import testbed.kernel.oracle.Violation;
 import testbed.sandbox.Budget;
+import testbed.sandbox.ContentHash;
 import testbed.sandbox.FaultDomain;
 import testbed.sandbox.Protection;
 import testbed.sandbox.Sandbox;
@@ -270,7 +271,7 @@ public final class TrialEngine implements AutoCloseable {
     /** Class bytes compared by content. */
     private record ClassBytes(byte[] bytes, int hash) {
         ClassBytes(byte[] bytes) {
-            this(bytes, Arrays.hashCode(bytes));
+            this(bytes, ContentHash.of(bytes));
         }
 
         @Override

@@ -150,7 +150,7 @@ final class LoadCache {
             this.size = size;
             this.verifier = verifier;
             this.enforce = enforce;
-            this.hash = Arrays.hashCode(bytes) * 31 + Long.hashCode(base * 31 + size) + (enforce ? 1 : 0);
+            this.hash = ContentHash.of(bytes) * 31 + Long.hashCode(base * 31 + size) + (enforce ? 1 : 0);
         }
 
         @Override

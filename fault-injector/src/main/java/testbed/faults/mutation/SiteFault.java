@@ -10,6 +10,7 @@ import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import testbed.sandbox.ContentHash;
 
 /**
  * The two passes every bytecode fault kind shares: count the candidate sites, then mutate the one
@@ -34,7 +35,7 @@ abstract class SiteFault implements BytecodeFault {
     /** Class bytes (compared by content) and a seed. */
     private record Input(byte[] bytes, long seed, int hash) {
         Input(byte[] bytes, long seed) {
-            this(bytes, seed, Arrays.hashCode(bytes) * 31 + Long.hashCode(seed));
+            this(bytes, seed, ContentHash.of(bytes) * 31 + Long.hashCode(seed));
         }
 
         @Override
