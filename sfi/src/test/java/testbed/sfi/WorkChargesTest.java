@@ -189,7 +189,7 @@ class WorkChargesTest {
             block.visitInsn(Opcodes.RETURN);
         }).run(MEMORY, SEGMENT.base(), 0, 0);
         assertThat(FUEL - meter.fuelLeft()).as("one call of a method of %d instructions", 4 * stores + 1)
-                .isGreaterThanOrEqualTo(4L * stores / MethodRewriter.STRAIGHT_LINE);
+                .isGreaterThanOrEqualTo(4L * stores / Metering.STRAIGHT_LINE);
 
         int iterations = 100;
         int body = 200;
@@ -216,7 +216,7 @@ class WorkChargesTest {
             run.visitInsn(Opcodes.LRETURN);
         }, null).run(MEMORY, SEGMENT.base(), 0, 0);
         assertThat(FUEL - loops.fuelLeft()).as("%d iterations of a %d-instruction loop body", iterations, body)
-                .isGreaterThanOrEqualTo((long) (iterations - 1) * (1 + body / MethodRewriter.STRAIGHT_LINE));
+                .isGreaterThanOrEqualTo((long) (iterations - 1) * (1 + body / Metering.STRAIGHT_LINE));
     }
 
     /**
