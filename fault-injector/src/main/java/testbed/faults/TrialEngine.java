@@ -23,10 +23,11 @@ import testbed.sandbox.Sandbox;
 import testbed.sandbox.verify.Rejection;
 
 /**
- * The one trial loop that campaigns ({@link TrialRunner}) and the fuzzer
- * ({@code testbed.faults.fuzz.ProgramTrials}) drive: a kernel of its own, restored before each
- * run, its oracle, a sandbox per technique, and the steps of a run (restore, fault, load, run,
- * judge, unload), each timed as {@link TrialRecord#PHASES} names it. What happened is an
+ * The one trial loop that campaigns ({@link TrialRunner}), the fuzzer
+ * ({@code testbed.faults.fuzz.ProgramTrials}) and the classic BPF trials
+ * ({@code testbed.bpf.trial.BpfTrials}) drive: a kernel of its own, restored before each run, its
+ * oracle, a sandbox per technique, and the steps of a run (restore, fault, load, run, judge,
+ * unload), each timed as {@link TrialRecord#PHASES} names it. What happened is an
  * {@link Execution}, classified into an outcome in one place ({@link Execution#outcome}).
  * Not thread-safe: one per thread.
  *
@@ -130,12 +131,23 @@ public final class TrialEngine implements AutoCloseable {
     }
 
     /**
-     * One run: restore, make the input, load it through {@code technique}'s sandbox and attach it
-     * to {@code hook}, arm and drive it, judge the kernel, unload.
+     * One run: restore, make the input, load it through {@code technique}'s sandbox into a
+     * {@link #DOMAIN} and attach it to {@code hook}, arm and drive it, judge the kernel, unload.
      *
      * @throws IllegalArgumentException for a technique the engine was not made with
      */
     public Execution run(Protection technique, String name, Input input, Hook hook, Drive drive) {
+        return run(technique, name, input, DOMAIN, hook, drive);
+    }
+
+    /**
+     * One run as {@link #run(Protection, String, Input, Hook, Drive)}, its domain made to
+     * {@code spec}: for extensions whose expectations assume a narrower grant than {@link #DOMAIN}'s
+     * (a packet filter that may call no helper).
+     *
+     * @throws IllegalArgumentException for a technique the engine was not made with
+     */
+    public Execution run(Protection technique, String name, Input input, DomainSpec spec, Hook hook, Drive drive) {
         Sandbox sandbox = sandboxes.get(technique.name());
         if (sandbox == null) {
             throw new IllegalArgumentException("no sandbox for technique " + technique.name() + " (have " + sandboxes.keySet() + ")");
@@ -150,7 +162,7 @@ public final class TrialEngine implements AutoCloseable {
         long badAnswersBefore = kernel.hookTable().badAnswers(hook);
         FaultDomain domain = null;
         try {
-            domain = sandbox.load(name, bytes, DOMAIN);
+            domain = sandbox.load(name, bytes, spec);
             domain.attach();
             x.lap(Execution.LOAD);
             drive.arm(domain, x);

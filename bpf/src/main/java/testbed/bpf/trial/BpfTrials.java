@@ -1,8 +1,7 @@
 package testbed.bpf.trial;
 
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import testbed.bpf.CheckException;
 import testbed.bpf.Checker;
 import testbed.bpf.FilterLoader;
@@ -13,14 +12,12 @@ import testbed.bpf.Jit;
 import testbed.bpf.Nic;
 import testbed.bpf.ProgramFormat;
 import testbed.corpus.Outcome;
-import testbed.kernel.Abort;
+import testbed.faults.Execution;
+import testbed.faults.TrialEngine;
+import testbed.kernel.Domain;
+import testbed.kernel.Hook;
 import testbed.kernel.Kernel;
-import testbed.kernel.Trap;
-import testbed.kernel.oracle.Oracle;
-import testbed.kernel.oracle.Verdict;
-import testbed.sandbox.FaultDomain;
-import testbed.sandbox.Sandbox;
-import testbed.sandbox.verify.Rejection;
+import testbed.sandbox.Protection;
 import testbed.sfi.ProtectionMode;
 
 /**
@@ -29,17 +26,19 @@ import testbed.sfi.ProtectionMode;
  * neither the checker nor the JIT nor the protection mode. The right answers are the
  * {@link Interpreter}'s.
  *
- * <p>{@code REJECTED}: the loader or checker (or the sandbox's verifier) refused the program.
- * {@code ESCAPED}: the oracle found damage. {@code HUNG}: the watchdog stopped it.
- * {@code CONTAINED}: the domain trapped and was aborted. {@code CRASHED}: an exception reached the
- * host. {@code WRONG_RESULT}: a delivery differed from the interpreter's answer. Otherwise {@code OK}.
+ * <p>The run and its classification are the fault injector's {@link TrialEngine} and
+ * {@link Execution#outcome}, as for campaign and fuzzer trials: {@code REJECTED} (the loader or
+ * checker, or the sandbox's verifier, refused the program), {@code CRASHED} (an exception reached
+ * the host), {@code ESCAPED} (the oracle found damage), {@code HUNG} (the watchdog stopped it),
+ * {@code CONTAINED} (the domain trapped and was aborted), {@code WRONG_RESULT} (a delivery differed
+ * from the interpreter's answer, or the kernel refused the filter's answer), else {@code OK}.
  * One instance boots one kernel and keeps one sandbox per mode; not thread-safe.
  */
 public final class BpfTrials implements AutoCloseable {
-    private final Kernel kernel = Kernel.boot();
-    private final Kernel.Snapshot clean = kernel.snapshot();
-    private final Oracle oracle = Oracle.watching(kernel);
-    private final Map<ProtectionMode, Sandbox> sandboxes = new EnumMap<>(ProtectionMode.class);
+    private static final List<Protection> MODES = Arrays.stream(ProtectionMode.values())
+            .<Protection>map(Protection.BuiltIn::new).toList();
+
+    private final TrialEngine engine = new TrialEngine(MODES, TrialEngine.UNCOUNTED);
     private final List<byte[]> frames;
 
     /** Trials over {@link Frames#standard()}. */
@@ -79,63 +78,46 @@ public final class BpfTrials implements AutoCloseable {
      * or a deliberately broken copy of it), in {@code mode}.
      */
     public Result run(FilterProgram program, byte[] classBytes, ProtectionMode mode) {
-        kernel.restore(clean);
-        oracle.baseline();
-        int aborts = kernel.aborts().size();
-        FaultDomain domain = null;
-        String wrong = null;
-        Throwable hostFailure = null;
-        try {
-            domain = sandbox(mode).load("bpf/" + program.name(), classBytes, FilterLoader.SPEC).attach();
+        Deliveries deliveries = new Deliveries(program);
+        Execution x = engine.run(new Protection.BuiltIn(mode), "bpf/" + program.name(), e -> classBytes, FilterLoader.SPEC,
+                Hook.PACKET_FILTER, deliveries);
+        Outcome outcome = x.outcome(deliveries.wrong == null);
+        return new Result(outcome, outcome == Outcome.WRONG_RESULT && deliveries.wrong != null ? deliveries.wrong : x.detail(), null);
+    }
+
+    /** The frames received one by one, each delivery compared with the interpreter's answer until one differs. */
+    private final class Deliveries implements TrialEngine.Drive {
+        private final FilterProgram program;
+        /** The first wrong delivery, or null. */
+        private String wrong;
+
+        Deliveries(FilterProgram program) {
+            this.program = program;
+        }
+
+        @Override
+        public long drive(Domain domain) {
+            Kernel kernel = engine.kernel();
+            int aborts = kernel.aborts().size();
             Nic nic = new Nic(kernel);
+            long digest = 0;
             for (int i = 0; i < frames.size() && wrong == null; i++) {
                 byte[] frame = frames.get(i);
                 int delivered = nic.receive(frame);
+                digest = digest * 31 + delivered;
                 int answer = Interpreter.run(program, frame, frame.length);
                 int expected = Integer.compareUnsigned(answer, frame.length) > 0 ? frame.length : answer;
+                // A delivery after an abort is the kernel's default, not the filter's answer.
                 if (delivered != expected && kernel.aborts().size() == aborts) {
                     wrong = "frame " + (i + 1) + ": delivered " + delivered + " bytes, the interpreter says " + expected;
                 }
             }
-        } catch (Rejection r) {
-            return new Result(Outcome.REJECTED, r.getMessage(), null);
-        } catch (Trap t) {
-            // only the constructor's first crossing throws out of load
-            return new Result(Outcome.CONTAINED, t.getMessage(), null);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            hostFailure = e;
+            return digest;
         }
-        Verdict verdict = oracle.judge();
-        Trap trap = kernel.aborts().size() > aborts ? kernel.aborts().get(aborts).trap() : null;
-        if (domain != null) {
-            try {
-                domain.unload();
-            } catch (RuntimeException corrupted) {
-                // a wrecked kernel may refuse; the next restore repairs it
-            }
-        }
-        if (verdict.has(testbed.kernel.oracle.Violation.Kind.CORRUPTED_PAGE) || hostFailure != null) {
-            kernel.restoreFully(clean);
-        }
-        if (hostFailure != null) {
-            return new Result(Outcome.CRASHED, String.valueOf(hostFailure), null);
-        }
-        if (!verdict.violations().isEmpty()) {
-            return new Result(Outcome.ESCAPED, verdict.violations().get(0).toString(), null);
-        }
-        if (trap != null) {
-            return new Result(trap.kind() == Trap.Kind.WATCHDOG ? Outcome.HUNG : Outcome.CONTAINED, trap.getMessage(), null);
-        }
-        return wrong != null ? new Result(Outcome.WRONG_RESULT, wrong, null) : new Result(Outcome.OK, "", null);
-    }
-
-    private Sandbox sandbox(ProtectionMode mode) {
-        return sandboxes.computeIfAbsent(mode, m -> Sandbox.on(kernel, m));
     }
 
     @Override
     public void close() {
-        sandboxes.values().forEach(Sandbox::close);
-        sandboxes.clear();
+        engine.close();
     }
 }

@@ -58,6 +58,21 @@ class JitBugTest {
     }
 
     @Test
+    void anAnswerTheKernelRefusesIsAWrongResultEvenWhenTheDeliveryMatches() throws Exception {
+        // ldb [2000] is past every standard frame: the interpreter (and the correct JIT) drop the
+        // packet there. Without its length checks the JIT reads on and answers -1, which the
+        // kernel refuses, delivering nothing: the same delivery, from a wrong answer.
+        String program = "3\n48 0 0 2000\n0 0 0 4294967295\n22 0 0 0\n";
+        FilterProgram p = Checker.check(ProgramFormat.load("refused.ddd", program.getBytes()));
+        for (ProtectionMode mode : ProtectionMode.values()) {
+            assertThat(trials.run(p, Jit.compile(p), mode).outcome()).as(mode.name()).isEqualTo(Outcome.OK);
+            BpfTrials.Result broken = trials.run(p, JitBugs.withoutLengthChecks(Jit.compile(p)), mode);
+            assertThat(broken.outcome()).as(mode.name()).isEqualTo(Outcome.WRONG_RESULT);
+            assertThat(broken.detail()).as(mode.name()).contains("rejected the extension's answer");
+        }
+    }
+
+    @Test
     void theCorrectJitNeedsNoProtectionForTheSameProgram() throws Exception {
         FilterProgram p = Checker.check(ProgramFormat.load("ok.ddd", "2\n48 0 0 65536\n22 0 0 0\n".getBytes()));
         assertThat(trials.run(p, Jit.compile(p), ProtectionMode.NONE).outcome()).isEqualTo(Outcome.OK);
