@@ -101,8 +101,8 @@ public class TransactionBench {
         /** A graft stopped while it holds a lock and a block, rolled back: everything must be as before. */
         private void checkRollback() {
             int id = domain.id();
-            long logBefore = kernel.kernelLog().next();
-            long heapBefore = kernel.segmentTable().heapUsed(id);
+            long logBefore = kernel.view().messagesLogged();
+            long heapBefore = kernel.view().heapUsed(id);
             Transaction t = kernel.begin(domain);
             if (ctx.lock(0) != Status.OK || ctx.alloc(BLOCK) < 0 || ctx.log(message, MESSAGE) != Status.OK) {
                 throw new IllegalStateException("the graft's helpers refused: check the domain's capabilities");
@@ -111,16 +111,16 @@ public class TransactionBench {
                 throw new IllegalStateException("the helpers' changes were not recorded in the undo log");
             }
             t.rollback();
-            if (kernel.locksHeldBy(domain) != 0 || kernel.segmentTable().heapUsed(id) != heapBefore
-                    || kernel.kernelLog().next() != logBefore || kernel.lockTable().owner(0) != 0) {
+            if (kernel.locksHeldBy(domain) != 0 || kernel.view().heapUsed(id) != heapBefore
+                    || kernel.view().messagesLogged() != logBefore || kernel.view().lockHolder(0) != 0) {
                 throw new IllegalStateException("rollback did not restore the lock, the heap and the log");
             }
             t = kernel.begin(domain);
             run();
             int words = t.changes();
             t.commit();
-            if (kernel.kernelLog().next() != logBefore + rounds || kernel.locksHeldBy(domain) != 0
-                    || kernel.segmentTable().heapUsed(id) != heapBefore) {
+            if (kernel.view().messagesLogged() != logBefore + rounds || kernel.locksHeldBy(domain) != 0
+                    || kernel.view().heapUsed(id) != heapBefore) {
                 throw new IllegalStateException("a committed graft should leave only its log entries");
             }
             System.out.println("# graft of " + rounds + " round(s), " + 5 * rounds + " helper calls: "

@@ -159,7 +159,7 @@ public final class TrialEngine implements AutoCloseable {
         x.lap(Execution.FAULT);
         oracle.baseline();
         x.lap(Execution.RESTORE);
-        long badAnswersBefore = kernel.hookTable().badAnswers(hook);
+        long badAnswersBefore = kernel.view().badAnswers(hook);
         FaultDomain domain = null;
         try {
             domain = sandbox.load(name, bytes, spec);
@@ -206,7 +206,7 @@ public final class TrialEngine implements AutoCloseable {
         Execution x = new Execution();
         restore();
         oracle.baseline();
-        long badAnswersBefore = kernel.hookTable().badAnswers(hook);
+        long badAnswersBefore = kernel.view().badAnswers(hook);
         Domain domain = kernel.createDomain(name, DOMAIN);
         try {
             kernel.attach(domain, extension, Crossing.DIRECT);
@@ -250,7 +250,7 @@ public final class TrialEngine implements AutoCloseable {
         if (x.verdict.has(Violation.Kind.CORRUPTED_PAGE)) {
             restoreFully = true; // a page changed that the monitor did not see: the touched-page restore would miss it
         }
-        x.badAnswer = kernel.hookTable().badAnswers(hook) != badAnswersBefore;
+        x.badAnswer = kernel.view().badAnswers(hook) != badAnswersBefore;
         if (x.trap == null && domain != null) {
             x.trap = trapOf(domain);
         }

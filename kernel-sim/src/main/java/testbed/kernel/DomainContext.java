@@ -13,11 +13,15 @@ import testbed.kernel.api.Status;
  */
 final class DomainContext implements Context {
     private final Kernel kernel;
+    private final KernelStructures s;
+    private final Transactions transactions;
     private final Domain domain;
     private final int id;
 
     DomainContext(Kernel kernel, Domain domain) {
         this.kernel = kernel;
+        this.s = kernel.structures();
+        this.transactions = kernel.transactions();
         this.domain = domain;
         this.id = domain.id();
     }
@@ -39,7 +43,7 @@ final class DomainContext implements Context {
 
     @Override
     public long alloc(long size) {
-        int prev = kernel.enterHelper(domain, "alloc");
+        int prev = transactions.enterHelper(domain, "alloc");
         try {
             int refusal = refusal("alloc", Capability.HEAP);
             if (refusal != 0) {
@@ -48,15 +52,15 @@ final class DomainContext implements Context {
             if (size <= 0 || size > domain.segment().size()) {
                 return Status.EINVAL;
             }
-            return kernel.heapTable().alloc(domain, size);
+            return s.heap.alloc(domain, size);
         } finally {
-            kernel.exitHelper(prev);
+            transactions.exitHelper(prev);
         }
     }
 
     @Override
     public int free(long address) {
-        int prev = kernel.enterHelper(domain, "free");
+        int prev = transactions.enterHelper(domain, "free");
         try {
             int refusal = refusal("free", Capability.HEAP);
             if (refusal != 0) {
@@ -65,15 +69,15 @@ final class DomainContext implements Context {
             if (address == 0) {
                 return Status.ENOENT;
             }
-            return kernel.heapTable().free(domain, address);
+            return s.heap.free(domain, address);
         } finally {
-            kernel.exitHelper(prev);
+            transactions.exitHelper(prev);
         }
     }
 
     @Override
     public int sendPacket(long address, int length) {
-        int prev = kernel.enterHelper(domain, "sendPacket");
+        int prev = transactions.enterHelper(domain, "sendPacket");
         try {
             int refusal = refusal("sendPacket", Capability.SEND);
             if (refusal != 0) {
@@ -85,15 +89,15 @@ final class DomainContext implements Context {
             if (!domain.segment().contains(address, length)) {
                 return Status.EFAULT;
             }
-            return kernel.txRing().pushFrom(address, length) < 0 ? Status.ENOMEM : Status.OK;
+            return s.tx.pushFrom(address, length) < 0 ? Status.ENOMEM : Status.OK;
         } finally {
-            kernel.exitHelper(prev);
+            transactions.exitHelper(prev);
         }
     }
 
     @Override
     public int log(long address, int length) {
-        int prev = kernel.enterHelper(domain, "log");
+        int prev = transactions.enterHelper(domain, "log");
         try {
             int refusal = refusal("log", Capability.LOG);
             if (refusal != 0) {
@@ -105,21 +109,21 @@ final class DomainContext implements Context {
             if (!domain.segment().contains(address, length)) {
                 return Status.EFAULT;
             }
-            return kernel.kernelLog().append(id, address, length, kernel.now()) ? Status.OK : Status.ENOMEM;
+            return s.log.append(id, address, length, kernel.now()) ? Status.OK : Status.ENOMEM;
         } finally {
-            kernel.exitHelper(prev);
+            transactions.exitHelper(prev);
         }
     }
 
     @Override
     public int lock(int lockId) {
-        int prev = kernel.enterHelper(domain, "lock");
+        int prev = transactions.enterHelper(domain, "lock");
         try {
             int refusal = refusal("lock", Capability.LOCK);
             if (refusal != 0) {
                 return refusal;
             }
-            LockTable locks = kernel.lockTable();
+            LockTable locks = s.locks;
             if (lockId < 0 || lockId >= locks.count()) {
                 return Status.EINVAL;
             }
@@ -130,7 +134,7 @@ final class DomainContext implements Context {
             if (holder != 0) {
                 return Status.EBUSY;
             }
-            SegmentTable segments = kernel.segmentTable();
+            SegmentTable segments = s.segments;
             int held = segments.getInt(id, SegmentTable.LOCKS_AT);
             if (held < 0 || held >= segments.getInt(id, SegmentTable.LOCK_QUOTA_AT)) {
                 return Status.ENOMEM;
@@ -139,19 +143,19 @@ final class DomainContext implements Context {
             segments.putInt(id, SegmentTable.LOCKS_AT, held + 1);
             return Status.OK;
         } finally {
-            kernel.exitHelper(prev);
+            transactions.exitHelper(prev);
         }
     }
 
     @Override
     public int unlock(int lockId) {
-        int prev = kernel.enterHelper(domain, "unlock");
+        int prev = transactions.enterHelper(domain, "unlock");
         try {
             int refusal = refusal("unlock", Capability.LOCK);
             if (refusal != 0) {
                 return refusal;
             }
-            LockTable locks = kernel.lockTable();
+            LockTable locks = s.locks;
             if (lockId < 0 || lockId >= locks.count()) {
                 return Status.EINVAL;
             }
@@ -159,58 +163,58 @@ final class DomainContext implements Context {
                 return Status.EPERM;
             }
             locks.release(lockId);
-            SegmentTable segments = kernel.segmentTable();
+            SegmentTable segments = s.segments;
             segments.putInt(id, SegmentTable.LOCKS_AT, Math.max(0, segments.getInt(id, SegmentTable.LOCKS_AT) - 1));
             return Status.OK;
         } finally {
-            kernel.exitHelper(prev);
+            transactions.exitHelper(prev);
         }
     }
 
     @Override
     public long time() {
-        int prev = kernel.enterHelper(domain, "time");
+        int prev = transactions.enterHelper(domain, "time");
         try {
             return allowed(Capability.TIME) ? kernel.now() : Status.EPERM;
         } finally {
-            kernel.exitHelper(prev);
+            transactions.exitHelper(prev);
         }
     }
 
     @Override
     public int bindFrame() {
-        int prev = kernel.enterHelper(domain, "bindFrame");
+        int prev = transactions.enterHelper(domain, "bindFrame");
         try {
             int refusal = refusal("bindFrame", Capability.FRAMES);
             if (refusal != 0) {
                 return refusal;
             }
-            SegmentTable segments = kernel.segmentTable();
+            SegmentTable segments = s.segments;
             int bound = segments.getInt(id, SegmentTable.FRAMES_AT);
             if (bound < 0 || bound >= segments.getInt(id, SegmentTable.FRAME_QUOTA_AT)) {
                 return Status.ENOMEM;
             }
-            int frame = kernel.frameAllocator().allocate(0);
+            int frame = s.allocator.allocate(0);
             if (frame < 0) {
                 return Status.ENOMEM;
             }
-            kernel.frameTable().set(frame, FrameTable.BOUND, id);
+            s.frames.set(frame, FrameTable.BOUND, id);
             segments.putInt(id, SegmentTable.FRAMES_AT, bound + 1);
             return frame;
         } finally {
-            kernel.exitHelper(prev);
+            transactions.exitHelper(prev);
         }
     }
 
     @Override
     public int releaseFrame(int frame) {
-        int prev = kernel.enterHelper(domain, "releaseFrame");
+        int prev = transactions.enterHelper(domain, "releaseFrame");
         try {
             int refusal = refusal("releaseFrame", Capability.FRAMES);
             if (refusal != 0) {
                 return refusal;
             }
-            FrameTable frames = kernel.frameTable();
+            FrameTable frames = s.frames;
             if (frame < 0 || frame >= frames.frames()) {
                 return Status.EINVAL;
             }
@@ -218,12 +222,12 @@ final class DomainContext implements Context {
                 return Status.EPERM;
             }
             frames.set(frame, FrameTable.FREE, 0);
-            kernel.frameAllocator().free(frame, 0);
-            SegmentTable segments = kernel.segmentTable();
+            s.allocator.free(frame, 0);
+            SegmentTable segments = s.segments;
             segments.putInt(id, SegmentTable.FRAMES_AT, Math.max(0, segments.getInt(id, SegmentTable.FRAMES_AT) - 1));
             return Status.OK;
         } finally {
-            kernel.exitHelper(prev);
+            transactions.exitHelper(prev);
         }
     }
 
@@ -241,6 +245,6 @@ final class DomainContext implements Context {
     }
 
     private boolean allowed(Capability capability) {
-        return kernel.domain(id) == domain && kernel.segmentTable().grants(id, capability);
+        return kernel.domain(id) == domain && s.segments.grants(id, capability);
     }
 }

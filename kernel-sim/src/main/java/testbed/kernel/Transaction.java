@@ -12,13 +12,13 @@ package testbed.kernel;
  * is logged.
  */
 public final class Transaction {
-    private final Kernel kernel;
+    private final Transactions transactions;
     private final Domain domain;
     private boolean open = true;
     private int changes;
 
-    Transaction(Kernel kernel, Domain domain) {
-        this.kernel = kernel;
+    Transaction(Transactions transactions, Domain domain) {
+        this.transactions = transactions;
         this.domain = domain;
     }
 
@@ -34,17 +34,17 @@ public final class Transaction {
 
     /** Number of kernel words recorded so far (or at close). */
     public int changes() {
-        return open ? kernel.undoSize() : changes;
+        return open ? transactions.undoSize() : changes;
     }
 
     /** Keeps the recorded changes and closes the transaction. */
     public void commit() {
-        kernel.close(this, false);
+        transactions.close(this, false);
     }
 
     /** Undoes the recorded changes, newest first, and closes the transaction. */
     public void rollback() {
-        kernel.close(this, true);
+        transactions.close(this, true);
     }
 
     void closed(int count) {

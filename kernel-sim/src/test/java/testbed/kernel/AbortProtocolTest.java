@@ -42,16 +42,16 @@ class AbortProtocolTest {
 
         assertThat(KERNEL.isAborted(d)).isTrue();
         assertThat(KERNEL.isLive(d)).isFalse();
-        assertThat(KERNEL.segmentTable().state(d.id())).isEqualTo(SegmentTable.ABORTED);
-        assertThat(KERNEL.lockTable().owner(1)).isZero();
+        assertThat(KERNEL.structures().segmentTable().state(d.id())).isEqualTo(SegmentTable.ABORTED);
+        assertThat(KERNEL.structures().lockTable().owner(1)).isZero();
         assertThat(KERNEL.locksHeldBy(d)).isZero();
-        assertThat(KERNEL.segmentTable().framesBound(d.id())).isZero();
-        assertThat(KERNEL.segmentTable().heapBlocks(d.id())).isZero();
+        assertThat(KERNEL.structures().segmentTable().framesBound(d.id())).isZero();
+        assertThat(KERNEL.structures().segmentTable().heapBlocks(d.id())).isZero();
         for (Hook h : Hook.values()) {
             assertThat(KERNEL.isAttached(d.id(), h)).isFalse();
         }
-        assertThat(KERNEL.hookTable().attachedCount(Hook.PACKET_FILTER)).isZero();
-        assertThat(KERNEL.hookTable().attachedCount(Hook.EVENT_HANDLER)).as("the canary stays").isEqualTo(1);
+        assertThat(KERNEL.structures().hookTable().attachedCount(Hook.PACKET_FILTER)).isZero();
+        assertThat(KERNEL.structures().hookTable().attachedCount(Hook.EVENT_HANDLER)).as("the canary stays").isEqualTo(1);
         assertThat(KERNEL.aborts()).singleElement().satisfies(a -> {
             assertThat(a.domain()).isEqualTo(d.id());
             assertThat(a.trap().kind()).isEqualTo(Trap.Kind.WATCHDOG);
@@ -82,7 +82,7 @@ class AbortProtocolTest {
             assertThat(a.trap().kind()).isEqualTo(Trap.Kind.FUEL_EXHAUSTED);
             assertThat(a.trap().domain()).isEqualTo(d.id());
         });
-        assertThat(KERNEL.hookTable().aborts(Hook.PACKET_FILTER)).isEqualTo(1);
+        assertThat(KERNEL.structures().hookTable().aborts(Hook.PACKET_FILTER)).isEqualTo(1);
         assertThat(oracle.judge().violations()).isEmpty();
     }
 
@@ -95,10 +95,10 @@ class AbortProtocolTest {
             throw new IllegalStateException("bug after taking a lock");
         });
         assertThat(KERNEL.attach(d, failing, new ProtectedCrossing(KERNEL))).isEqualTo(Status.OK);
-        long txTail = KERNEL.txRing().tail();
+        long txTail = KERNEL.structures().txRing().tail();
         assertThat(KERNEL.dispatch(Event.TIMER, 0)).as("default timer answer").isEqualTo(KERNEL.time());
-        assertThat(KERNEL.lockTable().owner(6)).isZero();
-        assertThat(KERNEL.txRing().tail()).isEqualTo(txTail);
+        assertThat(KERNEL.structures().lockTable().owner(6)).isZero();
+        assertThat(KERNEL.structures().txRing().tail()).isEqualTo(txTail);
         assertThat(KERNEL.aborts()).singleElement()
                 .satisfies(a -> assertThat(a.trap().getMessage()).startsWith("uncaught exception: ").contains("bug after taking a lock"));
         assertThat(oracle.judge().violations()).isEmpty();
@@ -141,7 +141,7 @@ class AbortProtocolTest {
             assertThat(a.trap().kind()).isEqualTo(Trap.Kind.REVOCATION_TIMEOUT);
             assertThat(a.trap().getMessage()).startsWith("revocation timeout: ").contains("released 0 of 2");
         });
-        assertThat(KERNEL.segmentTable().framesBound(d.id())).isZero();
+        assertThat(KERNEL.structures().segmentTable().framesBound(d.id())).isZero();
         assertThat(oracle.judge().violations()).isEmpty();
     }
 
@@ -159,7 +159,7 @@ class AbortProtocolTest {
         KERNEL.startLibraryOs(d);
         assertThat(KERNEL.revoke(d, 4)).isEqualTo(4);
         assertThat(KERNEL.aborts()).isEmpty();
-        assertThat(KERNEL.segmentTable().framesBound(d.id())).isEqualTo(2);
+        assertThat(KERNEL.structures().segmentTable().framesBound(d.id())).isEqualTo(2);
     }
 
     @Test

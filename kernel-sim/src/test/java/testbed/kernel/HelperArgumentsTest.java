@@ -76,7 +76,7 @@ class HelperArgumentsTest {
     @Test
     void locksRefuseBadIdsForeignUnlocksAndDoubleLocking() {
         assertThat(ctx.lock(-1)).isEqualTo(Status.EINVAL);
-        assertThat(ctx.lock(KERNEL.lockTable().count())).isEqualTo(Status.EINVAL);
+        assertThat(ctx.lock(KERNEL.structures().lockTable().count())).isEqualTo(Status.EINVAL);
         assertThat(ctx.unlock(-1)).isEqualTo(Status.EINVAL);
         assertThat(ctx.lock(7)).as("held by the other domain").isEqualTo(Status.EBUSY);
         assertThat(ctx.unlock(7)).as("not the holder").isEqualTo(Status.EPERM);
@@ -225,7 +225,7 @@ class HelperArgumentsTest {
     }
 
     private static int findBoundFrame(int owner) {
-        FrameTable frames = KERNEL.frameTable();
+        FrameTable frames = KERNEL.structures().frameTable();
         for (int f = KERNEL.layout().arenaFirstFrame(); f < frames.frames(); f++) {
             if (frames.use(f) == FrameTable.BOUND && frames.owner(f) == owner) {
                 return f;

@@ -47,9 +47,9 @@ class HookWorkloadTest {
     @Test
     void withNoFilterAPacketIsDeliveredWholeToTheSocketQueue() {
         byte[] p = packet(300, 1);
-        long tail = KERNEL.socketQueue().tail();
+        long tail = KERNEL.structures().socketQueue().tail();
         assertThat(KERNEL.receive(p)).isEqualTo(300);
-        assertThat(KERNEL.socketQueue().tail()).isEqualTo(tail + 1);
+        assertThat(KERNEL.structures().socketQueue().tail()).isEqualTo(tail + 1);
         byte[] got = new byte[KernelConfig.MAX_PACKET];
         for (int i = 0; i < 4; i++) {
             KERNEL.recv(got); // the packets accepted at boot
@@ -57,7 +57,7 @@ class HookWorkloadTest {
         assertThat(KERNEL.recv(got)).isEqualTo(300);
         assertThat(Arrays.copyOf(got, 300)).isEqualTo(p);
         assertThat(KERNEL.recv(got)).isEqualTo(Status.ENOENT);
-        assertThat(KERNEL.hookTable().defaults(Hook.PACKET_FILTER)).isPositive();
+        assertThat(KERNEL.structures().hookTable().defaults(Hook.PACKET_FILTER)).isPositive();
     }
 
     @Test
@@ -72,9 +72,9 @@ class HookWorkloadTest {
         });
         assertThat(KERNEL.receive(p)).isEqualTo(40);
         assertThat(seen).isEqualTo(p);
-        long newest = KERNEL.socketQueue().tail() - 1;
-        assertThat(KERNEL.socketQueue().recordedLength(newest)).isEqualTo(40);
-        assertThat(KERNEL.hookTable().calls(Hook.PACKET_FILTER)).isEqualTo(1);
+        long newest = KERNEL.structures().socketQueue().tail() - 1;
+        assertThat(KERNEL.structures().socketQueue().recordedLength(newest)).isEqualTo(40);
+        assertThat(KERNEL.structures().hookTable().calls(Hook.PACKET_FILTER)).isEqualTo(1);
         assertThat(d.window()).isEqualTo(d.segment().base());
     }
 
@@ -90,7 +90,7 @@ class HookWorkloadTest {
         assertThat(KERNEL.receive(packet(100, 0))).isZero();
         attached((PacketFilter) (ctx, packet, length) -> -3);
         assertThat(KERNEL.receive(packet(100, 0))).isZero();
-        assertThat(KERNEL.hookTable().badAnswers(Hook.PACKET_FILTER)).isEqualTo(2);
+        assertThat(KERNEL.structures().hookTable().badAnswers(Hook.PACKET_FILTER)).isEqualTo(2);
     }
 
     @Test
@@ -106,7 +106,7 @@ class HookWorkloadTest {
 
     @Test
     void aFullSocketQueueRefusesPackets() {
-        int free = (int) (KERNEL.socketQueue().slots() - (KERNEL.socketQueue().tail() - KERNEL.socketQueue().head()));
+        int free = (int) (KERNEL.structures().socketQueue().slots() - (KERNEL.structures().socketQueue().tail() - KERNEL.structures().socketQueue().head()));
         for (int i = 0; i < free; i++) {
             assertThat(KERNEL.receive(packet(64, i))).isEqualTo(64);
         }
@@ -148,7 +148,7 @@ class HookWorkloadTest {
         assertThat(KERNEL.read(0, 0, b, 100, unattached)).isEqualTo(100);
         assertThat(a).isEqualTo(raw);
         assertThat(b).isEqualTo(raw);
-        assertThat(KERNEL.hookTable().badAnswers(Hook.READ_FILTER)).isEqualTo(1);
+        assertThat(KERNEL.structures().hookTable().badAnswers(Hook.READ_FILTER)).isEqualTo(1);
     }
 
     @Test
@@ -170,12 +170,12 @@ class HookWorkloadTest {
                 KERNEL.read(f, 0, buffer, buffer.length, null);
             }
         }
-        assertThat(KERNEL.bufferCache().find(3, 0)).as("evicted").isNegative();
+        assertThat(KERNEL.structures().bufferCache().find(3, 0)).as("evicted").isNegative();
         byte[] back = new byte[700];
         assertThat(KERNEL.read(3, 1000, back, 700, null)).isEqualTo(700);
         assertThat(back).isEqualTo(data);
         int bs = KERNEL.config().blockSize();
-        assertThat(Arrays.copyOfRange(KERNEL.disk().block(3, 0), 1000, bs)).isEqualTo(Arrays.copyOf(data, bs - 1000));
+        assertThat(Arrays.copyOfRange(KERNEL.structures().disk().block(3, 0), 1000, bs)).isEqualTo(Arrays.copyOf(data, bs - 1000));
     }
 
     // ---- VINO eviction graft
@@ -196,7 +196,7 @@ class HookWorkloadTest {
         KERNEL.read(3, 7 * bs, buffer, bs, null); // a miss: evicts
         assertThat(offered[0]).isEqualTo(Math.min(Kernel.MAX_CANDIDATES, KERNEL.config().cacheBlocks()));
         assertThat(offered[1]).isEqualTo(Kernel.blockKey(2, 0));
-        assertThat(KERNEL.bufferCache().find(2, 0)).as("the policy's victim").isNegative();
+        assertThat(KERNEL.structures().bufferCache().find(2, 0)).as("the policy's victim").isNegative();
     }
 
     @Test
@@ -207,31 +207,31 @@ class HookWorkloadTest {
         attached((EvictionPolicy) (ctx, candidates, count) -> count);
         int oldest = -1;
         long use = Long.MAX_VALUE;
-        for (int e = 0; e < KERNEL.bufferCache().entries(); e++) {
-            if (KERNEL.bufferCache().lastUse(e) < use) {
-                use = KERNEL.bufferCache().lastUse(e);
+        for (int e = 0; e < KERNEL.structures().bufferCache().entries(); e++) {
+            if (KERNEL.structures().bufferCache().lastUse(e) < use) {
+                use = KERNEL.structures().bufferCache().lastUse(e);
                 oldest = e;
             }
         }
-        int file = KERNEL.bufferCache().file(oldest);
-        int block = KERNEL.bufferCache().block(oldest);
+        int file = KERNEL.structures().bufferCache().file(oldest);
+        int block = KERNEL.structures().bufferCache().block(oldest);
         KERNEL.read(3, 7 * bs, buffer, bs, null);
-        assertThat(KERNEL.bufferCache().find(file, block)).isNegative();
-        assertThat(KERNEL.hookTable().badAnswers(Hook.EVICTION_POLICY)).isEqualTo(1);
+        assertThat(KERNEL.structures().bufferCache().find(file, block)).isNegative();
+        assertThat(KERNEL.structures().hookTable().badAnswers(Hook.EVICTION_POLICY)).isEqualTo(1);
     }
 
     /** Reads blocks until every cache entry is in use, without touching file 3 block 7. */
     private static void fillCache(byte[] buffer) {
         int bs = KERNEL.config().blockSize();
-        for (int b = 0; b < KERNEL.config().fileBlocks() && KERNEL.bufferCache().find(3, 7) < 0; b++) {
+        for (int b = 0; b < KERNEL.config().fileBlocks() && KERNEL.structures().bufferCache().find(3, 7) < 0; b++) {
             for (int f = 0; f < 3; f++) {
                 KERNEL.read(f, (long) b * bs, buffer, bs, null);
             }
         }
-        for (int e = 0; e < KERNEL.bufferCache().entries(); e++) {
-            assertThat(KERNEL.bufferCache().state(e)).isNotEqualTo(BufferCache.EMPTY);
+        for (int e = 0; e < KERNEL.structures().bufferCache().entries(); e++) {
+            assertThat(KERNEL.structures().bufferCache().state(e)).isNotEqualTo(BufferCache.EMPTY);
         }
-        assertThat(KERNEL.bufferCache().find(3, 7)).isNegative();
+        assertThat(KERNEL.structures().bufferCache().find(3, 7)).isNegative();
     }
 
     // ---- SPIN dispatcher
@@ -255,7 +255,7 @@ class HookWorkloadTest {
         assertThat(KERNEL.dispatch(Event.TIMER, 0)).as("no guard accepts").isEqualTo(KERNEL.time());
         attached(guarded(Event.TIMER, -2));
         assertThat(KERNEL.dispatch(Event.TIMER, 0)).as("a negative answer is bad").isEqualTo(KERNEL.time());
-        assertThat(KERNEL.hookTable().badAnswers(Hook.EVENT_HANDLER)).isEqualTo(1);
+        assertThat(KERNEL.structures().hookTable().badAnswers(Hook.EVENT_HANDLER)).isEqualTo(1);
     }
 
     @Test
@@ -292,6 +292,6 @@ class HookWorkloadTest {
         assertThat(KERNEL.attach(extra, all, Crossing.DIRECT)).isEqualTo(Status.ENOMEM);
         assertThat(KERNEL.detach(first, Hook.PACKET_FILTER)).isEqualTo(Status.OK);
         assertThat(KERNEL.attach(extra, all, Crossing.DIRECT)).isEqualTo(Status.OK);
-        assertThat(KERNEL.hookTable().slot(Hook.PACKET_FILTER, HookTable.SLOTS - 1)).isEqualTo(extra.id());
+        assertThat(KERNEL.structures().hookTable().slot(Hook.PACKET_FILTER, HookTable.SLOTS - 1)).isEqualTo(extra.id());
     }
 }

@@ -20,7 +20,7 @@ class KernelBootTest {
         long free = 0;
         for (int order = 0; order <= layout.maxOrder(); order++) {
             for (int w = 0; w < layout.buddyWords(order); w++) {
-                free += (long) Long.bitCount(k.frameAllocator().bitmapWord(order, w)) << order;
+                free += (long) Long.bitCount(k.structures().frameAllocator().bitmapWord(order, w)) << order;
             }
         }
         return free;
@@ -33,14 +33,14 @@ class KernelBootTest {
         assertThat(canary.id()).isEqualTo(Kernel.CANARY_ID);
         assertThat(canary.segment().size()).isEqualTo(Canary.SEGMENT_SIZE);
         assertThat(k.isAttached(Kernel.CANARY_ID, Hook.EVENT_HANDLER)).isTrue();
-        assertThat(k.hookTable().slot(Hook.EVENT_HANDLER, 0)).isEqualTo(Kernel.CANARY_ID);
+        assertThat(k.structures().hookTable().slot(Hook.EVENT_HANDLER, 0)).isEqualTo(Kernel.CANARY_ID);
         int dirty = 0;
-        for (int e = 0; e < k.bufferCache().entries(); e++) {
-            dirty += k.bufferCache().state(e) == BufferCache.DIRTY ? 1 : 0;
+        for (int e = 0; e < k.structures().bufferCache().entries(); e++) {
+            dirty += k.structures().bufferCache().state(e) == BufferCache.DIRTY ? 1 : 0;
         }
         assertThat(dirty).isPositive();
-        assertThat(k.socketQueue().tail() - k.socketQueue().head()).isEqualTo(4);
-        assertThat(k.header().magic()).isEqualTo(Header.MAGIC);
+        assertThat(k.structures().socketQueue().tail() - k.structures().socketQueue().head()).isEqualTo(4);
+        assertThat(k.structures().header().magic()).isEqualTo(Header.MAGIC);
 
         Oracle oracle = Oracle.watching(k).thorough();
         oracle.baseline();
@@ -83,8 +83,8 @@ class KernelBootTest {
                 }
             }
             int frame = (int) (d.segment().base() >>> PhysicalMemory.PAGE_SHIFT);
-            assertThat(k.frameTable().use(frame)).isEqualTo(FrameTable.SEGMENT);
-            assertThat(k.frameTable().owner(frame)).isEqualTo(d.id());
+            assertThat(k.structures().frameTable().use(frame)).isEqualTo(FrameTable.SEGMENT);
+            assertThat(k.structures().frameTable().owner(frame)).isEqualTo(d.id());
             assertThat(k.placeOf(d.segment().base())).isEqualTo(Kernel.segmentPlace(d));
         }
     }

@@ -118,7 +118,7 @@ class SnapshotRestoreTest {
         long[] sums = new long[k.config().files() * k.config().fileBlocks()];
         for (int f = 0; f < k.config().files(); f++) {
             for (int b = 0; b < k.config().fileBlocks(); b++) {
-                sums[f * k.config().fileBlocks() + b] = k.disk().checksum(f, b);
+                sums[f * k.config().fileBlocks() + b] = k.structures().disk().checksum(f, b);
             }
         }
         return sums;

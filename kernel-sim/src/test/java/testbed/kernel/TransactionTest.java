@@ -28,7 +28,7 @@ class TransactionTest {
         for (int i = 0; i < BOOKKEEPING.length; i++) {
             sums[i] = KERNEL.memory().checksum(KERNEL.layout().base(BOOKKEEPING[i]), (int) KERNEL.layout().size(BOOKKEEPING[i]));
         }
-        sums[BOOKKEEPING.length] = KERNEL.txRing().tail() * 31 + KERNEL.kernelLog().next();
+        sums[BOOKKEEPING.length] = KERNEL.structures().txRing().tail() * 31 + KERNEL.structures().kernelLog().next();
         return sums;
     }
 
@@ -57,8 +57,8 @@ class TransactionTest {
         assertThat(t.isOpen()).isFalse();
         assertThat(KERNEL.transaction()).isNull();
         assertThat(bookkeeping()).isEqualTo(before);
-        assertThat(KERNEL.lockTable().owner(4)).isZero();
-        assertThat(KERNEL.segmentTable().framesBound(d.id())).isZero();
+        assertThat(KERNEL.structures().lockTable().owner(4)).isZero();
+        assertThat(KERNEL.structures().segmentTable().framesBound(d.id())).isZero();
         assertThat(oracle.judge().violations()).isEmpty();
     }
 
@@ -69,9 +69,9 @@ class TransactionTest {
         changeEverything();
         t.commit();
         assertThat(bookkeeping()).isNotEqualTo(before);
-        assertThat(KERNEL.lockTable().owner(4)).isEqualTo(d.id());
-        assertThat(KERNEL.segmentTable().framesBound(d.id())).isEqualTo(2);
-        assertThat(KERNEL.txRing().tail()).isEqualTo(1);
+        assertThat(KERNEL.structures().lockTable().owner(4)).isEqualTo(d.id());
+        assertThat(KERNEL.structures().segmentTable().framesBound(d.id())).isEqualTo(2);
+        assertThat(KERNEL.structures().txRing().tail()).isEqualTo(1);
     }
 
     @Test
@@ -84,22 +84,22 @@ class TransactionTest {
         assertThat(other.context().lock(10)).isEqualTo(Status.OK);
         assertThat(t.changes()).isPositive();
         t.rollback();
-        assertThat(KERNEL.lockTable().owner(9)).isEqualTo(d.id());
-        assertThat(KERNEL.lockTable().owner(10)).isZero();
-        assertThat(KERNEL.lockTable().owner(4)).isEqualTo(d.id());
+        assertThat(KERNEL.structures().lockTable().owner(9)).isEqualTo(d.id());
+        assertThat(KERNEL.structures().lockTable().owner(10)).isZero();
+        assertThat(KERNEL.structures().lockTable().owner(4)).isEqualTo(d.id());
     }
 
     @Test
     void abortRollsBackTheOpenTransaction() {
-        long txTail = KERNEL.txRing().tail();
-        long logNext = KERNEL.kernelLog().next();
+        long txTail = KERNEL.structures().txRing().tail();
+        long logNext = KERNEL.structures().kernelLog().next();
         KERNEL.begin(d);
         assertThat(ctx.sendPacket(d.heapBase(), 60)).isEqualTo(Status.OK);
         assertThat(ctx.log(d.heapBase(), 20)).isEqualTo(Status.OK);
         KERNEL.abort(d, new Trap(Trap.Kind.FUEL_EXHAUSTED, -1, "T.m@3", "out of fuel"));
         assertThat(KERNEL.transaction()).isNull();
-        assertThat(KERNEL.txRing().tail()).as("the queued packet is gone").isEqualTo(txTail);
-        assertThat(KERNEL.kernelLog().next()).isEqualTo(logNext);
+        assertThat(KERNEL.structures().txRing().tail()).as("the queued packet is gone").isEqualTo(txTail);
+        assertThat(KERNEL.structures().kernelLog().next()).isEqualTo(logNext);
     }
 
     @Test

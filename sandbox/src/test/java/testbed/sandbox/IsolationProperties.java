@@ -14,6 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import testbed.kernel.Kernel;
+import testbed.kernel.KernelView;
 import testbed.kernel.Region;
 import testbed.kernel.api.Event;
 import testbed.kernel.oracle.Oracle;
@@ -200,11 +201,12 @@ class IsolationProperties {
             for (Region r : new Region[] {Region.FRAME_TABLE, Region.BUDDY_MAP, Region.LOCK_TABLE, Region.HEAP_TABLE}) {
                 state.add(kernel.memory().checksum(kernel.layout().base(r), (int) kernel.layout().size(r)));
             }
-            state.add(kernel.txRing().head());
-            state.add(kernel.txRing().tail());
-            state.add(kernel.txRing().accepted());
-            state.add(kernel.txRing().dropped());
-            state.add(kernel.kernelLog().next());
+            KernelView.Ring tx = kernel.view().transmitRing();
+            state.add(tx.head());
+            state.add(tx.tail());
+            state.add(tx.accepted());
+            state.add(tx.dropped());
+            state.add(kernel.view().messagesLogged());
             return state;
         }
     }

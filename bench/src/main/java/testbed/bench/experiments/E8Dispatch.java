@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import testbed.bench.extensions.SelectiveEventHandler;
-import testbed.kernel.HookTable;
+import testbed.kernel.KernelView;
 import testbed.kernel.api.Event;
 import testbed.reports.ExperimentPage;
 import testbed.reports.ExperimentPage.Check;
@@ -25,8 +25,8 @@ import testbed.sfi.ProtectionMode;
  */
 final class E8Dispatch implements Experiment {
     private static final List<ProtectionMode> MODES = List.of(ProtectionMode.NONE, ProtectionMode.SFI_MASK);
-    /** A hook has {@link HookTable#SLOTS} slots, and the canary holds one. */
-    private static final int MAX_HANDLERS = HookTable.SLOTS - 1;
+    /** A hook has {@link KernelView#HOOK_SLOTS} slots, and the canary holds one. */
+    private static final int MAX_HANDLERS = KernelView.HOOK_SLOTS - 1;
     private static final List<String> SERIES = List.of("all accept", "one accepts");
 
     @Override

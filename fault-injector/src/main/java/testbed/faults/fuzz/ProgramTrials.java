@@ -13,6 +13,7 @@ import testbed.faults.TrialEngine;
 import testbed.kernel.Domain;
 import testbed.kernel.Hook;
 import testbed.kernel.Kernel;
+import testbed.kernel.KernelView;
 import testbed.kernel.PhysicalMemory;
 import testbed.kernel.Region;
 import testbed.sandbox.Budget;
@@ -218,11 +219,12 @@ public final class ProgramTrials implements AutoCloseable {
         for (Region r : STATE_REGIONS) {
             state.add(kernel.memory().checksum(kernel.layout().base(r), (int) kernel.layout().size(r)));
         }
-        state.add(kernel.txRing().head());
-        state.add(kernel.txRing().tail());
-        state.add(kernel.txRing().accepted());
-        state.add(kernel.txRing().dropped());
-        state.add(kernel.kernelLog().next());
+        KernelView.Ring tx = kernel.view().transmitRing();
+        state.add(tx.head());
+        state.add(tx.tail());
+        state.add(tx.accepted());
+        state.add(tx.dropped());
+        state.add(kernel.view().messagesLogged());
         return state;
     }
 

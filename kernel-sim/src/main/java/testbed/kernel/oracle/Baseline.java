@@ -33,12 +33,12 @@ final class Baseline {
         for (Domain d : kernel.domains()) {
             domains[d.id()] = d;
         }
-        this.lockOwners = new int[kernel.lockTable().count()];
+        this.lockOwners = new int[kernel.structures().lockTable().count()];
         for (int l = 0; l < lockOwners.length; l++) {
-            lockOwners[l] = kernel.lockTable().owner(l);
+            lockOwners[l] = kernel.structures().lockTable().owner(l);
         }
         this.blockSums = blockSums != null ? blockSums : DataCheck.blockSums(kernel, null);
-        PacketRing socket = kernel.socketQueue();
+        PacketRing socket = kernel.structures().socketQueue();
         this.socketHead = socket.head();
         long tail = socket.tail();
         long n = tail - socketHead;

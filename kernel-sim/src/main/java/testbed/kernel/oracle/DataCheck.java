@@ -19,8 +19,8 @@ final class DataCheck {
 
     /** Checksums of every block's current content; {@code places}, if given, receives where each lives (-1 for disk). */
     static long[] blockSums(Kernel kernel, long[] places) {
-        Disk disk = kernel.disk();
-        BufferCache cache = kernel.bufferCache();
+        Disk disk = kernel.structures().disk();
+        BufferCache cache = kernel.structures().bufferCache();
         PhysicalMemory memory = kernel.memory();
         long[] sums = new long[disk.files() * disk.fileBlocks()];
         for (int f = 0; f < disk.files(); f++) {
@@ -42,7 +42,7 @@ final class DataCheck {
 
     /** @return the current block checksums, for the liveness probe to compare a read with */
     static long[] check(Kernel kernel, Baseline baseline, List<Violation> out) {
-        Disk disk = kernel.disk();
+        Disk disk = kernel.structures().disk();
         long[] places = new long[disk.files() * disk.fileBlocks()];
         long[] now = blockSums(kernel, places);
         for (int i = 0; i < now.length; i++) {
@@ -50,14 +50,14 @@ final class DataCheck {
                 int f = i / disk.fileBlocks();
                 int b = i % disk.fileBlocks();
                 boolean cached = places[i] >= 0;
-                int e = cached ? kernel.bufferCache().find(f, b) : -1;
-                String where = cached ? (kernel.bufferCache().state(e) == BufferCache.DIRTY ? "dirty" : "clean") + " in the buffer cache"
+                int e = cached ? kernel.structures().bufferCache().find(f, b) : -1;
+                String where = cached ? (kernel.structures().bufferCache().state(e) == BufferCache.DIRTY ? "dirty" : "clean") + " in the buffer cache"
                         : "on disk (no cache entry holds it)";
                 out.add(Violation.at(Violation.Kind.DATA_LOST, places[i], cached ? "BUFFER_CACHE" : "DISK", -1,
                         "file " + f + " block " + b + " differs from before the trial; it is now " + where));
             }
         }
-        PacketRing socket = kernel.socketQueue();
+        PacketRing socket = kernel.structures().socketQueue();
         long head = socket.head();
         long tail = socket.tail();
         for (int i = 0; i < baseline.socketSums.length; i++) {

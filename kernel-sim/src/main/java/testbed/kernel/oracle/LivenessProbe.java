@@ -40,7 +40,7 @@ final class LivenessProbe {
     }
 
     private void nic(Kernel kernel, List<Violation> out) {
-        PacketRing socket = kernel.socketQueue();
+        PacketRing socket = kernel.structures().socketQueue();
         long n = socket.tail() - socket.head();
         boolean room = n >= 0 && n < socket.slots();
         int r = kernel.underDefaultPolicies(() -> kernel.receive(probe));
@@ -60,7 +60,7 @@ final class LivenessProbe {
     }
 
     private void read(Kernel kernel, long[] blockSums, List<Violation> out) {
-        Disk disk = kernel.disk();
+        Disk disk = kernel.structures().disk();
         int blocks = Math.min(2, disk.fileBlocks());
         int length = blocks * disk.blockSize();
         if (buffer.length != length) {

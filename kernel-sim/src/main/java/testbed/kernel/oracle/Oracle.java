@@ -93,7 +93,7 @@ public final class Oracle {
         }
         // Just restored and untouched, the kernel is its snapshot: the file data it holds, and so
         // the block checksums, are those of the last baseline taken in that state.
-        boolean pristine = kernel.memory().touchedCount() == 0 && kernel.disk().writtenSinceBase() == 0;
+        boolean pristine = kernel.memory().touchedCount() == 0 && kernel.structures().disk().writtenSinceBase() == 0;
         long[] blocks = pristine && snapshot == pristineSnapshot ? pristineBlocks : null;
         baseline = new Baseline(kernel, snapshot, segment, answer, blocks);
         if (pristine) {

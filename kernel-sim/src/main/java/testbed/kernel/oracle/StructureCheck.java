@@ -76,9 +76,9 @@ final class StructureCheck {
         locks(kernel, baseline, out);
         hooks(kernel, out);
         heap(kernel, out);
-        ring(kernel.rxRing(), out);
-        ring(kernel.txRing(), out);
-        ring(kernel.socketQueue(), out);
+        ring(kernel.structures().rxRing(), out);
+        ring(kernel.structures().txRing(), out);
+        ring(kernel.structures().socketQueue(), out);
         cache(kernel, out);
         log(kernel, out);
     }
@@ -90,7 +90,7 @@ final class StructureCheck {
 
     private static void header(Kernel kernel, List<Violation> out) {
         Report r = new Report(out, Region.HEADER);
-        Header h = kernel.header();
+        Header h = kernel.structures().header();
         long base = kernel.layout().base(Region.HEADER);
         if (h.magic() != Header.MAGIC) {
             r.inconsistent(base, "magic is " + Long.toHexString(h.magic()));
@@ -119,7 +119,7 @@ final class StructureCheck {
 
     private static void segmentTable(Kernel kernel, List<Violation> out) {
         Report r = new Report(out, Region.SEGMENT_TABLE);
-        SegmentTable t = kernel.segmentTable();
+        SegmentTable t = kernel.structures().segmentTable();
         for (int id = 0; id < MemoryLayout.DOMAIN_IDS; id++) {
             Domain d = kernel.domain(id);
             long at = t.recordAddress(id);
@@ -167,7 +167,7 @@ final class StructureCheck {
         Arrays.fill(bound, 0);
 
         Report buddy = new Report(out, Region.BUDDY_MAP);
-        FrameAllocator allocator = kernel.frameAllocator();
+        FrameAllocator allocator = kernel.structures().frameAllocator();
         PhysicalMemory memory = kernel.memory();
         for (int k = 0; k <= layout.maxOrder(); k++) {
             long bitmap = layout.buddyBitmap(k);
@@ -208,7 +208,7 @@ final class StructureCheck {
         }
 
         Report r = new Report(out, Region.FRAME_TABLE);
-        FrameTable table = kernel.frameTable();
+        FrameTable table = kernel.structures().frameTable();
         for (int f = 0; f < pages; f++) {
             // Fast path for the common case, 64 free arena frames: all free in the buddy map, in
             // no segment, entries all zero (one comparison of 128 bytes).
@@ -225,7 +225,7 @@ final class StructureCheck {
             Arrays.fill(segmentOwner, f0, f0 + n, 0);
             clear(inSegment, f0, f0 + n);
         }
-        SegmentTable t = kernel.segmentTable();
+        SegmentTable t = kernel.structures().segmentTable();
         for (Domain d : domains) {
             if (!kernel.isAborted(d) && t.framesBound(d.id()) != bound[d.id()]) {
                 r.inconsistent(t.recordAddress(d.id()), d + " counts " + t.framesBound(d.id()) + " bound frames, the frame table "
@@ -324,7 +324,7 @@ final class StructureCheck {
 
     private void locks(Kernel kernel, Baseline baseline, List<Violation> out) {
         Report r = new Report(out, Region.LOCK_TABLE);
-        LockTable locks = kernel.lockTable();
+        LockTable locks = kernel.structures().lockTable();
         Arrays.fill(held, 0);
         long now = kernel.time();
         for (int l = 0; l < locks.count(); l++) {
@@ -349,7 +349,7 @@ final class StructureCheck {
                 }
             }
         }
-        SegmentTable t = kernel.segmentTable();
+        SegmentTable t = kernel.structures().segmentTable();
         for (Domain d : kernel.domains()) {
             if (!kernel.isAborted(d) && t.locksHeld(d.id()) != held[d.id()]) {
                 r.inconsistent(t.recordAddress(d.id()), d + " counts " + t.locksHeld(d.id()) + " locks held, the lock table " + held[d.id()]);
@@ -360,7 +360,7 @@ final class StructureCheck {
 
     private static void hooks(Kernel kernel, List<Violation> out) {
         Report r = new Report(out, Region.HOOK_TABLE);
-        HookTable table = kernel.hookTable();
+        HookTable table = kernel.structures().hookTable();
         for (Hook hook : Hook.values()) {
             long at = table.recordAddress(hook);
             int n = table.attachedCount(hook);
@@ -400,8 +400,8 @@ final class StructureCheck {
 
     private static void heap(Kernel kernel, List<Violation> out) {
         Report r = new Report(out, Region.HEAP_TABLE);
-        HeapTable heap = kernel.heapTable();
-        SegmentTable t = kernel.segmentTable();
+        HeapTable heap = kernel.structures().heapTable();
+        SegmentTable t = kernel.structures().segmentTable();
         for (int id = 1; id < MemoryLayout.DOMAIN_IDS; id++) {
             Domain d = kernel.domain(id);
             if (d == null || kernel.isAborted(d)) {
@@ -475,11 +475,11 @@ final class StructureCheck {
 
     private static void cache(Kernel kernel, List<Violation> out) {
         Report r = new Report(out, Region.BUFFER_CACHE);
-        BufferCache cache = kernel.bufferCache();
+        BufferCache cache = kernel.structures().bufferCache();
         int files = kernel.config().files();
         int blocks = kernel.config().fileBlocks();
         boolean[] seen = new boolean[files * blocks];
-        long clock = kernel.header().cacheClock();
+        long clock = kernel.structures().header().cacheClock();
         for (int e = 0; e < cache.entries(); e++) {
             int state = cache.state(e);
             long at = cache.entryAddress(e);
@@ -509,7 +509,7 @@ final class StructureCheck {
 
     private static void log(Kernel kernel, List<Violation> out) {
         Report r = new Report(out, Region.KERNEL_LOG);
-        KernelLog log = kernel.kernelLog();
+        KernelLog log = kernel.structures().kernelLog();
         long base = kernel.layout().base(Region.KERNEL_LOG);
         long next = log.next();
         if (next < 0 || log.recordedEntries() != log.entries()) {

@@ -51,7 +51,7 @@ class OracleCleanRunsTest {
         }
         Verdict v = oracle.judge();
         assertThat(delivered).isEqualTo(50 + 51 + 52);
-        assertThat(KERNEL.txRing().tail()).isEqualTo(6);
+        assertThat(KERNEL.structures().txRing().tail()).isEqualTo(6);
         assertThat(v.violations()).isEmpty();
     }
 
@@ -92,8 +92,8 @@ class OracleCleanRunsTest {
             KERNEL.read(f, 0, buffer, buffer.length, null);
         }
         Verdict v = oracle.judge();
-        assertThat(KERNEL.hookTable().calls(Hook.EVICTION_POLICY)).isPositive();
-        assertThat(KERNEL.hookTable().badAnswers(Hook.EVICTION_POLICY)).isZero();
+        assertThat(KERNEL.structures().hookTable().calls(Hook.EVICTION_POLICY)).isPositive();
+        assertThat(KERNEL.structures().hookTable().badAnswers(Hook.EVICTION_POLICY)).isZero();
         assertThat(v.violations()).isEmpty();
     }
 

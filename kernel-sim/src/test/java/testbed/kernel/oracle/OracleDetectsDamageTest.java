@@ -45,7 +45,7 @@ class OracleDetectsDamageTest {
     @Test
     void aWildStoreIntoTheFrameTableIsFoundThere() {
         int frame = KERNEL.layout().pages() - 1;
-        long entry = KERNEL.frameTable().entryAddress(frame);
+        long entry = KERNEL.structures().frameTable().entryAddress(frame);
         Verdict v = trial(ctx -> {
             ctx.memory().store16(entry, (short) (FrameTable.BOUND | rogue.id() << 8));
             return 0;
@@ -90,7 +90,7 @@ class OracleDetectsDamageTest {
 
     @Test
     void aWildStoreIntoADirtyCachedBlockLosesItsData() {
-        BufferCache cache = KERNEL.bufferCache();
+        BufferCache cache = KERNEL.structures().bufferCache();
         int dirty = -1;
         for (int e = 0; e < cache.entries() && dirty < 0; e++) {
             if (cache.state(e) == BufferCache.DIRTY) {
@@ -114,7 +114,7 @@ class OracleDetectsDamageTest {
     @Test
     void aForgedFreeOfAFrameTheDomainDoesNotOwnIsInconsistent() {
         int canaryFrame = (int) (KERNEL.canary().segment().base() >>> PhysicalMemory.PAGE_SHIFT);
-        long entry = KERNEL.frameTable().entryAddress(canaryFrame);
+        long entry = KERNEL.structures().frameTable().entryAddress(canaryFrame);
         Verdict v = trial(ctx -> {
             ctx.memory().store16(entry, (short) FrameTable.FREE);
             return 0;
@@ -134,7 +134,7 @@ class OracleDetectsDamageTest {
         assertThat(v.of(Violation.Kind.LEAKED_LOCK)).singleElement().satisfies(w -> {
             assertThat(w.region()).isEqualTo(Region.LOCK_TABLE.name());
             assertThat(w.domain()).isEqualTo(rogue.id());
-            assertThat(w.address()).isEqualTo(KERNEL.lockTable().recordAddress(3));
+            assertThat(w.address()).isEqualTo(KERNEL.structures().lockTable().recordAddress(3));
         });
     }
 
@@ -150,7 +150,7 @@ class OracleDetectsDamageTest {
 
     @Test
     void wipingTheHookTableStopsTheKernelCallingTheDomainAndFsckSeesIt() {
-        long slots = KERNEL.hookTable().recordAddress(testbed.kernel.Hook.EVENT_HANDLER);
+        long slots = KERNEL.structures().hookTable().recordAddress(testbed.kernel.Hook.EVENT_HANDLER);
         Verdict v = trial(ctx -> {
             ctx.memory().store32(slots, 0);
             return 0;

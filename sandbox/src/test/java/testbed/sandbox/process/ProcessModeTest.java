@@ -134,12 +134,12 @@ class ProcessModeTest {
         oracle.baseline();
         try (Sandbox sandbox = Sandbox.on(kernel, ProtectionMode.PROCESS)) {
             FaultDomain d = sandbox.load("logger", SandboxFixture.bytesOf(ProcessSamples.Logger.class), SandboxFixture.spec()).attach();
-            long logged = kernel.kernelLog().next();
+            long logged = kernel.view().messagesLogged();
             long block = kernel.dispatch(Event.TIMER, 1);
             assertThat(block).as("the block alloc returned").isGreaterThanOrEqualTo(d.domain().heapBase());
-            assertThat(kernel.kernelLog().next()).isEqualTo(logged + 1);
-            assertThat(kernel.kernelLog().domain(logged)).isEqualTo(d.domain().id());
-            assertThat(new String(kernel.kernelLog().message(logged), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("cdefghij");
+            assertThat(kernel.view().messagesLogged()).isEqualTo(logged + 1);
+            assertThat(kernel.view().logWriter(logged)).isEqualTo(d.domain().id());
+            assertThat(new String(kernel.view().logMessage(logged), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("cdefghij");
             assertThat(kernel.aborts()).isEmpty();
             assertThat(oracle.judge().violations()).isEmpty();
         }

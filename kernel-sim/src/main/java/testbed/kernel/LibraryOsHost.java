@@ -1,0 +1,82 @@
+package testbed.kernel;
+
+import testbed.kernel.api.Context;
+import testbed.kernel.api.LibraryOs;
+import testbed.kernel.api.Status;
+
+/**
+ * The Exokernel side of a library OS: starting it, and visible revocation of the frames bound
+ * to it, with the abort protocol taking them by force from one that does not give them back.
+ */
+final class LibraryOsHost {
+    private final Kernel kernel;
+    private final PhysicalMemory memory;
+    private final Header header;
+    private final SegmentTable segments;
+    private final Domains domains;
+    private final HookCalls calls;
+
+    LibraryOsHost(Kernel kernel, KernelStructures s, Domains domains, HookCalls calls) {
+        this.kernel = kernel;
+        this.memory = s.memory;
+        this.header = s.header;
+        this.segments = s.segments;
+        this.domains = domains;
+        this.calls = calls;
+    }
+
+    /** See {@link Kernel#startLibraryOs}. */
+    int start(Domain libraryOs) {
+        int prev = memory.actAs(PhysicalMemory.KERNEL);
+        try {
+            HookCalls.Attached<LibraryOs> oses = calls.libraryOses;
+            Domain d = calls.callable(oses, libraryOs);
+            if (d == null) {
+                return Status.ENOENT;
+            }
+            header.tick();
+            LibraryOs os = oses.extension(d);
+            Context ctx = d.context();
+            calls.call(oses, d, () -> {
+                os.start(ctx);
+                return 0;
+            });
+            return domains.isAborted(d.id()) ? 0 : segments.getInt(d.id(), SegmentTable.FRAMES_AT);
+        } finally {
+            memory.actAs(prev);
+        }
+    }
+
+    /** See {@link Kernel#revoke}. */
+    int revoke(Domain libraryOs, int frames) {
+        if (frames < 0) {
+            return Status.EINVAL;
+        }
+        int prev = memory.actAs(PhysicalMemory.KERNEL);
+        try {
+            HookCalls.Attached<LibraryOs> oses = calls.libraryOses;
+            Domain d = calls.callable(oses, libraryOs);
+            if (d == null) {
+                return Status.ENOENT;
+            }
+            header.tick();
+            int id = d.id();
+            int before = Math.max(0, segments.getInt(id, SegmentTable.FRAMES_AT));
+            int wanted = Math.min(frames, before);
+            LibraryOs os = oses.extension(d);
+            Context ctx = d.context();
+            calls.call(oses, d, () -> os.revoke(ctx, wanted));
+            if (!domains.isAborted(id)) {
+                int kept = segments.getInt(id, SegmentTable.FRAMES_AT);
+                if (before - kept < wanted) {
+                    kernel.abort(d, new Trap(Trap.Kind.REVOCATION_TIMEOUT, id, "Kernel.revoke",
+                            "library OS " + d.name() + " released " + (before - kept) + " of " + wanted + " frames asked for"));
+                }
+            }
+            int after = domains.isAborted(id) ? 0 : segments.getInt(id, SegmentTable.FRAMES_AT);
+            return before - after;
+        } finally {
+            memory.actAs(prev);
+        }
+    }
+}
