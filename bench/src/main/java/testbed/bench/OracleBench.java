@@ -15,6 +15,7 @@ import testbed.kernel.DomainSpec;
 import testbed.kernel.Kernel;
 import testbed.kernel.KernelConfig;
 import testbed.kernel.PhysicalMemory;
+import testbed.kernel.Snapshot;
 import testbed.kernel.api.Memory;
 import testbed.kernel.oracle.Oracle;
 import testbed.kernel.oracle.Verdict;
@@ -34,7 +35,7 @@ public class OracleBench {
     public int memoryMiB;
 
     private Kernel kernel;
-    private Kernel.Snapshot clean;
+    private Snapshot clean;
     private Oracle oracle;
     private Domain domain;
     private Memory memory;

@@ -11,6 +11,7 @@ import testbed.kernel.DomainSpec;
 import testbed.kernel.Hook;
 import testbed.kernel.Kernel;
 import testbed.kernel.KernelConfig;
+import testbed.kernel.Snapshot;
 import testbed.kernel.Trap;
 import testbed.kernel.oracle.Oracle;
 import testbed.kernel.oracle.Verdict;
@@ -64,7 +65,7 @@ public final class TrialEngine implements AutoCloseable {
     public static final Sandboxes UNCOUNTED = Sandbox::on;
 
     private final Kernel kernel = Kernel.boot(KernelConfig.defaults());
-    private final Kernel.Snapshot clean = kernel.snapshot();
+    private final Snapshot clean = kernel.snapshot();
     private final Oracle oracle = Oracle.watching(kernel);
     private final Map<String, Sandbox> sandboxes = new LinkedHashMap<>();
     /** Answers of {@link #bypassesMonitor}, least recently used dropped past a bound. */
@@ -126,7 +127,7 @@ public final class TrialEngine implements AutoCloseable {
     }
 
     /** The snapshot every run starts from. */
-    public Kernel.Snapshot clean() {
+    public Snapshot clean() {
         return clean;
     }
 

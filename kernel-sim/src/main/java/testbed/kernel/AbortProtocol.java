@@ -2,12 +2,13 @@ package testbed.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import testbed.kernel.api.Status;
 
 /**
  * The abort protocol (Exokernel's, VINO's graft abort): the kernel rolls back the stopped
  * domain's open transaction, takes back its locks, bound frames and heap blocks, detaches it
  * from every hook and records why. Destroying a domain takes back the same and then its segment.
- * Runs as the kernel, unrecorded; the caller has checked the domain.
+ * Runs as the kernel, unrecorded.
  */
 final class AbortProtocol {
     private final KernelStructures s;
@@ -25,6 +26,16 @@ final class AbortProtocol {
 
     /** See {@link Kernel#abort}. */
     void abort(Domain domain, Trap trap) {
+        domains.requireCurrent("abort", domain);
+        if (trap == null) {
+            throw new KernelException(Status.EINVAL, "abort: trap is null");
+        }
+        if (domain.id() == Kernel.CANARY_ID) {
+            throw new KernelException(Status.EPERM, "abort: the canary domain is trusted and cannot be aborted");
+        }
+        if (domains.isAborted(domain.id())) {
+            return;
+        }
         int prev = s.memory.actAs(PhysicalMemory.KERNEL);
         s.kernelMemory.record(null);
         try {
@@ -40,6 +51,10 @@ final class AbortProtocol {
 
     /** See {@link Kernel#destroyDomain}. */
     void destroy(Domain domain) {
+        domains.requireCurrent("destroyDomain", domain);
+        if (domain.id() == Kernel.CANARY_ID) {
+            throw new KernelException(Status.EPERM, "destroyDomain: the canary domain stays for the kernel's lifetime");
+        }
         int prev = s.memory.actAs(PhysicalMemory.KERNEL);
         s.kernelMemory.record(null);
         try {

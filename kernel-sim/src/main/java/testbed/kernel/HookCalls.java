@@ -8,6 +8,7 @@ import testbed.kernel.api.EvictionPolicy;
 import testbed.kernel.api.LibraryOs;
 import testbed.kernel.api.PacketFilter;
 import testbed.kernel.api.ReadFilter;
+import testbed.kernel.api.Status;
 
 /**
  * How the kernel calls the extensions attached to its hooks: a typed table per {@link Hook} of
@@ -54,13 +55,15 @@ final class HookCalls {
     private final Kernel kernel;
     private final PhysicalMemory memory;
     private final HookTable hooks;
+    private final SegmentTable segments;
     private final Domains domains;
     private boolean defaultsOnly;
 
-    HookCalls(Kernel kernel, PhysicalMemory memory, HookTable hooks, Domains domains) {
+    HookCalls(Kernel kernel, KernelStructures s, Domains domains) {
         this.kernel = kernel;
-        this.memory = memory;
-        this.hooks = hooks;
+        this.memory = s.memory;
+        this.hooks = s.hooks;
+        this.segments = s.segments;
         this.domains = domains;
         for (Attached<?> a : new Attached<?>[] {packetFilters, readFilters, eventHandlers, evictionPolicies, libraryOses}) {
             byHook[a.hook.ordinal()] = a;
@@ -74,19 +77,50 @@ final class HookCalls {
 
     // ------------------------------------------------------------------ attachments
 
-    /** Lists the domain in the hook table and files its extension; a {@link testbed.kernel.api.Status}. */
-    int attach(Hook hook, int id, Object extension, Crossing crossing) {
-        int status = hooks.add(hook, id);
-        if (status == testbed.kernel.api.Status.OK) {
-            Attached<?> a = byHook[hook.ordinal()];
-            a.extensions[id] = extension;
-            a.crossings[id] = crossing;
+    /** See {@link Kernel#attach}; the caller has checked the domain. */
+    int attach(Domain domain, Object extension, Crossing crossing) {
+        Hook hook;
+        try {
+            hook = Hook.of(extension);
+        } catch (IllegalArgumentException e) {
+            throw new KernelException(Status.EINVAL, "attach: " + e.getMessage());
         }
-        return status;
+        if (crossing == null) {
+            throw new KernelException(Status.EINVAL, "attach: crossing is null; use Crossing.DIRECT for none");
+        }
+        int id = domain.id();
+        int prev = memory.actAs(PhysicalMemory.KERNEL);
+        try {
+            if (domains.isAborted(id) || !segments.grants(id, hook.capability())) {
+                return Status.EPERM;
+            }
+            int status = hooks.add(hook, id);
+            if (status == Status.OK) {
+                Attached<?> a = byHook[hook.ordinal()];
+                a.extensions[id] = extension;
+                a.crossings[id] = crossing;
+            }
+            return status;
+        } finally {
+            memory.actAs(prev);
+        }
+    }
+
+    /** See {@link Kernel#detach}; the caller has checked the domain. */
+    int detach(Domain domain, Hook hook) {
+        if (domain.id() == Kernel.CANARY_ID) {
+            return Status.EPERM;
+        }
+        int prev = memory.actAs(PhysicalMemory.KERNEL);
+        try {
+            return detach(hook, domain.id()) ? Status.OK : Status.ENOENT;
+        } finally {
+            memory.actAs(prev);
+        }
     }
 
     /** Removes the domain from the hook; whether it was listed or filed there. */
-    boolean detach(Hook hook, int id) {
+    private boolean detach(Hook hook, int id) {
         Attached<?> a = byHook[hook.ordinal()];
         boolean listed = hooks.remove(hook, id);
         boolean referenced = a.extensions[id] != null;

@@ -16,15 +16,14 @@ import testbed.kernel.api.Status;
  * simulated memory: the extension objects and crossings attached to hooks, the {@link Domain}
  * objects, the disk and the record of aborts.
  *
- * <p>This class boots the kernel, manages its domains, transactions, aborts and snapshots, and
- * is the front of its workloads: the NIC ({@link #receive}), files through the buffer cache
- * ({@link #read}, {@link #write}, with eviction inside them), the event dispatcher
- * ({@link #dispatch}) and the library-OS host ({@link #startLibraryOs}, {@link #revoke}). Each
- * drives one {@link Hook} through one call mechanism and falls back to a default policy when
- * nothing is attached, when the attached domain is aborted (a {@link Trap} out of its
- * {@link Crossing}) or when its answer is bad. Memory accesses are attributed by the kernel
- * itself: kernel code runs as {@link PhysicalMemory#KERNEL} and every call into a domain as
- * that domain, whatever the crossing does.
+ * <p>This class boots the kernel and is its front: domains, transactions, the abort protocol,
+ * snapshots, and the workloads of the NIC ({@link #receive}), the file cache ({@link #read},
+ * {@link #write}, evicting inside them), the event dispatcher ({@link #dispatch}) and the
+ * library-OS host ({@link #startLibraryOs}, {@link #revoke}). Each workload drives one
+ * {@link Hook} through one call mechanism and falls back to a default policy when nothing is
+ * attached, when the domain is aborted (a {@link Trap} out of its {@link Crossing}) or when its
+ * answer is bad. Kernel code runs as {@link PhysicalMemory#KERNEL} and every call into a domain
+ * as that domain, whatever the crossing does.
  *
  * <p>{@link #snapshot()} and {@link #restore(Snapshot)} reset a kernel between trials in time
  * proportional to the pages touched since the snapshot. A kernel is not thread-safe: run one per
@@ -40,18 +39,16 @@ public final class Kernel {
     /** Bytes of one eviction candidate record: {@code long blockKey, long lastUse}. */
     public static final int CANDIDATE_RECORD = 16;
 
-    private final KernelConfig config;
     private final KernelStructures s;
     private final PhysicalMemory memory;
-    private final KernelMemory kernelMemory;
     private final Memory extensionMemory;
     private final KernelView view;
 
-    // Java-side state: saved and restored with every snapshot.
-    private final Domains domains = new Domains();
+    // The parts with Java-side state, which every snapshot saves: domains, hook tables, aborts.
+    private final Domains domains;
     private final HookCalls calls;
-    private final Transactions transactions;
     private final AbortProtocol abortProtocol;
+    private final Transactions transactions;
 
     private final Nic nic;
     private final FileCache files;
@@ -62,14 +59,13 @@ public final class Kernel {
     private Snapshot base;
 
     private Kernel(KernelConfig config) {
-        this.config = config;
         this.s = new KernelStructures(config);
         this.memory = s.memory;
-        this.kernelMemory = s.kernelMemory;
         this.extensionMemory = new ExtensionMemory(memory);
         this.view = new KernelView(s);
-        this.calls = new HookCalls(this, memory, s.hooks, domains);
-        this.transactions = new Transactions(memory, kernelMemory);
+        this.domains = new Domains(this, s);
+        this.calls = new HookCalls(this, s, domains);
+        this.transactions = new Transactions(s, domains);
         this.abortProtocol = new AbortProtocol(s, domains, transactions, calls);
         this.nic = new Nic(s, calls);
         this.files = new FileCache(s, calls);
@@ -94,8 +90,9 @@ public final class Kernel {
     }
 
     private void format() {
+        KernelConfig config = s.config;
         s.format();
-        Domain canary = create(CANARY_ID, "canary", Canary.spec());
+        Domain canary = domains.create(CANARY_ID, "canary", Canary.spec());
         Canary.fill(memory, canary.segment(), config.seed());
         attach(canary, new Canary(), Crossing.DIRECT);
 
@@ -126,49 +123,7 @@ public final class Kernel {
      *     block of that size is free
      */
     public Domain createDomain(String name, DomainSpec spec) {
-        if (name == null || name.isBlank()) {
-            throw new KernelException(Status.EINVAL, "createDomain: a domain needs a non-empty name");
-        }
-        if (spec == null) {
-            throw new KernelException(Status.EINVAL, "createDomain: spec is null");
-        }
-        long size = spec.segmentSize();
-        if (Long.bitCount(size) != 1 || size < PhysicalMemory.PAGE_SIZE) {
-            throw new KernelException(Status.EINVAL, "createDomain: segment size " + size
-                    + " is not a power of two of at least 4096 bytes (segments are size-aligned)");
-        }
-        if (size > s.layout.size(Region.DOMAIN_ARENA)) {
-            throw new KernelException(Status.EINVAL, "createDomain: segment size " + size + " exceeds the domain arena of "
-                    + s.layout.size(Region.DOMAIN_ARENA) + " bytes");
-        }
-        if (spec.frameQuota() < 0 || spec.heapQuota() < 0 || spec.lockQuota() < 0) {
-            throw new KernelException(Status.EINVAL, "createDomain: quotas must not be negative: " + spec);
-        }
-        int id = domains.lowestFree(FIRST_DOMAIN_ID);
-        if (id < 0) {
-            throw new KernelException(Status.ENOMEM, "createDomain: all domain ids 2.." + PhysicalMemory.MAX_DOMAIN_ID + " are in use");
-        }
-        int prev = memory.actAs(PhysicalMemory.KERNEL);
-        try {
-            return create(id, name, spec);
-        } finally {
-            memory.actAs(prev);
-        }
-    }
-
-    private Domain create(int id, String name, DomainSpec spec) {
-        int order = FrameAllocator.orderOf(spec.segmentSize());
-        int first = s.allocator.allocate(order);
-        if (first < 0) {
-            throw new KernelException(Status.ENOMEM, "createDomain: no free aligned block of " + spec.segmentSize() + " bytes in the arena");
-        }
-        Segment segment = new Segment((long) first << PhysicalMemory.PAGE_SHIFT, spec.segmentSize());
-        s.frames.setRange(first, 1 << order, FrameTable.SEGMENT, id);
-        s.segments.create(id, segment, spec);
-        memory.fill(segment.base(), segment.size(), (byte) 0);
-        Domain d = new Domain(this, id, name, segment, spec);
-        domains.add(d);
-        return d;
+        return domains.create(name, spec);
     }
 
     /**
@@ -180,10 +135,6 @@ public final class Kernel {
      *     domains; {@code EPERM} for the canary
      */
     public void destroyDomain(Domain domain) {
-        requireCurrent("destroyDomain", domain);
-        if (domain.id() == CANARY_ID) {
-            throw new KernelException(Status.EPERM, "destroyDomain: the canary domain stays for the kernel's lifetime");
-        }
         abortProtocol.destroy(domain);
     }
 
@@ -225,15 +176,6 @@ public final class Kernel {
         return domain != null && domain.kernel() == this && domains.isCurrent(domain) && !domains.isAborted(domain.id());
     }
 
-    private void requireCurrent(String operation, Domain domain) {
-        if (domain == null) {
-            throw new KernelException(Status.EINVAL, operation + ": domain is null");
-        }
-        if (domain.kernel() != this || !domains.isCurrent(domain)) {
-            throw new KernelException(Status.ENOENT, operation + ": " + domain + " is not a current domain of this kernel");
-        }
-    }
-
     // ------------------------------------------------------------------ hooks
 
     /**
@@ -248,25 +190,8 @@ public final class Kernel {
      *     several, or the crossing is null; {@code ENOENT} for a domain not of this kernel
      */
     public int attach(Domain domain, Object extension, Crossing crossing) {
-        requireCurrent("attach", domain);
-        Hook hook;
-        try {
-            hook = Hook.of(extension);
-        } catch (IllegalArgumentException e) {
-            throw new KernelException(Status.EINVAL, "attach: " + e.getMessage());
-        }
-        if (crossing == null) {
-            throw new KernelException(Status.EINVAL, "attach: crossing is null; use Crossing.DIRECT for none");
-        }
-        int prev = memory.actAs(PhysicalMemory.KERNEL);
-        try {
-            if (domains.isAborted(domain.id()) || !s.segments.grants(domain.id(), hook.capability())) {
-                return Status.EPERM;
-            }
-            return calls.attach(hook, domain.id(), extension, crossing);
-        } finally {
-            memory.actAs(prev);
-        }
+        domains.requireCurrent("attach", domain);
+        return calls.attach(domain, extension, crossing);
     }
 
     /**
@@ -276,16 +201,8 @@ public final class Kernel {
      *     {@link Status#EPERM} for the canary, which stays attached for the kernel's lifetime
      */
     public int detach(Domain domain, Hook hook) {
-        requireCurrent("detach", domain);
-        if (domain.id() == CANARY_ID) {
-            return Status.EPERM;
-        }
-        int prev = memory.actAs(PhysicalMemory.KERNEL);
-        try {
-            return calls.detach(hook, domain.id()) ? Status.OK : Status.ENOENT;
-        } finally {
-            memory.actAs(prev);
-        }
+        domains.requireCurrent("detach", domain);
+        return calls.detach(domain, hook);
     }
 
     /** Whether the kernel holds an extension of {@code domainId} for {@code hook} (its Java side; the hook table may disagree). */
@@ -328,14 +245,6 @@ public final class Kernel {
      *     domain is aborted; {@code ENOENT} if it is not of this kernel
      */
     public Transaction begin(Domain domain) {
-        requireCurrent("begin", domain);
-        Transaction open = transactions.open();
-        if (open != null) {
-            throw new KernelException(Status.EBUSY, "begin: a transaction of " + open.domain() + " is still open");
-        }
-        if (domains.isAborted(domain.id())) {
-            throw new KernelException(Status.EPERM, "begin: " + domain + " is aborted");
-        }
         return transactions.begin(domain);
     }
 
@@ -354,16 +263,6 @@ public final class Kernel {
      *     for the canary; {@code EINVAL} for a null trap
      */
     public void abort(Domain domain, Trap trap) {
-        requireCurrent("abort", domain);
-        if (trap == null) {
-            throw new KernelException(Status.EINVAL, "abort: trap is null");
-        }
-        if (domain.id() == CANARY_ID) {
-            throw new KernelException(Status.EPERM, "abort: the canary domain is trusted and cannot be aborted");
-        }
-        if (domains.isAborted(domain.id())) {
-            return;
-        }
         abortProtocol.abort(domain, trap);
     }
 
@@ -551,60 +450,6 @@ public final class Kernel {
         return base;
     }
 
-    /**
-     * A saved kernel state. Opaque except for the checksums of its memory pages, computed once on
-     * first use, which the oracle compares untouched pages with.
-     */
-    public static final class Snapshot {
-        private final Kernel kernel;
-        private final byte[] image;
-        private final byte[][] disk;
-        private final Domains.Saved domains;
-        private final HookCalls.Saved hooks;
-        private final List<Abort> aborts;
-        private long[] pageChecksums;
-
-        private Snapshot(Kernel kernel, byte[] image, byte[][] disk, Domains.Saved domains, HookCalls.Saved hooks, List<Abort> aborts) {
-            this.kernel = kernel;
-            this.image = image;
-            this.disk = disk;
-            this.domains = domains;
-            this.hooks = hooks;
-            this.aborts = aborts;
-        }
-
-        /** The kernel this snapshot belongs to. */
-        public Kernel kernel() {
-            return kernel;
-        }
-
-        /**
-         * Whether {@code length} bytes of {@code memory} from {@code address} equal the saved
-         * memory at the same address, read without recording. A comparison of the bytes
-         * themselves: cheaper than checksumming both sides, and blind to no collision.
-         */
-        public boolean matches(PhysicalMemory memory, long address, int length) {
-            return memory.mismatch(address, image, Math.toIntExact(address), length) < 0;
-        }
-
-        /** Checksum of one page of the saved memory, {@link PhysicalMemory#pageChecksum} style. */
-        public long pageChecksum(int page) {
-            if (pageChecksums == null) {
-                long[] sums = new long[image.length >>> PhysicalMemory.PAGE_SHIFT];
-                for (int p = 0; p < sums.length; p++) {
-                    sums[p] = PhysicalMemory.checksum(image, p << PhysicalMemory.PAGE_SHIFT, PhysicalMemory.PAGE_SIZE);
-                }
-                pageChecksums = sums;
-            }
-            return pageChecksums[page];
-        }
-
-        /** Domains that existed when the snapshot was taken. */
-        public List<Domain> domains() {
-            return domains.list();
-        }
-    }
-
     // ------------------------------------------------------------------ where things are
 
     /**
@@ -613,23 +458,7 @@ public final class Kernel {
      * {@code "DOMAIN_ARENA"} for free arena, or {@code "outside physical memory"}.
      */
     public String placeOf(long address) {
-        Region r = s.layout.regionOf(address);
-        if (r == null) {
-            return "outside physical memory";
-        }
-        if (r != Region.DOMAIN_ARENA) {
-            return r.name();
-        }
-        for (Domain d : domains.list()) {
-            if (d.segment().contains(address, 1)) {
-                return segmentPlace(d);
-            }
-        }
-        int frame = (int) (address >>> PhysicalMemory.PAGE_SHIFT);
-        if (s.frames.use(frame) == FrameTable.BOUND) {
-            return "BOUND FRAME of " + s.frames.owner(frame);
-        }
-        return Region.DOMAIN_ARENA.name();
+        return domains.placeOf(address);
     }
 
     /** The place name of a domain's segment, as {@link #placeOf} gives it. */
@@ -641,7 +470,7 @@ public final class Kernel {
 
     /** The configuration the kernel was booted with. */
     public KernelConfig config() {
-        return config;
+        return s.config;
     }
 
     /** Where each region of the kernel's memory lies. */
@@ -671,6 +500,6 @@ public final class Kernel {
 
     @Override
     public String toString() {
-        return "kernel " + (config.memorySize() >> 20) + " MiB, domains " + Arrays.toString(domains().stream().mapToInt(Domain::id).toArray());
+        return "kernel " + (s.config.memorySize() >> 20) + " MiB, domains " + Arrays.toString(domains().stream().mapToInt(Domain::id).toArray());
     }
 }

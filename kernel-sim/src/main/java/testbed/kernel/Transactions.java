@@ -1,5 +1,7 @@
 package testbed.kernel;
 
+import testbed.kernel.api.Status;
+
 /**
  * The kernel's transaction: at most one open at a time (the kernel runs one invocation at a
  * time), its undo log, and the entry into helpers, which records the kernel words a helper
@@ -8,12 +10,14 @@ package testbed.kernel;
 final class Transactions {
     private final PhysicalMemory memory;
     private final KernelMemory kernelMemory;
+    private final Domains domains;
     private final UndoLog undo = new UndoLog();
     private Transaction open;
 
-    Transactions(PhysicalMemory memory, KernelMemory kernelMemory) {
-        this.memory = memory;
-        this.kernelMemory = kernelMemory;
+    Transactions(KernelStructures s, Domains domains) {
+        this.memory = s.memory;
+        this.kernelMemory = s.kernelMemory;
+        this.domains = domains;
     }
 
     /** The open transaction, or null. */
@@ -21,8 +25,15 @@ final class Transactions {
         return open;
     }
 
-    /** Opens a transaction for {@code domain}; the caller has checked that none is open. */
+    /** See {@link Kernel#begin}. */
     Transaction begin(Domain domain) {
+        domains.requireCurrent("begin", domain);
+        if (open != null) {
+            throw new KernelException(Status.EBUSY, "begin: a transaction of " + open.domain() + " is still open");
+        }
+        if (domains.isAborted(domain.id())) {
+            throw new KernelException(Status.EPERM, "begin: " + domain + " is aborted");
+        }
         undo.clear();
         open = new Transaction(this, domain);
         return open;

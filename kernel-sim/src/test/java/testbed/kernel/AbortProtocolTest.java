@@ -15,7 +15,7 @@ import testbed.kernel.oracle.Verdict;
 
 class AbortProtocolTest {
     private static final Kernel KERNEL = TestKernels.boot();
-    private static final Kernel.Snapshot CLEAN = KERNEL.snapshot();
+    private static final Snapshot CLEAN = KERNEL.snapshot();
     private final Oracle oracle = Oracle.watching(KERNEL).thorough();
     private Domain d;
 

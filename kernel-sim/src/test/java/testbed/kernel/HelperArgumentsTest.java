@@ -20,7 +20,7 @@ import testbed.kernel.oracle.Verdict;
  */
 class HelperArgumentsTest {
     private static final Kernel KERNEL = TestKernels.boot();
-    private static final Kernel.Snapshot CLEAN = KERNEL.snapshot();
+    private static final Snapshot CLEAN = KERNEL.snapshot();
     private final Oracle oracle = Oracle.watching(KERNEL).thorough();
     private Domain d;
     private Context ctx;

@@ -17,7 +17,7 @@ import testbed.kernel.api.Status;
 /** Each hook's workload: what extensions see, what their answers do, and the default policies. */
 class HookWorkloadTest {
     private static final Kernel KERNEL = TestKernels.boot();
-    private static final Kernel.Snapshot CLEAN = KERNEL.snapshot();
+    private static final Snapshot CLEAN = KERNEL.snapshot();
 
     @BeforeEach
     void restore() {

@@ -35,7 +35,7 @@ class SnapshotRestoreTest {
         k.dispatch(Event.TIMER, 0);
     }
 
-    private static void assertIdentical(Kernel k, Kernel.Snapshot s) {
+    private static void assertIdentical(Kernel k, Snapshot s) {
         for (int page = 0; page < k.layout().pages(); page++) {
             assertThat(k.memory().pageChecksum(page)).as("page %d", page).isEqualTo(s.pageChecksum(page));
         }
@@ -49,7 +49,7 @@ class SnapshotRestoreTest {
     void restoringTheBaseUndoesEverythingInTimeProportionalToPagesTouched() {
         Kernel k = TestKernels.boot();
         Oracle oracle = Oracle.watching(k).thorough();
-        Kernel.Snapshot s = k.snapshot();
+        Snapshot s = k.snapshot();
         oracle.baseline();
         long[] disk = diskSums(k);
         churn(k);
@@ -66,9 +66,9 @@ class SnapshotRestoreTest {
     @Test
     void restoringAnotherSnapshotCopiesEverythingAndThenTracksAgain() {
         Kernel k = TestKernels.boot();
-        Kernel.Snapshot first = k.snapshot();
+        Snapshot first = k.snapshot();
         churn(k);
-        Kernel.Snapshot second = k.snapshot();
+        Snapshot second = k.snapshot();
         k.restore(first);
         assertIdentical(k, first);
         k.restore(second);
@@ -85,7 +85,7 @@ class SnapshotRestoreTest {
     @Test
     void restoreFullyRepairsAWriteTheMonitorNeverSaw() throws ReflectiveOperationException {
         Kernel k = TestKernels.boot();
-        Kernel.Snapshot s = k.snapshot();
+        Snapshot s = k.snapshot();
         Field ram = PhysicalMemory.class.getDeclaredField("ram");
         ram.setAccessible(true);
         ((byte[]) ram.get(k.memory()))[12345] ^= 1;
@@ -99,7 +99,7 @@ class SnapshotRestoreTest {
     void aSnapshotBelongsToItsKernel() {
         Kernel k = TestKernels.boot();
         Kernel other = TestKernels.boot();
-        Kernel.Snapshot s = other.snapshot();
+        Snapshot s = other.snapshot();
         assertThatThrownBy(() -> k.restore(s)).isInstanceOf(KernelException.class).hasMessageContaining("another kernel");
         assertThatThrownBy(() -> k.restore(null)).isInstanceOf(KernelException.class);
     }

@@ -10,7 +10,7 @@ import testbed.kernel.oracle.Oracle;
 
 class TransactionTest {
     private static final Kernel KERNEL = TestKernels.boot();
-    private static final Kernel.Snapshot CLEAN = KERNEL.snapshot();
+    private static final Snapshot CLEAN = KERNEL.snapshot();
     private static final Region[] BOOKKEEPING = {Region.SEGMENT_TABLE, Region.FRAME_TABLE, Region.BUDDY_MAP, Region.LOCK_TABLE,
         Region.HEAP_TABLE, Region.HEADER};
     private Domain d;

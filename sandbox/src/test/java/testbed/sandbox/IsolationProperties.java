@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import testbed.kernel.Kernel;
 import testbed.kernel.KernelView;
 import testbed.kernel.Region;
+import testbed.kernel.Snapshot;
 import testbed.kernel.api.Event;
 import testbed.kernel.oracle.Oracle;
 import testbed.kernel.oracle.Verdict;
@@ -41,7 +42,7 @@ class IsolationProperties {
         final Sandbox sandbox;
         final FaultDomain scribbler;
         final FaultDomain copier;
-        final Kernel.Snapshot clean;
+        final Snapshot clean;
         final Oracle oracle = Oracle.watching(kernel);
 
         Rig(ProtectionMode mode) {
@@ -183,7 +184,7 @@ class IsolationProperties {
         final Kernel kernel = SandboxFixture.boot();
         final Oracle oracle = Oracle.watching(kernel).thorough();
         final Sandbox sandbox;
-        final Kernel.Snapshot clean;
+        final Snapshot clean;
 
         AbortRig(ProtectionMode mode) {
             sandbox = Sandbox.on(kernel, mode);

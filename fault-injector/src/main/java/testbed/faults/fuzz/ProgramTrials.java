@@ -16,6 +16,7 @@ import testbed.kernel.Kernel;
 import testbed.kernel.KernelView;
 import testbed.kernel.PhysicalMemory;
 import testbed.kernel.Region;
+import testbed.kernel.Snapshot;
 import testbed.sandbox.Budget;
 import testbed.sandbox.FaultDomain;
 import testbed.sandbox.Protection;
@@ -249,7 +250,7 @@ public final class ProgramTrials implements AutoCloseable {
         int first = (int) (domain.segment().base() >>> PhysicalMemory.PAGE_SHIFT);
         int last = (int) (domain.segment().end() >>> PhysicalMemory.PAGE_SHIFT);
         PhysicalMemory memory = kernel.memory();
-        Kernel.Snapshot clean = engine.clean();
+        Snapshot clean = engine.clean();
         long digest = 0;
         for (int k = 0; k < memory.touchedCount(); k++) {
             int page = memory.touchedPage(k);

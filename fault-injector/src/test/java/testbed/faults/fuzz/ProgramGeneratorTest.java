@@ -22,6 +22,7 @@ import testbed.kernel.Kernel;
 import testbed.kernel.KernelConfig;
 import testbed.kernel.Region;
 import testbed.kernel.Segment;
+import testbed.kernel.Snapshot;
 import testbed.kernel.api.Status;
 
 /**
@@ -131,7 +132,7 @@ class ProgramGeneratorTest {
         Kernel kernel = Kernel.boot(KernelConfig.defaults());
         Domain domain = kernel.createDomain("benign", DomainSpec.segment(Layout.TRIAL_SEGMENT_SIZE).allowAll());
         Segment segment = domain.segment();
-        Kernel.Snapshot clean = kernel.snapshot();
+        Snapshot clean = kernel.snapshot();
         ProgramInterpreter.Limits limits = new ProgramInterpreter.Limits(100_000, 16, 1 << 20);
         for (int i = 0; i < 500; i++) {
             Program p = GENERATOR.generate(new SeededChoices(seed + i), "B" + i, Flavour.BENIGN);

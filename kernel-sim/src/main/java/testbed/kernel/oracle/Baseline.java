@@ -4,6 +4,7 @@ import testbed.kernel.Domain;
 import testbed.kernel.Kernel;
 import testbed.kernel.PacketRing;
 import testbed.kernel.PhysicalMemory;
+import testbed.kernel.Snapshot;
 
 /**
  * What the kernel held just before a trial, kept outside simulated memory: the domains, the
@@ -12,7 +13,7 @@ import testbed.kernel.PhysicalMemory;
  * to the kernel's base snapshot and are computed once per snapshot.
  */
 final class Baseline {
-    final Kernel.Snapshot snapshot;
+    final Snapshot snapshot;
     final Domain[] domains;
     final int[] lockOwners;
     final long[] blockSums;
@@ -27,7 +28,7 @@ final class Baseline {
      * @param canarySegment the canary's segment now, null where it is the snapshot's
      * @param blockSums the block checksums if known for this state (never changed by the baseline), else null
      */
-    Baseline(Kernel kernel, Kernel.Snapshot snapshot, byte[] canarySegment, long canaryAnswer, long[] blockSums) {
+    Baseline(Kernel kernel, Snapshot snapshot, byte[] canarySegment, long canaryAnswer, long[] blockSums) {
         this.snapshot = snapshot;
         this.domains = new Domain[PhysicalMemory.MAX_DOMAIN_ID + 1];
         for (Domain d : kernel.domains()) {

@@ -5,6 +5,7 @@ import testbed.kernel.Canary;
 import testbed.kernel.Domain;
 import testbed.kernel.Kernel;
 import testbed.kernel.PhysicalMemory;
+import testbed.kernel.Snapshot;
 
 /**
  * The canary domain, co-resident in every trial: its segment must be unchanged and, called
@@ -22,7 +23,7 @@ final class CanaryCheck {
      * kernel was just restored and nothing has been written since), which the check then compares
      * with directly, else a copy.
      */
-    static byte[] segmentNow(Kernel kernel, Kernel.Snapshot snapshot) {
+    static byte[] segmentNow(Kernel kernel, Snapshot snapshot) {
         Domain canary = kernel.canary();
         if (canary == null || kernel.memory().touchedCount() == 0 && snapshot == kernel.base()
                 && snapshot.matches(kernel.memory(), canary.segment().base(), (int) canary.segment().size())) {

@@ -3,6 +3,7 @@ package testbed.kernel.oracle;
 import java.util.ArrayList;
 import java.util.List;
 import testbed.kernel.Kernel;
+import testbed.kernel.Snapshot;
 
 /**
  * The judge of a trial, independent of the protection mechanism under test: it trusts only
@@ -11,7 +12,7 @@ import testbed.kernel.Kernel;
  * default policies).
  *
  * <pre>{@code
- * Kernel.Snapshot clean = kernel.snapshot();
+ * Snapshot clean = kernel.snapshot();
  * Oracle oracle = Oracle.watching(kernel);
  * for (each trial) {
  *     kernel.restore(clean);
@@ -41,9 +42,9 @@ public final class Oracle {
     private final StructureCheck structures = new StructureCheck();
     private final LivenessProbe liveness = new LivenessProbe();
     private Baseline baseline;
-    private Kernel.Snapshot answerSnapshot;
+    private Snapshot answerSnapshot;
     private long answer;
-    private Kernel.Snapshot pristineSnapshot;
+    private Snapshot pristineSnapshot;
     private long[] pristineBlocks;
 
     private Oracle(Kernel kernel, boolean thorough, int sample) {
@@ -81,7 +82,7 @@ public final class Oracle {
      * checksums come from it, computed once); without one it takes a snapshot first.
      */
     public void baseline() {
-        Kernel.Snapshot snapshot = kernel.base();
+        Snapshot snapshot = kernel.base();
         if (snapshot == null) {
             snapshot = kernel.snapshot();
         }

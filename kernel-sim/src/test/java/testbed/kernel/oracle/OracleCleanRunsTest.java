@@ -11,6 +11,7 @@ import testbed.kernel.Domain;
 import testbed.kernel.DomainSpec;
 import testbed.kernel.Hook;
 import testbed.kernel.Kernel;
+import testbed.kernel.Snapshot;
 import testbed.kernel.TestKernels;
 import testbed.kernel.api.Event;
 import testbed.kernel.api.Status;
@@ -18,7 +19,7 @@ import testbed.kernel.api.Status;
 /** No false alarms: well-behaved extensions on every hook, unprotected, leave a clean verdict. */
 class OracleCleanRunsTest {
     private static final Kernel KERNEL = TestKernels.boot();
-    private static final Kernel.Snapshot CLEAN = KERNEL.snapshot();
+    private static final Snapshot CLEAN = KERNEL.snapshot();
     private final Oracle oracle = Oracle.watching(KERNEL).thorough();
 
     @BeforeEach

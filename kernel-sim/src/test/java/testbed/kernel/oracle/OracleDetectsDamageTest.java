@@ -14,6 +14,7 @@ import testbed.kernel.FrameTable;
 import testbed.kernel.Kernel;
 import testbed.kernel.PhysicalMemory;
 import testbed.kernel.Region;
+import testbed.kernel.Snapshot;
 import testbed.kernel.TestKernels;
 import testbed.kernel.api.Event;
 import testbed.kernel.api.Status;
@@ -24,7 +25,7 @@ import testbed.kernel.api.Status;
  */
 class OracleDetectsDamageTest {
     private static final Kernel KERNEL = TestKernels.boot();
-    private static final Kernel.Snapshot CLEAN = KERNEL.snapshot();
+    private static final Snapshot CLEAN = KERNEL.snapshot();
     private final Oracle oracle = Oracle.watching(KERNEL).thorough();
     private Domain rogue;
 

@@ -11,6 +11,7 @@ import testbed.kernel.DomainSpec;
 import testbed.kernel.Kernel;
 import testbed.kernel.PhysicalMemory;
 import testbed.kernel.Region;
+import testbed.kernel.Snapshot;
 import testbed.kernel.TestKernels;
 import testbed.kernel.api.Event;
 import testbed.kernel.api.Memory;
@@ -40,7 +41,7 @@ final class WildStoreTrial {
 
     private final Kernel kernel = Kernel.boot(TestKernels.small());
     private final Domain domain;
-    private final Kernel.Snapshot clean;
+    private final Snapshot clean;
     private final Oracle oracle;
     private final long[] addresses = new long[MAX_STORES];
     private final int[] widths = new int[MAX_STORES];

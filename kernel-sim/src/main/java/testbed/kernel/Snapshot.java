@@ -1,0 +1,58 @@
+package testbed.kernel;
+
+import java.util.List;
+
+/**
+ * A saved kernel state ({@link Kernel#snapshot()}): memory, disk and the Java side. Opaque except
+ * for the checksums of its memory pages, computed once on first use, and a comparison of its
+ * bytes, which the oracle checks untouched pages with.
+ */
+public final class Snapshot {
+    private final Kernel kernel;
+    final byte[] image;
+    final byte[][] disk;
+    final Domains.Saved domains;
+    final HookCalls.Saved hooks;
+    final List<Abort> aborts;
+    private long[] pageChecksums;
+
+    Snapshot(Kernel kernel, byte[] image, byte[][] disk, Domains.Saved domains, HookCalls.Saved hooks, List<Abort> aborts) {
+        this.kernel = kernel;
+        this.image = image;
+        this.disk = disk;
+        this.domains = domains;
+        this.hooks = hooks;
+        this.aborts = aborts;
+    }
+
+    /** The kernel this snapshot belongs to. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /**
+     * Whether {@code length} bytes of {@code memory} from {@code address} equal the saved
+     * memory at the same address, read without recording. A comparison of the bytes
+     * themselves: cheaper than checksumming both sides, and blind to no collision.
+     */
+    public boolean matches(PhysicalMemory memory, long address, int length) {
+        return memory.mismatch(address, image, Math.toIntExact(address), length) < 0;
+    }
+
+    /** Checksum of one page of the saved memory, {@link PhysicalMemory#pageChecksum} style. */
+    public long pageChecksum(int page) {
+        if (pageChecksums == null) {
+            long[] sums = new long[image.length >>> PhysicalMemory.PAGE_SHIFT];
+            for (int p = 0; p < sums.length; p++) {
+                sums[p] = PhysicalMemory.checksum(image, p << PhysicalMemory.PAGE_SHIFT, PhysicalMemory.PAGE_SIZE);
+            }
+            pageChecksums = sums;
+        }
+        return pageChecksums[page];
+    }
+
+    /** Domains that existed when the snapshot was taken. */
+    public List<Domain> domains() {
+        return domains.list();
+    }
+}
