@@ -29,15 +29,13 @@ final class LibraryOsHost {
     int start(Domain libraryOs) {
         int prev = memory.actAs(PhysicalMemory.KERNEL);
         try {
-            HookCalls.Attached<LibraryOs> oses = calls.libraryOses;
-            Domain d = calls.callable(oses, libraryOs);
+            Domain d = callable(libraryOs);
             if (d == null) {
                 return Status.ENOENT;
             }
-            header.tick();
-            LibraryOs os = oses.extension(d);
+            LibraryOs os = calls.libraryOses.extension(d);
             Context ctx = d.context();
-            calls.call(oses, d, () -> {
+            calls.call(calls.libraryOses, d, () -> {
                 os.start(ctx);
                 return 0;
             });
@@ -54,18 +52,16 @@ final class LibraryOsHost {
         }
         int prev = memory.actAs(PhysicalMemory.KERNEL);
         try {
-            HookCalls.Attached<LibraryOs> oses = calls.libraryOses;
-            Domain d = calls.callable(oses, libraryOs);
+            Domain d = callable(libraryOs);
             if (d == null) {
                 return Status.ENOENT;
             }
-            header.tick();
             int id = d.id();
             int before = Math.max(0, segments.getInt(id, SegmentTable.FRAMES_AT));
             int wanted = Math.min(frames, before);
-            LibraryOs os = oses.extension(d);
+            LibraryOs os = calls.libraryOses.extension(d);
             Context ctx = d.context();
-            calls.call(oses, d, () -> os.revoke(ctx, wanted));
+            calls.call(calls.libraryOses, d, () -> os.revoke(ctx, wanted));
             if (!domains.isAborted(id)) {
                 int kept = segments.getInt(id, SegmentTable.FRAMES_AT);
                 if (before - kept < wanted) {
@@ -78,5 +74,14 @@ final class LibraryOsHost {
         } finally {
             memory.actAs(prev);
         }
+    }
+
+    /** The library OS if attached and callable, after a tick of simulated time; else null. */
+    private Domain callable(Domain libraryOs) {
+        Domain d = calls.callable(calls.libraryOses, libraryOs);
+        if (d != null) {
+            header.tick();
+        }
+        return d;
     }
 }

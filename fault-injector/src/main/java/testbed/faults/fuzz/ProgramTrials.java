@@ -221,11 +221,7 @@ public final class ProgramTrials implements AutoCloseable {
             state.add(kernel.memory().checksum(kernel.layout().base(r), (int) kernel.layout().size(r)));
         }
         KernelView.Ring tx = kernel.view().transmitRing();
-        state.add(tx.head());
-        state.add(tx.tail());
-        state.add(tx.accepted());
-        state.add(tx.dropped());
-        state.add(kernel.view().messagesLogged());
+        state.addAll(List.of(tx.head(), tx.tail(), tx.accepted(), tx.dropped(), kernel.view().messagesLogged()));
         return state;
     }
 
