@@ -60,54 +60,67 @@ public final class KernelStructures {
         disk.fill(config.seed());
     }
 
+    /** The boot header and the kernel's own fields after it (time, cache use clock). */
     public Header header() {
         return header;
     }
 
+    /** Per domain id: state, segment, capabilities, quotas and usage. */
     public SegmentTable segmentTable() {
         return segments;
     }
 
+    /** Per frame: its use and owner. */
     public FrameTable frameTable() {
         return frames;
     }
 
+    /** The buddy allocator of the domain arena. */
     public FrameAllocator frameAllocator() {
         return allocator;
     }
 
+    /** Per kernel lock: holder and time taken. */
     public LockTable lockTable() {
         return locks;
     }
 
+    /** Per hook: attached domain ids in call order and counters. */
     public HookTable hookTable() {
         return hooks;
     }
 
+    /** Per domain: the records of its heap blocks. */
     public HeapTable heapTable() {
         return heap;
     }
 
+    /** The NIC's receive ring. */
     public PacketRing rxRing() {
         return rx;
     }
 
+    /** The transmit ring that {@code sendPacket} fills. */
     public PacketRing txRing() {
         return tx;
     }
 
+    /** Packets delivered to the application. */
     public PacketRing socketQueue() {
         return socket;
     }
 
+    /** The block map and data of the buffer cache. */
     public BufferCache bufferCache() {
         return cache;
     }
 
+    /** The kernel log. */
     public KernelLog kernelLog() {
         return log;
     }
 
+    /** The disk behind the buffer cache (outside simulated memory). */
     public Disk disk() {
         return disk;
     }
