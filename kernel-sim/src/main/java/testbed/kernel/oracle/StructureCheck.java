@@ -5,8 +5,6 @@ import java.util.List;
 import testbed.kernel.BufferCache;
 import testbed.kernel.Capability;
 import testbed.kernel.Domain;
-import testbed.kernel.FrameAllocator;
-import testbed.kernel.FrameTable;
 import testbed.kernel.Header;
 import testbed.kernel.HeapTable;
 import testbed.kernel.Hook;
@@ -17,7 +15,6 @@ import testbed.kernel.KernelLog;
 import testbed.kernel.LockTable;
 import testbed.kernel.MemoryLayout;
 import testbed.kernel.PacketRing;
-import testbed.kernel.PhysicalMemory;
 import testbed.kernel.Region;
 import testbed.kernel.SegmentTable;
 import testbed.kernel.api.BootHeader;
@@ -27,52 +24,20 @@ import testbed.kernel.api.BootHeader;
  * with each other and with the kernel's Java-side record of its domains and attachments. It also
  * finds what aborted or destroyed domains left behind (locks, frames, heap blocks, hook slots,
  * segments) and locks taken during the trial and never released. Reports at most
- * {@link #PER_STRUCTURE} findings per structure, then a count of the rest.
+ * {@link #PER_STRUCTURE} findings per structure, then a count of the rest. The frame table and
+ * the buddy map are checked by {@link FrameCheck}.
  */
 final class StructureCheck {
     static final int PER_STRUCTURE = 8;
     private static final byte[] ZEROS = new byte[MemoryLayout.HEAP_RECORDS * MemoryLayout.HEAP_RECORD];
-    private static final byte[] WORD_ZEROS = new byte[4096];
 
-    private long[] buddyFree = new long[0];
-    private long[] inSegment = new long[0];
-    private int[] segmentOwner = new int[0];
-    private final int[] bound = new int[MemoryLayout.DOMAIN_IDS];
+    private final FrameCheck frames = new FrameCheck();
     private final int[] held = new int[MemoryLayout.DOMAIN_IDS];
-
-    /** Collects findings for one structure, capped. */
-    private static final class Report {
-        private final List<Violation> out;
-        private final Region region;
-        private int count;
-
-        Report(List<Violation> out, Region region) {
-            this.out = out;
-            this.region = region;
-        }
-
-        void add(Violation.Kind kind, long address, int domain, String detail) {
-            if (++count <= PER_STRUCTURE) {
-                out.add(Violation.at(kind, address, region.name(), domain, detail));
-            }
-        }
-
-        void inconsistent(long address, String detail) {
-            add(Violation.Kind.INCONSISTENT_STRUCTURE, address, -1, detail);
-        }
-
-        void close() {
-            if (count > PER_STRUCTURE) {
-                out.add(Violation.of(Violation.Kind.INCONSISTENT_STRUCTURE, region.name(), -1,
-                        (count - PER_STRUCTURE) + " more findings in " + region.name() + " not listed"));
-            }
-        }
-    }
 
     void check(Kernel kernel, Baseline baseline, List<Violation> out) {
         header(kernel, out);
         segmentTable(kernel, out);
-        frames(kernel, out);
+        frames.check(kernel, out);
         locks(kernel, baseline, out);
         hooks(kernel, out);
         heap(kernel, out);
@@ -83,13 +48,13 @@ final class StructureCheck {
         log(kernel, out);
     }
 
-    private static boolean live(Kernel kernel, int id) {
+    static boolean live(Kernel kernel, int id) {
         Domain d = kernel.domain(id);
         return d != null && !kernel.isAborted(d);
     }
 
     private static void header(Kernel kernel, List<Violation> out) {
-        Report r = new Report(out, Region.HEADER);
+        Findings r = new Findings(out, Region.HEADER);
         Header h = kernel.structures().header();
         long base = kernel.layout().base(Region.HEADER);
         if (h.magic() != Header.MAGIC) {
@@ -118,7 +83,7 @@ final class StructureCheck {
     }
 
     private static void segmentTable(Kernel kernel, List<Violation> out) {
-        Report r = new Report(out, Region.SEGMENT_TABLE);
+        Findings r = new Findings(out, Region.SEGMENT_TABLE);
         SegmentTable t = kernel.structures().segmentTable();
         for (int id = 0; id < MemoryLayout.DOMAIN_IDS; id++) {
             Domain d = kernel.domain(id);
@@ -154,176 +119,8 @@ final class StructureCheck {
         r.close();
     }
 
-    private void frames(Kernel kernel, List<Violation> out) {
-        MemoryLayout layout = kernel.layout();
-        int pages = layout.pages();
-        int first = layout.arenaFirstFrame();
-        if (buddyFree.length != (pages + 63) / 64) {
-            buddyFree = new long[(pages + 63) / 64];
-            inSegment = new long[(pages + 63) / 64];
-            segmentOwner = new int[pages];
-        }
-        Arrays.fill(buddyFree, 0);
-        Arrays.fill(bound, 0);
-
-        Report buddy = new Report(out, Region.BUDDY_MAP);
-        FrameAllocator allocator = kernel.structures().frameAllocator();
-        PhysicalMemory memory = kernel.memory();
-        for (int k = 0; k <= layout.maxOrder(); k++) {
-            long bitmap = layout.buddyBitmap(k);
-            int words = layout.buddyWords(k);
-            for (int w = 0; w < words; w++) {
-                // Most of a bitmap is zero words: find the next word with a bit set in one comparison.
-                int span = Math.min(words - w, WORD_ZEROS.length / 8);
-                int nonzero = memory.mismatch(bitmap + w * 8L, WORD_ZEROS, 0, span * 8);
-                if (nonzero < 0) {
-                    w += span - 1;
-                    continue;
-                }
-                w += nonzero / 8;
-                long word = allocator.bitmapWord(k, w);
-                while (word != 0) {
-                    int index = w * 64 + Long.numberOfTrailingZeros(word);
-                    word &= word - 1;
-                    long from = (long) index << k;
-                    long to = from + (1L << k);
-                    long at = bitmap + w * 8L;
-                    if (from < first || to > pages) {
-                        buddy.inconsistent(at, "free block " + index + " of order " + k + " covers frames [" + from + ", " + to
-                                + ") outside the arena [" + first + ", " + pages + ")");
-                    } else if (!mark(buddyFree, (int) from, (int) to)) {
-                        buddy.inconsistent(at, "free block " + index + " of order " + k + " overlaps another free block");
-                    }
-                }
-            }
-        }
-        buddy.close();
-
-        List<Domain> domains = kernel.domains();
-        for (Domain d : domains) {
-            int f0 = (int) (d.segment().base() >>> PhysicalMemory.PAGE_SHIFT);
-            int n = (int) (d.segment().size() >>> PhysicalMemory.PAGE_SHIFT);
-            Arrays.fill(segmentOwner, f0, f0 + n, d.id());
-            mark(inSegment, f0, f0 + n);
-        }
-
-        Report r = new Report(out, Region.FRAME_TABLE);
-        FrameTable table = kernel.structures().frameTable();
-        for (int f = 0; f < pages; f++) {
-            // Fast path for the common case, 64 free arena frames: all free in the buddy map, in
-            // no segment, entries all zero (one comparison of 128 bytes).
-            if ((f & 63) == 0 && f >= first && f + 64 <= pages && buddyFree[f >>> 6] == -1L && inSegment[f >>> 6] == 0
-                    && zero(table, f)) {
-                f += 63;
-                continue;
-            }
-            frame(kernel, table, f, first, r);
-        }
-        for (Domain d : domains) {
-            int f0 = (int) (d.segment().base() >>> PhysicalMemory.PAGE_SHIFT);
-            int n = (int) (d.segment().size() >>> PhysicalMemory.PAGE_SHIFT);
-            Arrays.fill(segmentOwner, f0, f0 + n, 0);
-            clear(inSegment, f0, f0 + n);
-        }
-        SegmentTable t = kernel.structures().segmentTable();
-        for (Domain d : domains) {
-            if (!kernel.isAborted(d) && t.framesBound(d.id()) != bound[d.id()]) {
-                r.inconsistent(t.recordAddress(d.id()), d + " counts " + t.framesBound(d.id()) + " bound frames, the frame table "
-                        + bound[d.id()]);
-            }
-        }
-        r.close();
-    }
-
-    private static boolean zero(FrameTable table, int f) {
-        return table.nextInUse(f, f + 64) < 0;
-    }
-
-    private void frame(Kernel kernel, FrameTable table, int f, int first, Report r) {
-        int entry = table.entry(f);
-        int use = entry & 0xFF;
-        int owner = entry >>> 8;
-        long at = table.entryAddress(f);
-        boolean free = (buddyFree[f >>> 6] & (1L << f)) != 0;
-        if (f < first) {
-            if (use != FrameTable.KERNEL) {
-                r.inconsistent(at, "kernel frame " + f + " (" + kernel.placeOf((long) f << PhysicalMemory.PAGE_SHIFT) + ") is marked "
-                        + FrameTable.useName(use) + " of " + owner);
-            }
-            return;
-        }
-        int expectedOwner = segmentOwner[f];
-        if (use != FrameTable.FREE && free) {
-            r.inconsistent(at, "frame " + f + " is " + FrameTable.useName(use) + " of " + owner + " but lies in a free buddy block");
-        }
-        if (expectedOwner != 0) {
-            if (use != FrameTable.SEGMENT || owner != expectedOwner) {
-                r.inconsistent(at, "frame " + f + " belongs to " + Kernel.segmentPlace(kernel.domain(expectedOwner))
-                        + " but is marked " + FrameTable.useName(use) + " of " + owner
-                        + (use == FrameTable.FREE ? " (a forged free)" : ""));
-            } else if (free) {
-                r.inconsistent(at, "frame " + f + " of " + Kernel.segmentPlace(kernel.domain(expectedOwner)) + " lies in a free buddy block");
-            }
-            return;
-        }
-        switch (use) {
-            case FrameTable.FREE -> {
-                if (!free) {
-                    r.inconsistent(at, "frame " + f + " is marked free but the buddy map has it allocated");
-                } else if (owner != 0) {
-                    r.inconsistent(at, "free frame " + f + " names owner " + owner);
-                }
-            }
-            case FrameTable.SEGMENT -> {
-                if (kernel.domain(owner) == null) {
-                    r.add(Violation.Kind.LEAKED_SEGMENT, at, owner, "frame " + f + " is still a segment frame of destroyed domain " + owner);
-                } else {
-                    r.inconsistent(at, "frame " + f + " is marked segment of " + owner + " but lies outside its segment "
-                            + kernel.domain(owner).segment());
-                }
-            }
-            case FrameTable.BOUND -> {
-                if (!live(kernel, owner)) {
-                    r.add(Violation.Kind.LEAKED_FRAME, at, owner, "frame " + f + " is still bound to "
-                            + (kernel.domain(owner) == null ? "destroyed domain " : "aborted domain ") + owner);
-                } else {
-                    bound[owner]++;
-                }
-            }
-            default -> r.inconsistent(at, "arena frame " + f + " is marked " + FrameTable.useName(use) + " of " + owner);
-        }
-    }
-
-    /** Sets bits {@code [from, to)}; false if any was set already. */
-    private static boolean mark(long[] bits, int from, int to) {
-        boolean fresh = true;
-        int f = from;
-        while (f < to) {
-            int w = f >>> 6;
-            int hi = Math.min(to, (w + 1) << 6);
-            long mask = hi - f == 64 ? -1L : ((1L << (hi - f)) - 1) << f;
-            if ((bits[w] & mask) != 0) {
-                fresh = false;
-            }
-            bits[w] |= mask;
-            f = hi;
-        }
-        return fresh;
-    }
-
-    private static void clear(long[] bits, int from, int to) {
-        int f = from;
-        while (f < to) {
-            int w = f >>> 6;
-            int hi = Math.min(to, (w + 1) << 6);
-            long mask = hi - f == 64 ? -1L : ((1L << (hi - f)) - 1) << f;
-            bits[w] &= ~mask;
-            f = hi;
-        }
-    }
-
     private void locks(Kernel kernel, Baseline baseline, List<Violation> out) {
-        Report r = new Report(out, Region.LOCK_TABLE);
+        Findings r = new Findings(out, Region.LOCK_TABLE);
         LockTable locks = kernel.structures().lockTable();
         Arrays.fill(held, 0);
         long now = kernel.time();
@@ -359,7 +156,7 @@ final class StructureCheck {
     }
 
     private static void hooks(Kernel kernel, List<Violation> out) {
-        Report r = new Report(out, Region.HOOK_TABLE);
+        Findings r = new Findings(out, Region.HOOK_TABLE);
         HookTable table = kernel.structures().hookTable();
         for (Hook hook : Hook.values()) {
             long at = table.recordAddress(hook);
@@ -399,7 +196,7 @@ final class StructureCheck {
     }
 
     private static void heap(Kernel kernel, List<Violation> out) {
-        Report r = new Report(out, Region.HEAP_TABLE);
+        Findings r = new Findings(out, Region.HEAP_TABLE);
         HeapTable heap = kernel.structures().heapTable();
         SegmentTable t = kernel.structures().segmentTable();
         for (int id = 1; id < MemoryLayout.DOMAIN_IDS; id++) {
@@ -450,7 +247,7 @@ final class StructureCheck {
     }
 
     private static void ring(PacketRing ring, List<Violation> out) {
-        Report r = new Report(out, ring.region());
+        Findings r = new Findings(out, ring.region());
         long head = ring.head();
         long tail = ring.tail();
         long at = ring.slotAddress(0) - MemoryLayout.RING_HEADER;
@@ -474,7 +271,7 @@ final class StructureCheck {
     }
 
     private static void cache(Kernel kernel, List<Violation> out) {
-        Report r = new Report(out, Region.BUFFER_CACHE);
+        Findings r = new Findings(out, Region.BUFFER_CACHE);
         BufferCache cache = kernel.structures().bufferCache();
         int files = kernel.config().files();
         int blocks = kernel.config().fileBlocks();
@@ -508,7 +305,7 @@ final class StructureCheck {
     }
 
     private static void log(Kernel kernel, List<Violation> out) {
-        Report r = new Report(out, Region.KERNEL_LOG);
+        Findings r = new Findings(out, Region.KERNEL_LOG);
         KernelLog log = kernel.structures().kernelLog();
         long base = kernel.layout().base(Region.KERNEL_LOG);
         long next = log.next();
