@@ -109,7 +109,7 @@ final class DomainContext implements Context {
             if (!domain.segment().contains(address, length)) {
                 return Status.EFAULT;
             }
-            return s.log.append(id, address, length, kernel.now()) ? Status.OK : Status.ENOMEM;
+            return s.log.append(id, address, length, s.header.now()) ? Status.OK : Status.ENOMEM;
         } finally {
             transactions.exitHelper(prev);
         }
@@ -139,7 +139,7 @@ final class DomainContext implements Context {
             if (held < 0 || held >= segments.getInt(id, SegmentTable.LOCK_QUOTA_AT)) {
                 return Status.ENOMEM;
             }
-            locks.take(lockId, id, kernel.now());
+            locks.take(lockId, id, s.header.now());
             segments.putInt(id, SegmentTable.LOCKS_AT, held + 1);
             return Status.OK;
         } finally {
@@ -175,7 +175,7 @@ final class DomainContext implements Context {
     public long time() {
         int prev = transactions.enterHelper(domain, "time");
         try {
-            return allowed(Capability.TIME) ? kernel.now() : Status.EPERM;
+            return allowed(Capability.TIME) ? s.header.now() : Status.EPERM;
         } finally {
             transactions.exitHelper(prev);
         }

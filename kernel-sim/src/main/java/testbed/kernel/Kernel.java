@@ -281,10 +281,6 @@ public final class Kernel {
         return extensionMemory;
     }
 
-    long now() {
-        return s.header.now();
-    }
-
     // ------------------------------------------------------------------ workloads
 
     /**
