@@ -61,7 +61,8 @@ final class AbortProtocol {
             transactions.rollBackFor(domain);
             release(domain);
             int first = (int) (domain.segment().base() >>> PhysicalMemory.PAGE_SHIFT);
-            int order = FrameAllocator.orderOf(domain.segment().size());
+            int order = FrameAllocator.orderOf(domain.segment().size()) + (domain.spec().guarded() ? 1 : 0);
+            s.memory.guard(first, 1 << order, false);
             s.frames.setRange(first, 1 << order, FrameTable.FREE, 0);
             s.allocator.free(first, order);
             s.segments.clear(domain.id());

@@ -35,9 +35,9 @@ final class Domains {
             throw new KernelException(Status.EINVAL, "createDomain: segment size " + size
                     + " is not a power of two of at least 4096 bytes (segments are size-aligned)");
         }
-        if (size > s.layout.size(Region.DOMAIN_ARENA)) {
-            throw new KernelException(Status.EINVAL, "createDomain: segment size " + size + " exceeds the domain arena of "
-                    + s.layout.size(Region.DOMAIN_ARENA) + " bytes");
+        if ((spec.guarded() ? 2 * size : size) > s.layout.size(Region.DOMAIN_ARENA)) {
+            throw new KernelException(Status.EINVAL, "createDomain: segment size " + size + (spec.guarded() ? " with its guard zone" : "")
+                    + " exceeds the domain arena of " + s.layout.size(Region.DOMAIN_ARENA) + " bytes");
         }
         if (spec.frameQuota() < 0 || spec.heapQuota() < 0 || spec.lockQuota() < 0) {
             throw new KernelException(Status.EINVAL, "createDomain: quotas must not be negative: " + spec);
@@ -62,13 +62,19 @@ final class Domains {
 
     /** Creates domain {@code id} (the canary's at boot), unchecked, as the current principal. */
     Domain create(int id, String name, DomainSpec spec) {
-        int order = FrameAllocator.orderOf(spec.segmentSize());
+        int order = FrameAllocator.orderOf(spec.segmentSize()) + (spec.guarded() ? 1 : 0);
         int first = s.allocator.allocate(order);
         if (first < 0) {
-            throw new KernelException(Status.ENOMEM, "createDomain: no free aligned block of " + spec.segmentSize() + " bytes in the arena");
+            throw new KernelException(Status.ENOMEM, "createDomain: no free aligned block of " + (PhysicalMemory.PAGE_SIZE << order)
+                    + " bytes in the arena" + (spec.guarded() ? " (a segment of " + spec.segmentSize() + " and its guard zone)" : ""));
         }
         Segment segment = new Segment((long) first << PhysicalMemory.PAGE_SHIFT, spec.segmentSize());
-        s.frames.setRange(first, 1 << order, FrameTable.SEGMENT, id);
+        int pages = (int) (spec.segmentSize() >>> PhysicalMemory.PAGE_SHIFT);
+        s.frames.setRange(first, pages, FrameTable.SEGMENT, id);
+        if (spec.guarded()) { // the block's second half: the guard zone
+            s.frames.setRange(first + pages, pages, FrameTable.GUARD, id);
+            s.memory.guard(first + pages, pages, true);
+        }
         s.segments.create(id, segment, spec);
         s.memory.fill(segment.base(), segment.size(), (byte) 0);
         Domain d = new Domain(kernel, id, name, segment, spec);
@@ -132,6 +138,9 @@ final class Domains {
         int frame = (int) (address >>> PhysicalMemory.PAGE_SHIFT);
         if (s.frames.use(frame) == FrameTable.BOUND) {
             return "BOUND FRAME of " + s.frames.owner(frame);
+        }
+        if (s.frames.use(frame) == FrameTable.GUARD) {
+            return "GUARD ZONE of " + s.frames.owner(frame);
         }
         return Region.DOMAIN_ARENA.name();
     }

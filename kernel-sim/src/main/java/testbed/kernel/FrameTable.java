@@ -2,7 +2,7 @@ package testbed.kernel;
 
 /**
  * The owner of every 4 KiB frame of physical memory, two bytes per frame: its use (free,
- * kernel, segment, bound) and the domain id that owns it. Public methods read without being
+ * kernel, segment, bound, guard) and the domain id that owns it. Public methods read without being
  * recorded by the monitor (for the oracle); package-private ones are the kernel's own.
  */
 public final class FrameTable {
@@ -14,6 +14,11 @@ public final class FrameTable {
     public static final int SEGMENT = 2;
     /** Arena frame bound to a domain by {@code bindFrame} (an Exokernel secure binding). */
     public static final int BOUND = 3;
+    /**
+     * Frame of the guard zone right after a guarded domain's segment ({@link DomainSpec#withGuardZone()}):
+     * reserved for the domain and freed with it; physical memory faults on any access to it.
+     */
+    public static final int GUARD = 4;
 
     private final PhysicalMemory memory;
     private final KernelMemory kernel;
@@ -76,7 +81,7 @@ public final class FrameTable {
         return memory.peek16(entryAddress(frame)) & 0xFFFF;
     }
 
-    /** The use of a frame: {@link #FREE}, {@link #KERNEL}, {@link #SEGMENT} or {@link #BOUND} (anything else is corrupt). */
+    /** The use of a frame: {@link #FREE}, {@link #KERNEL}, {@link #SEGMENT}, {@link #BOUND} or {@link #GUARD} (anything else is corrupt). */
     public int use(int frame) {
         return memory.peek16(entryAddress(frame)) & 0xFF;
     }
@@ -93,6 +98,7 @@ public final class FrameTable {
             case KERNEL -> "kernel";
             case SEGMENT -> "segment";
             case BOUND -> "bound";
+            case GUARD -> "guard";
             default -> "use " + use;
         };
     }

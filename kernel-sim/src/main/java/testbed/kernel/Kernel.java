@@ -396,7 +396,7 @@ public final class Kernel {
         if (open != null) {
             throw new KernelException(Status.EBUSY, "snapshot: a transaction of " + open.domain() + " is open");
         }
-        Snapshot snapshot = new Snapshot(this, memory.snapshot(), s.disk.image(), domains.save(), calls.save(), abortProtocol.aborts());
+        Snapshot snapshot = new Snapshot(this, memory.snapshot(), memory.guardImage(), s.disk.image(), domains.save(), calls.save(), abortProtocol.aborts());
         memory.resetMonitor();
         s.disk.resetTracking();
         base = snapshot;
@@ -431,6 +431,7 @@ public final class Kernel {
         } else {
             memory.restoreTouched(snapshot.image);
         }
+        memory.restoreGuards(snapshot.guards);
         s.disk.restore(snapshot.disk, full);
         domains.restore(snapshot.domains);
         calls.restore(snapshot.hooks);
@@ -451,6 +452,7 @@ public final class Kernel {
     /**
      * Names what an address holds: a kernel {@link Region}'s name, {@code "SEGMENT 3 (name)"} for
      * a current domain's segment, {@code "BOUND FRAME of 3"} for a frame bound to domain 3,
+     * {@code "GUARD ZONE of 3"} for a page of the guard zone after domain 3's segment,
      * {@code "DOMAIN_ARENA"} for free arena, or {@code "outside physical memory"}.
      */
     public String placeOf(long address) {

@@ -13,6 +13,13 @@ import testbed.kernel.api.Memory;
  * records which domain (the {@linkplain #actAs current principal}) touched which 4 KiB page.
  * It keeps a list of touched pages, so reading it out and resetting it costs O(pages touched),
  * never O(memory size). Domain ids are {@code 0..63}; id {@code 0} is the kernel.
+ *
+ * <p>Guard pages ({@link DomainSpec#withGuardZone()}) fault like unmapped pages: any access that
+ * touches one throws a {@link MachineCheck}, whatever the principal; the oracle's peeks do not.
+ * The test costs nothing on the common path: a guard page never carries a monitor bit, so an
+ * access confined to one page its principal already touched cannot be on a guard page, and every
+ * other access (first touch of a page, or one crossing a page boundary) takes the slow path,
+ * which looks the pages up in a bitmap.
  */
 public final class PhysicalMemory implements Memory {
     public static final int PAGE_SHIFT = 12;
@@ -39,6 +46,12 @@ public final class PhysicalMemory implements Memory {
     private final long[] firstForeignLoad;
     private int[] touched = new int[256];
     private int touchedCount;
+    /** Bit {@code p % 64} of word {@code p / 64} set when page {@code p} is a guard page. */
+    private final long[] guards;
+    private int guardPages;
+    /** Monitor bits a page held when it became a guard page, kept for the oracle while it is one. */
+    private final long[] guardedWriters;
+    private final long[] guardedReaders;
 
     /** Creates {@code size} bytes of zeroed memory; {@code size} is a power of two of at least 1 MiB. */
     public PhysicalMemory(long size) {
@@ -52,6 +65,9 @@ public final class PhysicalMemory implements Memory {
         this.readers = new long[pages];
         this.firstForeignStore = new long[pages];
         this.firstForeignLoad = new long[pages];
+        this.guards = new long[(pages + 63) >>> 6];
+        this.guardedWriters = new long[pages];
+        this.guardedReaders = new long[pages];
     }
 
     /** Size in bytes. */
@@ -260,12 +276,61 @@ public final class PhysicalMemory implements Memory {
 
     /** Domains (bit {@code d} for domain {@code d}) that stored into {@code page} since the last reset. */
     public long writersOf(int page) {
-        return writers[page];
+        return writers[page] | guardedWriters[page];
     }
 
     /** Domains that loaded from {@code page} since the last reset. */
     public long readersOf(int page) {
-        return readers[page];
+        return readers[page] | guardedReaders[page];
+    }
+
+    /** Whether {@code page} is a guard page: any access touching it faults. */
+    public boolean isGuard(int page) {
+        return (guards[page >>> 6] & (1L << page)) != 0;
+    }
+
+    /**
+     * Makes {@code count} pages from {@code first} guard pages, or ordinary ones again: what the
+     * kernel does for a guarded domain's guard zone (and undoes when it destroys the domain). The
+     * monitor bits a page carries are set aside while it guards (what the oracle reads stays the
+     * same), so that no principal finds it on the fast path.
+     */
+    public void guard(int first, int count, boolean on) {
+        for (int p = first; p < first + count; p++) {
+            if (isGuard(p) == on) {
+                continue;
+            }
+            if (on) {
+                guardedWriters[p] = writers[p];
+                guardedReaders[p] = readers[p];
+                writers[p] = 0;
+                readers[p] = 0;
+                guards[p >>> 6] |= 1L << p;
+                guardPages++;
+            } else {
+                writers[p] |= guardedWriters[p];
+                readers[p] |= guardedReaders[p];
+                guardedWriters[p] = 0;
+                guardedReaders[p] = 0;
+                guards[p >>> 6] &= ~(1L << p);
+                guardPages--;
+            }
+        }
+    }
+
+    /** A copy of which pages are guard pages, for a snapshot. */
+    long[] guardImage() {
+        return guards.clone();
+    }
+
+    /** Makes the guard pages those of {@code image}; only right after the monitor was reset (no bits to set aside). */
+    void restoreGuards(long[] image) {
+        System.arraycopy(image, 0, guards, 0, guards.length);
+        int n = 0;
+        for (long w : guards) {
+            n += Long.bitCount(w);
+        }
+        guardPages = n;
     }
 
     /** First address a non-kernel domain stored to in {@code page}, or -1. */
@@ -289,6 +354,8 @@ public final class PhysicalMemory implements Memory {
             int p = touched[k];
             writers[p] = 0;
             readers[p] = 0;
+            guardedWriters[p] = 0;
+            guardedReaders[p] = 0;
         }
         touchedCount = 0;
     }
@@ -326,12 +393,14 @@ public final class PhysicalMemory implements Memory {
         // marked a page without listing it.
         Arrays.fill(writers, 0);
         Arrays.fill(readers, 0);
+        Arrays.fill(guardedWriters, 0);
+        Arrays.fill(guardedReaders, 0);
         touchedCount = 0;
     }
 
     /** Whether the monitor recorded any access to {@code page} since the last reset. */
     public boolean isTouched(int page) {
-        return (writers[page] | readers[page]) != 0;
+        return (writers[page] | readers[page] | guardedWriters[page] | guardedReaders[page]) != 0;
     }
 
     /** The {@code k}-th page touched since the last reset, without copying the list. */
@@ -371,6 +440,9 @@ public final class PhysicalMemory implements Memory {
         long bit = principalBit;
         int first = i >>> PAGE_SHIFT;
         int last = (i + width - 1) >>> PAGE_SHIFT;
+        if (guardPages != 0) {
+            checkGuards(i, width, first, last);
+        }
         for (int p = first; p <= last; p++) {
             long w = writers[p];
             if ((w & bit) == 0) {
@@ -389,6 +461,9 @@ public final class PhysicalMemory implements Memory {
         long bit = principalBit;
         if (bit == 1L) {
             // The kernel reading its own memory is no finding, and a load changes nothing to restore.
+            if (guardPages != 0) {
+                checkGuards(i, width, i >>> PAGE_SHIFT, (i + width - 1) >>> PAGE_SHIFT);
+            }
             return;
         }
         int page = i >>> PAGE_SHIFT;
@@ -401,6 +476,9 @@ public final class PhysicalMemory implements Memory {
     private void recordLoad(int i, int width, long bit) {
         int first = i >>> PAGE_SHIFT;
         int last = (i + width - 1) >>> PAGE_SHIFT;
+        if (guardPages != 0) {
+            checkGuards(i, width, first, last);
+        }
         for (int p = first; p <= last; p++) {
             long r = readers[p];
             if ((r & bit) == 0) {
@@ -411,6 +489,15 @@ public final class PhysicalMemory implements Memory {
                 if (bit != 1L && (r & ~1L) == 0) {
                     firstForeignLoad[p] = Math.max(i, (long) p << PAGE_SHIFT);
                 }
+            }
+        }
+    }
+
+    /** Faults before anything is recorded or changed if any page of the access is a guard page. */
+    private void checkGuards(int i, int width, int first, int last) {
+        for (int p = first; p <= last; p++) {
+            if (isGuard(p)) {
+                throw new MachineCheck(i, width, true);
             }
         }
     }

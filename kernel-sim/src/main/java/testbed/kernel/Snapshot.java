@@ -10,15 +10,18 @@ import java.util.List;
 public final class Snapshot {
     private final Kernel kernel;
     final byte[] image;
+    /** Which pages were guard pages ({@link PhysicalMemory#isGuard}). */
+    final long[] guards;
     final byte[][] disk;
     final Domains.Saved domains;
     final HookCalls.Saved hooks;
     final List<Abort> aborts;
     private long[] pageChecksums;
 
-    Snapshot(Kernel kernel, byte[] image, byte[][] disk, Domains.Saved domains, HookCalls.Saved hooks, List<Abort> aborts) {
+    Snapshot(Kernel kernel, byte[] image, long[] guards, byte[][] disk, Domains.Saved domains, HookCalls.Saved hooks, List<Abort> aborts) {
         this.kernel = kernel;
         this.image = image;
+        this.guards = guards;
         this.disk = disk;
         this.domains = domains;
         this.hooks = hooks;

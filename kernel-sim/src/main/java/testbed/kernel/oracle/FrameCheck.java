@@ -15,7 +15,8 @@ import testbed.kernel.SegmentTable;
  * The frame part of the fsck: the buddy map's free blocks against each other and the arena, and
  * every frame-table entry against the buddy map, the domains' segments and the bound-frame
  * counts of the segment table. Frames bound to an aborted or destroyed domain are
- * {@code LEAKED_FRAME}, segment frames of a destroyed one {@code LEAKED_SEGMENT}.
+ * {@code LEAKED_FRAME}, segment frames of a destroyed one {@code LEAKED_SEGMENT}, as are guard
+ * frames, which must lie right after their current guarded domain's segment and fault.
  */
 final class FrameCheck {
     private static final byte[] WORD_ZEROS = new byte[4096];
@@ -75,7 +76,10 @@ final class FrameCheck {
             int f0 = (int) (d.segment().base() >>> PhysicalMemory.PAGE_SHIFT);
             int n = (int) (d.segment().size() >>> PhysicalMemory.PAGE_SHIFT);
             Arrays.fill(segmentOwner, f0, f0 + n, d.id());
-            mark(inSegment, f0, f0 + n);
+            if (d.spec().guarded()) { // the guard zone after the segment, as large as it: owner's id negated
+                Arrays.fill(segmentOwner, f0 + n, Math.min(pages, f0 + 2 * n), -d.id());
+            }
+            mark(inSegment, f0, Math.min(pages, f0 + (d.spec().guarded() ? 2 * n : n)));
         }
 
         Findings r = new Findings(out, Region.FRAME_TABLE);
@@ -92,9 +96,9 @@ final class FrameCheck {
         }
         for (Domain d : domains) {
             int f0 = (int) (d.segment().base() >>> PhysicalMemory.PAGE_SHIFT);
-            int n = (int) (d.segment().size() >>> PhysicalMemory.PAGE_SHIFT);
-            Arrays.fill(segmentOwner, f0, f0 + n, 0);
-            clear(inSegment, f0, f0 + n);
+            int end = Math.min(pages, f0 + (int) (d.segment().size() >>> PhysicalMemory.PAGE_SHIFT) * (d.spec().guarded() ? 2 : 1));
+            Arrays.fill(segmentOwner, f0, end, 0);
+            clear(inSegment, f0, end);
         }
         SegmentTable t = kernel.structures().segmentTable();
         for (Domain d : domains) {
@@ -127,6 +131,15 @@ final class FrameCheck {
         if (use != FrameTable.FREE && free) {
             r.inconsistent(at, "frame " + f + " is " + FrameTable.useName(use) + " of " + owner + " but lies in a free buddy block");
         }
+        boolean faults = kernel.memory().isGuard(f);
+        if (expectedOwner < 0) {
+            guardFrame(kernel, f, use, owner, -expectedOwner, free, faults, at, r);
+            return;
+        }
+        if (faults) {
+            r.inconsistent(at, "frame " + f + " is marked " + FrameTable.useName(use) + " of " + owner
+                    + " but physical memory faults on it as on a guard page");
+        }
         if (expectedOwner != 0) {
             if (use != FrameTable.SEGMENT || owner != expectedOwner) {
                 r.inconsistent(at, "frame " + f + " belongs to " + Kernel.segmentPlace(kernel.domain(expectedOwner))
@@ -153,6 +166,14 @@ final class FrameCheck {
                             + kernel.domain(owner).segment());
                 }
             }
+            case FrameTable.GUARD -> {
+                if (kernel.domain(owner) == null) {
+                    r.add(Violation.Kind.LEAKED_SEGMENT, at, owner, "frame " + f + " is still a guard frame of destroyed domain " + owner);
+                } else {
+                    r.inconsistent(at, "frame " + f + " is marked guard of " + owner + " but is not in the guard zone right after its segment "
+                            + kernel.domain(owner).segment() + (kernel.domain(owner).spec().guarded() ? "" : ", which has none"));
+                }
+            }
             case FrameTable.BOUND -> {
                 if (!StructureCheck.live(kernel, owner)) {
                     r.add(Violation.Kind.LEAKED_FRAME, at, owner, "frame " + f + " is still bound to "
@@ -162,6 +183,20 @@ final class FrameCheck {
                 }
             }
             default -> r.inconsistent(at, "arena frame " + f + " is marked " + FrameTable.useName(use) + " of " + owner);
+        }
+    }
+
+    /** A frame of a current guarded domain's guard zone: marked guard of it, allocated, and faulting. */
+    private static void guardFrame(Kernel kernel, int f, int use, int owner, int expectedOwner, boolean free, boolean faults,
+                                   long at, Findings r) {
+        String zone = "the guard zone after " + Kernel.segmentPlace(kernel.domain(expectedOwner));
+        if (use != FrameTable.GUARD || owner != expectedOwner) {
+            r.inconsistent(at, "frame " + f + " belongs to " + zone + " but is marked " + FrameTable.useName(use) + " of " + owner
+                    + (use == FrameTable.FREE ? " (a forged free)" : ""));
+        } else if (free) {
+            r.inconsistent(at, "frame " + f + " of " + zone + " lies in a free buddy block");
+        } else if (!faults) {
+            r.inconsistent(at, "frame " + f + " of " + zone + " is not a guard page of physical memory: accesses to it do not fault");
         }
     }
 
