@@ -95,7 +95,8 @@ final class Rig implements AutoCloseable {
                 FaultDomain fd = sandbox.load(simpleName, bytes, spec());
                 return new Rig(kernel, sandbox, fd.domain(), fd.extension());
             }
-            Domain domain = kernel.createDomain(simpleName, spec());
+            // A masked domain has its guard zone, as the sandbox gives it.
+            Domain domain = kernel.createDomain(simpleName, mode == ProtectionMode.SFI_MASK ? spec().withGuardZone() : spec());
             Rewrite rewrite = Rewrite.of(mode).segment(domain.segment()).metered(metered);
             if (storesOnly) {
                 rewrite = rewrite.storesOnly();
@@ -120,7 +121,7 @@ final class Rig implements AutoCloseable {
                 FaultDomain fd = sandbox.load(simpleName, bytes, spec());
                 return new Rig(kernel, sandbox, fd.domain(), fd.extension());
             }
-            Domain domain = kernel.createDomain(simpleName, spec());
+            Domain domain = kernel.createDomain(simpleName, technique.guardZone() ? spec().withGuardZone() : spec());
             VerifiedClass verified = Verifier.standard().verify(bytes);
             byte[] rewritten = technique.rewriter().rewrite(verified.bytes(), domain.segment(), technique.pipeline(), false);
             return new Rig(kernel, null, domain, define(verified.className(), rewritten, false));

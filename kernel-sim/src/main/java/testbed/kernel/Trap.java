@@ -40,7 +40,13 @@ public final class Trap extends Error {
          * gone when the call began, or broke the protocol with the kernel: its instance and its
          * unsynchronised memory are lost with it, and the kernel carries on.
          */
-        PROCESS_DIED("extension process died");
+        PROCESS_DIED("extension process died"),
+        /**
+         * A memory access touched a guard page ({@link MachineCheck#guardPage()}): under address
+         * sandboxing ({@code SFI_MASK}), an access the mask left straddling the segment's end ran
+         * into the guard zone after it ({@link DomainSpec#withGuardZone()}).
+         */
+        GUARD_PAGE("guard page fault");
 
         private final String prefix;
 

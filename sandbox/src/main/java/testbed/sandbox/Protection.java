@@ -37,6 +37,15 @@ public sealed interface Protection permits Protection.BuiltIn, Protection.PlugIn
     /** One sentence for a reader of the report. */
     String description();
 
+    /**
+     * Whether its domains get a guard zone after their segment ({@link testbed.kernel.DomainSpec#withGuardZone()}):
+     * address sandboxing ({@code SFI_MASK}, a plug-in that {@linkplain Technique#masks() masks}) relies on one
+     * to stop an access that the mask leaves straddling the segment's end.
+     */
+    default boolean guardZone() {
+        return expectationsOf().equals(ProtectionMode.SFI_MASK.name());
+    }
+
     /** The built-in modes as techniques, in the order given. */
     static List<Protection> of(List<ProtectionMode> modes) {
         return modes.stream().<Protection>map(BuiltIn::new).toList();

@@ -45,18 +45,21 @@ public final class Sandbox implements AutoCloseable {
     private final Rewriter rewriter;
     /** Under {@code NONE}: count the extension's work against the budget as the simulated machine's limits. */
     private final boolean machineLimits;
+    /** Whether domains get a guard zone after their segment: the masking rewrites rely on one. */
+    private final boolean guarded;
     private final LoadCache cache = new LoadCache();
     /** The child JVM of {@code PROCESS} mode, made on the first load; null in other modes. */
     private ExtensionProcess process;
 
     private Sandbox(Kernel kernel, ProtectionMode mode, Budget budget, Verifier verifier, Rewriter rewriter,
             boolean machineLimits) {
-        this(kernel, mode.name(), mode, budget, verifier, rewriter, machineLimits);
+        this(kernel, mode.name(), mode, budget, verifier, rewriter, machineLimits, mode == ProtectionMode.SFI_MASK);
     }
 
     private Sandbox(Kernel kernel, String name, ProtectionMode mode, Budget budget, Verifier verifier, Rewriter rewriter,
-            boolean machineLimits) {
+            boolean machineLimits, boolean guarded) {
         this.kernel = kernel;
+        this.guarded = guarded;
         this.rewriter = rewriter;
         this.mode = mode;
         this.budget = budget;
@@ -71,7 +74,8 @@ public final class Sandbox implements AutoCloseable {
      * ({@link Protection#pipeline()}). A failure of the plug-in's rewrite is a rejection of that load.
      */
     public static Sandbox on(Kernel kernel, Protection protection, Budget budget) {
-        return new Sandbox(kernel, protection.name(), protection.pipeline(), budget, Verifier.standard(), protection.rewriter(), false);
+        return new Sandbox(kernel, protection.name(), protection.pipeline(), budget, Verifier.standard(), protection.rewriter(), false,
+                protection.guardZone());
     }
 
     /** A sandbox on {@code kernel} in {@code mode} with the standard budget and verifier. */
@@ -128,14 +132,16 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Runs the whole pipeline. The kernel is left untouched if this throws.
+     * Runs the whole pipeline. The kernel is left untouched if this throws. Under {@code SFI_MASK}
+     * (and a plug-in technique that masks) the domain gets a guard zone after its segment
+     * ({@link DomainSpec#withGuardZone()}), whatever {@code spec} says: the mask relies on it.
      *
      * @throws Rejection if the bytes are malformed, break a verifier rule, or fail the JVM's own verification
      * @throws Trap if the extension's initialiser or constructor had to be stopped (protected modes)
      */
     public FaultDomain load(String name, byte[] classBytes, DomainSpec spec) throws Rejection {
         VerifiedClass verified = LoadCache.verified(classBytes, verifier, mode != ProtectionMode.NONE);
-        Domain domain = kernel.createDomain(name, spec);
+        Domain domain = kernel.createDomain(name, guarded ? spec.withGuardZone() : spec);
         boolean done = false;
         try {
             byte[] rewritten = rewrite(verified, domain.segment());

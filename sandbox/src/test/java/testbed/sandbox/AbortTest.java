@@ -30,6 +30,17 @@ class AbortTest {
         assertThat(trapOf(mode, Samples.LockHolder.class, Budget.standard())).isEqualTo(Trap.Kind.LOCK_HELD);
     }
 
+    @ParameterizedTest
+    @EnumSource(value = ProtectionMode.class, names = "SFI_MASK", mode = EnumSource.Mode.EXCLUDE)
+    void onlyMaskedDomainsGetAGuardZone(ProtectionMode mode) throws Exception {
+        Kernel kernel = SandboxFixture.boot();
+        try (Sandbox sandbox = Sandbox.on(kernel, mode)) {
+            FaultDomain d = sandbox.load("counter", SandboxFixture.bytesOf(Samples.Counter.class), SandboxFixture.spec());
+            assertThat(d.domain().spec().guarded()).isFalse();
+            assertThat(kernel.memory().isGuard((int) (d.domain().segment().end() >>> 12))).isFalse();
+        }
+    }
+
     @Test
     void theWatchdogStopsWhatFuelWouldNotInTime() throws Exception {
         Budget endless = new Budget(Long.MAX_VALUE / 2, 1 << 20, 64, Duration.ofMillis(100));

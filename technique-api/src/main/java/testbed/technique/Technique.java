@@ -73,7 +73,10 @@ public interface Technique {
      * Whether an access outside the segment is redirected into it (address sandboxing, as the
      * built-in {@code SFI_MASK} does) rather than trapped. It decides which of the corpus's
      * expected outcomes a trial is judged against: {@code SFI_MASK}'s when true, those of the
-     * trapping modes when false (the default).
+     * trapping modes when false (the default). When true, the technique's domains get a guard zone
+     * after their segment, as {@code SFI_MASK}'s do: an access that {@code base | (addr & mask())}
+     * leaves straddling the segment's end touches a guard page and faults, which aborts the domain
+     * (what the corpus expects of {@code SFI_MASK}), so the rewrite needs no clamp for the width.
      */
     default boolean masks() {
         return false;
