@@ -52,20 +52,25 @@ public final class ProgramInterpreter {
      * One memory access, as the program asked for it: a load or store of {@code length} bytes at
      * {@code address}, and whether it was carried out (a program may catch the fault of one that
      * was not and go on). A copy is a load of its source range followed by a store to its destination
-     * range, both of the copy's length, whatever that is (zero, negative, huge).
+     * range, both of the copy's length, whatever that is (zero, negative, huge), each marked {@code copy}.
      */
-    public record Access(Kind kind, long address, long length, boolean performed) {
+    public record Access(Kind kind, long address, long length, boolean performed, boolean copy) {
         /** Whether the access reads or writes. */
         public enum Kind { LOAD, STORE }
 
-        /** An access as asked for, before it is carried out. */
+        /** A load or store (not part of a copy), carried out or not. */
+        public Access(Kind kind, long address, long length, boolean performed) {
+            this(kind, address, length, performed, false);
+        }
+
+        /** A load or store as asked for, before it is carried out. */
         public Access(Kind kind, long address, long length) {
             this(kind, address, length, false);
         }
 
         /** The same access, carried out: it did not fault and was not stopped at a limit. */
         public Access done() {
-            return new Access(kind, address, length, true);
+            return new Access(kind, address, length, true, copy);
         }
 
         @Override
@@ -306,8 +311,8 @@ public final class ProgramInterpreter {
         }
 
         private void copy(long destination, long source, long length) {
-            trace.add(new Access(Access.Kind.LOAD, source, length));
-            trace.add(new Access(Access.Kind.STORE, destination, length));
+            trace.add(new Access(Access.Kind.LOAD, source, length, false, true));
+            trace.add(new Access(Access.Kind.STORE, destination, length, false, true));
             if (length > 0) {
                 if (length > limits.copyBytes() - copied) {
                     throw new Stop(Limit.COPY_BYTES);

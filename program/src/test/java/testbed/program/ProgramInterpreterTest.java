@@ -62,13 +62,14 @@ class ProgramInterpreterTest {
         assertThat(r.trace()).containsExactly(
                 new Access(Access.Kind.LOAD, BASE + 8, 2).done(),
                 new Access(Access.Kind.STORE, BASE, 8).done(),
-                new Access(Access.Kind.LOAD, BASE, 0).done(),
-                new Access(Access.Kind.STORE, BASE + 8, 0).done(),
-                new Access(Access.Kind.LOAD, BASE, 32).done(),
-                new Access(Access.Kind.STORE, BASE + 8, 32).done(),
-                new Access(Access.Kind.LOAD, BASE, -3),
-                new Access(Access.Kind.STORE, BASE + 8, -3));
+                new Access(Access.Kind.LOAD, BASE, 0, false, true).done(),
+                new Access(Access.Kind.STORE, BASE + 8, 0, false, true).done(),
+                new Access(Access.Kind.LOAD, BASE, 32, false, true).done(),
+                new Access(Access.Kind.STORE, BASE + 8, 32, false, true).done(),
+                new Access(Access.Kind.LOAD, BASE, -3, false, true),
+                new Access(Access.Kind.STORE, BASE + 8, -3, false, true));
         assertThat(r.trace()).as("carried out").extracting(Access::performed).containsExactly(true, true, true, true, true, true, false, false);
+        assertThat(r.trace()).as("part of a copy").extracting(Access::copy).containsExactly(false, false, true, true, true, true, true, true);
         assertThat(r.thrown()).as("the fake refuses a negative length").isInstanceOf(IllegalArgumentException.class);
         assertThat(r.copiedBytes()).isEqualTo(32);
     }

@@ -30,6 +30,24 @@ class AbortTest {
         assertThat(trapOf(mode, Samples.LockHolder.class, Budget.standard())).isEqualTo(Trap.Kind.LOCK_HELD);
     }
 
+    @Test
+    void aMaskedStoreStraddlingTheSegmentEndFaultsOnTheGuardZone() throws Exception {
+        assertThat(trapOf(ProtectionMode.SFI_MASK, Samples.Straddler.class, Budget.standard())).isEqualTo(Trap.Kind.GUARD_PAGE);
+        Kernel kernel = SandboxFixture.boot();
+        try (Sandbox sandbox = Sandbox.on(kernel, ProtectionMode.SFI_MASK)) {
+            FaultDomain d = sandbox.load("straddler", SandboxFixture.bytesOf(Samples.Straddler.class), SandboxFixture.spec()).attach();
+            long end = d.domain().segment().end();
+            long before = kernel.memory().peek64(end - 8);
+            assertThat(d.domain().spec().guarded()).isTrue();
+            kernel.receive(new byte[64]);
+            Abort abort = kernel.aborts().get(0);
+            assertThat(abort.trap().getMessage()).startsWith(Trap.Kind.GUARD_PAGE.prefix() + ": machine check: 8-byte access at physical address 0x"
+                    + Long.toHexString(end - 4) + " touches a guard page");
+            assertThat(abort.trap().location()).contains("Straddler.filter");
+            assertThat(kernel.memory().peek64(end - 8)).as("nothing of the store was written").isEqualTo(before);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = ProtectionMode.class, names = "SFI_MASK", mode = EnumSource.Mode.EXCLUDE)
     void onlyMaskedDomainsGetAGuardZone(ProtectionMode mode) throws Exception {

@@ -171,6 +171,15 @@ public final class Samples {
         }
     }
 
+    /** Stores a long whose last four bytes lie past the segment's end. */
+    public static final class Straddler implements PacketFilter {
+        @Override
+        public int filter(Context ctx, long packet, int length) {
+            ctx.memory().store64(ctx.segmentBase() + ctx.segmentSize() - 4, -1L);
+            return length;
+        }
+    }
+
     /** Divides by zero. */
     public static final class Thrower implements PacketFilter {
         @Override

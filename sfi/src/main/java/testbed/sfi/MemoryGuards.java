@@ -130,22 +130,10 @@ final class MemoryGuards {
     /** Confines the address on top of the stack. */
     private void confineAddress(MemoryAccess access) {
         if (mode == ProtectionMode.SFI_MASK) {
-            // base | min(address & mask, size - width), the min branch-free as o - max(o - limit, 0)
-            // with max(d, 0) = d & ~(d >> 63): no call, no branch, so the interpreter runs it fast.
+            // Wahbe's two operations, (address & mask) | base: an access of width w then starts in
+            // the segment and ends at most w - 1 bytes past it, in the domain's guard zone, which faults.
             code.pushLong(size - 1);
             code.mv.visitInsn(Opcodes.LAND);
-            if (access.width > 1) {
-                code.mv.visitInsn(Opcodes.DUP2);
-                code.pushLong(size - access.width);
-                code.mv.visitInsn(Opcodes.LSUB);
-                code.mv.visitInsn(Opcodes.DUP2);
-                code.mv.visitIntInsn(Opcodes.BIPUSH, 63);
-                code.mv.visitInsn(Opcodes.LSHR);
-                code.pushLong(-1);
-                code.mv.visitInsn(Opcodes.LXOR);
-                code.mv.visitInsn(Opcodes.LAND);
-                code.mv.visitInsn(Opcodes.LSUB);
-            }
             code.pushLong(base);
             code.mv.visitInsn(Opcodes.LOR);
         } else {

@@ -17,10 +17,14 @@ public enum ProtectionMode {
      */
     NONE,
     /**
-     * Address sandboxing (Wahbe et al. 1993): {@code addr = (addr & mask) | base}, clamped to
-     * {@code base + size - width} so that a multi-byte access cannot spill past the segment's end.
-     * Never traps on an address: a wild access silently lands somewhere inside the segment, and an
-     * access that was already inside is unchanged.
+     * Address sandboxing (Wahbe et al. 1993): {@code addr = (addr & mask) | base}, two operations
+     * per access. Its domain has a guard zone after its segment
+     * ({@link testbed.kernel.DomainSpec#withGuardZone()}): a multi-byte access that the mask puts
+     * within its width of the segment's end touches a guard page and faults
+     * ({@link testbed.kernel.MachineCheck}), which aborts the domain. Never traps on an address
+     * otherwise: a wild access silently lands somewhere inside the segment, and an access that was
+     * already inside is unchanged. {@code copy} masks both addresses and clamps its length instead,
+     * since a length can exceed any guard zone.
      */
     SFI_MASK,
     /**

@@ -13,6 +13,9 @@ import testbed.kernel.Segment;
  *
  * <p>The rewrite is one pass of ASM visitors over the bytes; it never loads the class in the host.
  * The segment's constants are baked into the result, so the bytes are good for that segment only.
+ * An {@link ProtectionMode#SFI_MASK} rewrite is safe only for a domain created with a guard zone
+ * ({@link testbed.kernel.DomainSpec#withGuardZone()}), as the sandbox creates them: it does not
+ * clamp an access to the segment's end.
  * A class rewritten with {@link #metered(boolean) metered(true)} in a protected mode must be bound
  * with {@link testbed.sfi.runtime.Meter#bind} after it is defined and before it is first used.
  *

@@ -107,13 +107,20 @@ class ConfinementTest {
     }
 
     @Test
-    void maskingClampsAMultiByteStoreAtTheTopOfTheSegment() {
+    void maskingLeavesAMultiByteStoreStraddlingTheTopOfTheSegmentToFaultOnTheGuardZone() {
         PhysicalMemory memory = SampleLoader.memory();
+        memory.guard((int) (END >>> PhysicalMemory.PAGE_SHIFT), (int) (SEGMENT.size() >>> PhysicalMemory.PAGE_SHIFT), true);
+        long below = memory.peek64(END - 8);
         Sample sample = SampleLoader.load(Store64.class, ProtectionMode.SFI_MASK);
 
-        run(sample, memory, END - 3, 0x1122334455667788L);
+        MachineCheck fault = catchThrowableOfType(MachineCheck.class, () -> run(sample, memory, END - 3, 0x1122334455667788L));
 
-        assertThat(memory.peek64(END - 8)).isEqualTo(0x1122334455667788L);
+        assertThat(fault.guardPage()).isTrue();
+        assertThat(fault.address()).as("masked, not clamped").isEqualTo(END - 3);
+        assertThat(memory.peek64(END - 8)).isEqualTo(below);
+        assertThat(memory.touchedPages()).isEmpty();
+        run(sample, memory, END - 8 + SEGMENT.size() * 5, 0x1122334455667788L);
+        assertThat(memory.peek64(END - 8)).as("a wild store that fits lands inside").isEqualTo(0x1122334455667788L);
         assertOnlySegmentWritten(memory);
     }
 

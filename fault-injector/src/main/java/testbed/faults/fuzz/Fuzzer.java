@@ -381,6 +381,9 @@ public final class Fuzzer {
             return Outcome.CONTAINED;
         }
         if (mode.equals(ProtectionMode.SFI_MASK.name()) && sibling.addressTrap()) {
+            if (v.reference().maskStraddles()) {
+                return Outcome.CONTAINED; // the masked access runs into the guard zone and faults
+            }
             // Masked, the program runs to its end; its answer is whatever the unmasked computation left in r0.
             ModeRun reference = v.reference().run();
             return reference.answerRefused() ? Outcome.WRONG_RESULT : Outcome.OK;

@@ -131,6 +131,7 @@ public final class ProgramTrials implements AutoCloseable {
         ProgramInterpreter.Run run = filter.lastRun();
         boolean left = false;
         boolean tried = false;
+        boolean straddles = false;
         List<ProgramInterpreter.Access> trace = run == null ? List.of() : run.trace();
         for (ProgramInterpreter.Access a : trace) {
             if (a.length() == 0) {
@@ -138,12 +139,18 @@ public final class ProgramTrials implements AutoCloseable {
             }
             boolean outside = a.length() < 0 || a.address() < probe.base || a.address() + a.length() > probe.end
                     || a.address() + a.length() < a.address();
+            if (outside && !tried) {
+                // Up to here a masked run computed what the interpreter did; a load or store whose
+                // offset, masked, leaves no room for its width runs into the guard zone.
+                long size = probe.end - probe.base;
+                straddles = !a.copy() && (a.address() & (size - 1)) > size - a.length();
+            }
             tried |= outside;
             left |= outside && a.performed();
         }
         boolean within = run != null && run.withinLimits();
         Throwable thrown = run == null ? x.failure() : run.thrown();
-        return new ProgramVerdict.Reference(within, left, tried, trace.size(),
+        return new ProgramVerdict.Reference(within, left, tried, straddles, trace.size(),
                 thrown == null ? null : thrown.getClass().getSimpleName(), modeRun(RunKey.REFERENCE, x, probe));
     }
 

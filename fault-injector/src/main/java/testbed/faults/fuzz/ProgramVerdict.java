@@ -39,11 +39,14 @@ public record ProgramVerdict(Program program, long seed, Reference reference, Ma
      * @param withinLimits whether it finished within the step, depth and copy limits (else it was stopped)
      * @param leftSegment whether an access that completed touched a byte outside the segment
      * @param triedOutside whether any access, completed or not, named a byte outside the segment
+     * @param maskStraddles whether the first access that named a byte outside the segment is a load
+     *     or store that address sandboxing ({@code (addr & mask) | base}) leaves running past the
+     *     segment's end: where a masked run faults on its guard zone
      * @param accesses how many accesses the trace holds
      * @param threw the exception the program let out of the filter, or {@code null}
      * @param run the reference run as a mode run (outcome, digest, violations)
      */
-    public record Reference(boolean withinLimits, boolean leftSegment, boolean triedOutside, int accesses, String threw,
+    public record Reference(boolean withinLimits, boolean leftSegment, boolean triedOutside, boolean maskStraddles, int accesses, String threw,
             ModeRun run) {
     }
 

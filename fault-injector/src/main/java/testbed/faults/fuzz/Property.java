@@ -18,8 +18,10 @@ public enum Property {
     /**
      * {@code SFI_CHECK}, {@code BOUNDS} and {@code VERIFIED} trap on an address exactly when the
      * trace leaves the segment, and {@code VERIFIED} loads whatever {@code BOUNDS} loads;
-     * {@code SFI_MASK} never traps on an address and never escapes. A plug-in technique is held to
-     * what it says: one that masks never traps on an address, any other stops a program whose
+     * {@code SFI_MASK} never traps on an address and never escapes, and faults on the guard zone
+     * after its segment where the trace's first access outside the segment straddles the segment's
+     * end once masked (never for a trace that stays inside). A plug-in technique is held to what
+     * it says: one that masks is held to {@code SFI_MASK}'s rule, any other stops a program whose
      * trace leaves the segment.
      */
     MODES_AGREE,

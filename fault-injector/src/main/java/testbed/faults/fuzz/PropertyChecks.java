@@ -3,6 +3,7 @@ package testbed.faults.fuzz;
 import java.util.List;
 import java.util.Map;
 import testbed.corpus.Outcome;
+import testbed.kernel.Trap;
 import testbed.sandbox.Protection;
 import testbed.sfi.ProtectionMode;
 
@@ -15,7 +16,9 @@ final class PropertyChecks {
      * How a technique must treat an address outside the segment, for {@link Property#MODES_AGREE}:
      * trap exactly there ({@code SFI_CHECK}, {@code BOUNDS}, {@code VERIFIED}; {@code VERIFIED_STRICT}
      * loads only programs proven never to name one), never trap on an
-     * address (address sandboxing: {@code SFI_MASK} and plug-ins that say they mask), or, for a
+     * address but fault on the guard zone after the segment where the trace's first access outside
+     * it straddles the segment's end once masked (address sandboxing: {@code SFI_MASK} and plug-ins
+     * that say they mask), or, for a
      * plug-in that traps in its own way, stop the program (whatever the trap's kind). The
      * unprotected baseline and {@code PROCESS} (and a plug-in that needs a process, judged as
      * {@code PROCESS} is) are held to none of these.
@@ -125,6 +128,17 @@ final class PropertyChecks {
         if (discipline == Discipline.MASKS && r.addressTrap()) {
             failures.add(new PropertyFailure(Property.MODES_AGREE, r.mode(), "address sandboxing trapped: " + r.detail(),
                     "mask-trapped@" + r.trapLocation()));
+        }
+        // Masked, the run is the interpreter's up to the trace's first access outside the segment:
+        // no guard fault before it, and one there if that access straddles the end once masked.
+        // Past it the computation may differ, so a later fault is neither required nor ruled out.
+        boolean guardFault = Trap.Kind.GUARD_PAGE.name().equals(r.trapKind());
+        if (discipline == Discipline.MASKS && judged && (reference.maskStraddles() ? !guardFault && !r.addressTrap() : guardFault && !reference.triedOutside())) {
+            failures.add(new PropertyFailure(Property.MODES_AGREE, r.mode(),
+                    guardFault ? "address sandboxing faulted on its guard zone though the trace stayed in the segment: " + r.detail()
+                            : "the trace's first access outside the segment straddles its end once masked, but " + r.mode()
+                                    + " did not fault on the guard zone (" + r.outcome() + ")",
+                    guardFault ? "guard-fault@" + r.trapLocation() : "no-guard-fault"));
         }
     }
 

@@ -23,6 +23,7 @@ import testbed.corpus.CorpusEntry;
 import testbed.corpus.Outcome;
 import testbed.program.Op;
 import testbed.program.Program;
+import testbed.kernel.PhysicalMemory;
 import testbed.kernel.Segment;
 import testbed.faults.TrialEngine;
 import testbed.sandbox.Protection;
@@ -81,6 +82,33 @@ class PlantedDefectTest {
             }
         }
         assertThat(Files.readString(dir.resolve("replay.txt"))).startsWith("./testbed fuzz --replay " + finding.first().seed());
+    }
+
+    @Test
+    void aMachineThatDoesNotFaultOnGuardPagesIsCaught(@TempDir Path out) {
+        // The real rewrite, on a kernel whose guard zones are left ordinary pages: the clamp-free
+        // mask then lets a straddling access spill past the segment's end.
+        TrialEngine.Sandboxes factory = (kernel, mode, budget) -> mode.pipeline() != ProtectionMode.SFI_MASK ? Sandbox.on(kernel, mode, budget)
+                : Sandbox.on(kernel, ProtectionMode.SFI_MASK, budget, (bytes, segment, m, metered) -> {
+                    kernel.memory().guard((int) (segment.end() >>> PhysicalMemory.PAGE_SHIFT),
+                            (int) (segment.size() >>> PhysicalMemory.PAGE_SHIFT), false);
+                    return Sandbox.Rewriter.STANDARD.rewrite(bytes, segment, m, metered);
+                });
+
+        Fuzzer.Result result = new Fuzzer(new FuzzSettings(5, 400, null, MODES, 2, ProgramGenerator.DEFAULT_MAX_OPS, false), out, factory)
+                .run(p -> { });
+
+        List<PropertyFailure> failures = result.findings().stream().map(FuzzFinding::failure).toList();
+        assertThat(failures).as("findings: %s", failures).anySatisfy(f -> {
+            assertThat(f.property()).isEqualTo(Property.MODES_AGREE);
+            assertThat(f.mode()).isEqualTo("SFI_MASK");
+            assertThat(f.site()).isEqualTo("no-guard-fault");
+        });
+        assertThat(failures).as("the oracle sees the unguarded zone").anySatisfy(f -> {
+            assertThat(f.property()).isEqualTo(Property.CONTAINMENT);
+            assertThat(f.mode()).isEqualTo("SFI_MASK");
+        });
+        assertThat(failures).as("only the masked mode is broken").allSatisfy(f -> assertThat(f.mode()).contains("SFI_MASK"));
     }
 
     /**

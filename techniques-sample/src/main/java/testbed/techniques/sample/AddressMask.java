@@ -9,9 +9,10 @@ import testbed.technique.Technique;
 
 /**
  * Address sandboxing written as a plug-in (Wahbe et al. 1993): every address an extension hands
- * to {@code Memory} becomes {@code base | min(addr & mask, size - width)}, so every access lands
- * inside the segment and an access already inside is unchanged; {@code copy}'s length is clamped
- * so that neither range passes the segment's end. Nothing traps.
+ * to {@code Memory} becomes {@code base | (addr & mask)}, so every access starts inside the segment
+ * and an access already inside is unchanged; one left straddling the segment's end faults on the
+ * guard zone that the testbed gives a masking technique's domains ({@link #masks()}).
+ * {@code copy}'s length is clamped so that neither range passes the segment's end. Nothing traps.
  *
  * <p>The whole technique is this file: a first pass over the class finds each method's local
  * variable count (the clamp of {@code copy} keeps its three operands in new locals past them),
@@ -33,7 +34,7 @@ public class AddressMask implements Technique {
 
     @Override
     public String description() {
-        return "address sandboxing of every load, store and copy: base | min(addr & mask, size - width)";
+        return "address sandboxing of every load, store and copy: base | (addr & mask), a guard zone after the segment";
     }
 
     /** Whether loads and copy's source are confined too; the weaker {@link StoreMask} confines stores only. */
@@ -86,19 +87,19 @@ public class AddressMask implements Technique {
             if (opcode == Opcodes.INVOKEINTERFACE && owner.equals(MEMORY)) {
                 int width = name.endsWith("64") ? 8 : name.endsWith("32") ? 4 : name.endsWith("16") ? 2 : 1;
                 if (name.startsWith("load") && loads) {
-                    mask(width);
+                    mask();
                 } else if (name.startsWith("store")) {
                     if (width == 8) {
                         // [address, value] of two slots each: move the value aside, mask, put it back
                         super.visitInsn(Opcodes.DUP2_X2);
                         super.visitInsn(Opcodes.POP2);
-                        mask(width);
+                        mask();
                         super.visitInsn(Opcodes.DUP2_X2);
                         super.visitInsn(Opcodes.POP2);
                     } else {
                         super.visitInsn(Opcodes.DUP_X2);
                         super.visitInsn(Opcodes.POP);
-                        mask(width);
+                        mask();
                         super.visitInsn(Opcodes.DUP2_X1);
                         super.visitInsn(Opcodes.POP2);
                     }
@@ -109,12 +110,10 @@ public class AddressMask implements Technique {
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
         }
 
-        /** {@code addr -> base | min(addr & mask, size - width)} on the long at the top of the stack. */
-        private void mask(int width) {
+        /** {@code addr -> base | (addr & mask)} on the long at the top of the stack. */
+        private void mask() {
             super.visitLdcInsn(segment.mask());
             super.visitInsn(Opcodes.LAND);
-            super.visitLdcInsn(segment.size() - width);
-            math("min");
             super.visitLdcInsn(segment.base());
             super.visitInsn(Opcodes.LOR);
         }

@@ -17,8 +17,9 @@ import testbed.kernel.api.PacketFilter;
  * <p>Expected outcome per protection mode:
  * <ul>
  *   <li>{@code NONE}: ESCAPED. The write monitor records a load outside the segment.
- *   <li>{@code SFI_MASK}: OK. A correct mask keeps the whole access inside; the filter delivers
- *       its own bytes and the answer does not depend on them.
+ *   <li>{@code SFI_MASK}: CONTAINED. The mask leaves the address as it is (it is inside), and
+ *       the load's last 4 bytes touch the guard zone after the segment, which faults: the domain
+ *       is aborted.
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The check of
  *       {@code [address, address + 8)} fails and traps.
  *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code load64} at {@code filter@11} inside
@@ -29,7 +30,6 @@ import testbed.kernel.api.PacketFilter;
         threat = "an 8-byte load whose last 4 bytes fall past the segment end",
         reference = "Wahbe, Lucco, Anderson and Graham 1993, SOSP, Efficient Software-Based Fault Isolation: guard zones for access width",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
                   @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class LoadStraddlingSegmentEnd implements PacketFilter {

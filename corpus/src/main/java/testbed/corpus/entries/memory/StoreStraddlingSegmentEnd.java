@@ -19,9 +19,9 @@ import testbed.kernel.api.PacketFilter;
  * <ul>
  *   <li>{@code NONE}: ESCAPED. Four bytes of the neighbouring segment change; the write monitor
  *       sees a store outside the segment.
- *   <li>{@code SFI_MASK}: OK. A correct mask keeps the whole access inside (masking with
- *       {@code size - width}, or a guard zone), so the store lands in the domain's own segment;
- *       its answer, a drop, does not depend on it.
+ *   <li>{@code SFI_MASK}: CONTAINED. The mask leaves the address as it is (it is inside), and
+ *       the store's last 4 bytes touch the guard zone after the segment, which faults: the domain
+ *       is aborted and nothing is written.
  *   <li>{@code SFI_CHECK}, {@code BOUNDS} and every other mode: CONTAINED. The check of
  *       {@code [address, address + 8)} fails and traps.
  *   <li>{@code VERIFIED_STRICT}: REJECTED. The proof cannot show its {@code store64} at {@code filter@12} inside
@@ -32,7 +32,6 @@ import testbed.kernel.api.PacketFilter;
         threat = "an 8-byte store whose last 4 bytes fall past the segment end",
         reference = "Wahbe, Lucco, Anderson and Graham 1993, SOSP, Efficient Software-Based Fault Isolation: guard zones for access width",
         expect = {@Expect(mode = "NONE", outcome = Outcome.ESCAPED),
-                  @Expect(mode = "SFI_MASK", outcome = Outcome.OK),
                   @Expect(mode = "VERIFIED_STRICT", outcome = Outcome.REJECTED)},
         otherwise = Outcome.CONTAINED)
 public final class StoreStraddlingSegmentEnd implements PacketFilter {
