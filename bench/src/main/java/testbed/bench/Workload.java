@@ -515,7 +515,7 @@ abstract class Workload implements AutoCloseable {
         void prepare(SplittableRandom random) {
             filter = (PacketFilter) rig.extension;
             argument = rig.domain.window();
-            long x = argument ^ ((long) 1500 << 32);
+            long x = (argument & 0xFFF) ^ ((long) 1500 << 32);
             for (int i = 0; i < ComputeFilter.ROUNDS; i++) {
                 x += 0x9E3779B97F4A7C15L;
                 long z = x;

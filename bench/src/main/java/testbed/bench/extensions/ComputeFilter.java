@@ -5,7 +5,8 @@ import testbed.kernel.api.PacketFilter;
 
 /**
  * The control workload: {@link #ROUNDS} rounds of a 64-bit mixing function over the packet's
- * address and length, and no memory access at all. The address-confining rewrites have nothing to
+ * offset in its page (the same wherever the kernel placed the segment: a masked domain's lies
+ * elsewhere, after its guard zone) and length, and no memory access at all. The address-confining rewrites have nothing to
  * change here, so its ratios to {@code NONE} show what the rest of the rewrite (metering's
  * back-edge counter, the changed method shape) costs by itself. Answers a non-negative fold.
  */
@@ -14,7 +15,7 @@ public final class ComputeFilter implements PacketFilter {
 
     @Override
     public int filter(Context ctx, long packet, int length) {
-        long x = packet ^ ((long) length << 32);
+        long x = (packet & 0xFFF) ^ ((long) length << 32);
         for (int i = 0; i < ROUNDS; i++) {
             x += 0x9E3779B97F4A7C15L;
             long z = x;
