@@ -60,8 +60,8 @@ class CorpusAddTest {
         Files.writeString(source, """
                 # threat: a 2-byte store at the last byte of the segment
                 # seed: 7
-                # verdict: CONTAINMENT broken in SFI_MASK (example)
-                # expect: NONE=ESCAPED SFI_MASK=OK
+                # verdict: ESCAPED in NONE; under SFI_MASK the store faults on the guard zone (example)
+                # expect: NONE=ESCAPED
                 # otherwise: CONTAINED
                 program EdgeStore
                 r2 = segment.base
