@@ -8,7 +8,7 @@ import testbed.kernel.Abort;
 import testbed.kernel.Crossing;
 import testbed.kernel.Domain;
 import testbed.kernel.DomainSpec;
-import testbed.kernel.Hook;
+import testbed.kernel.api.Hook;
 import testbed.kernel.Kernel;
 import testbed.kernel.KernelConfig;
 import testbed.kernel.Snapshot;

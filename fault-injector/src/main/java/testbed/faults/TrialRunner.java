@@ -13,7 +13,7 @@ import testbed.faults.environment.TrialEnvironment;
 import testbed.faults.mutation.BytecodeFault;
 import testbed.faults.mutation.Mutant;
 import testbed.kernel.Domain;
-import testbed.kernel.Hook;
+import testbed.kernel.api.Hook;
 import testbed.sandbox.FaultDomain;
 import testbed.sandbox.Protection;
 import testbed.sandbox.Protections;

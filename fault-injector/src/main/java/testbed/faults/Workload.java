@@ -2,7 +2,7 @@ package testbed.faults;
 
 import java.util.Arrays;
 import testbed.kernel.Domain;
-import testbed.kernel.Hook;
+import testbed.kernel.api.Hook;
 import testbed.kernel.Kernel;
 import testbed.kernel.api.Event;
 

@@ -2,6 +2,7 @@ package testbed.kernel;
 
 import java.util.EnumSet;
 import java.util.Set;
+import testbed.kernel.api.Hook;
 
 /**
  * What a fault domain may call or attach to (SPIN's capabilities). Each helper group and each

@@ -5,6 +5,7 @@ import java.util.NoSuchElementException;
 import java.util.function.Supplier;
 import testbed.kernel.api.EventHandler;
 import testbed.kernel.api.EvictionPolicy;
+import testbed.kernel.api.Hook;
 import testbed.kernel.api.LibraryOs;
 import testbed.kernel.api.PacketFilter;
 import testbed.kernel.api.ReadFilter;

@@ -1,5 +1,6 @@
 package testbed.kernel;
 
+import testbed.kernel.api.Hook;
 import testbed.kernel.api.Status;
 
 /**

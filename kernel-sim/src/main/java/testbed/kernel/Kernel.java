@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import testbed.kernel.api.Event;
+import testbed.kernel.api.Hook;
 import testbed.kernel.api.Memory;
 import testbed.kernel.api.Status;
 

@@ -1,5 +1,7 @@
 package testbed.kernel;
 
+import testbed.kernel.api.Hook;
+
 /**
  * What the rest of the testbed reads of a kernel's own state, besides its workloads and its
  * memory: the counters and records that show whether a trial or a benchmark round changed

@@ -2,6 +2,7 @@ package testbed.kernel;
 
 import java.util.EnumMap;
 import java.util.Map;
+import testbed.kernel.api.Hook;
 
 /**
  * Where each {@link Region} lies in physical memory for one {@link KernelConfig}. Regions are

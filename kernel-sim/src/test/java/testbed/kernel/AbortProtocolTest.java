@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import testbed.kernel.api.Context;
 import testbed.kernel.api.Event;
 import testbed.kernel.api.EventHandler;
+import testbed.kernel.api.Hook;
 import testbed.kernel.api.LibraryOs;
 import testbed.kernel.api.PacketFilter;
 import testbed.kernel.api.Status;

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import testbed.kernel.api.Context;
 import testbed.kernel.api.EventHandler;
+import testbed.kernel.api.Hook;
 import testbed.kernel.api.PacketFilter;
 import testbed.kernel.api.Status;
 import testbed.kernel.oracle.Oracle;

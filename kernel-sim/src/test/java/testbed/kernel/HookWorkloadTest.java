@@ -10,6 +10,7 @@ import testbed.kernel.api.Context;
 import testbed.kernel.api.Event;
 import testbed.kernel.api.EventHandler;
 import testbed.kernel.api.EvictionPolicy;
+import testbed.kernel.api.Hook;
 import testbed.kernel.api.PacketFilter;
 import testbed.kernel.api.ReadFilter;
 import testbed.kernel.api.Status;

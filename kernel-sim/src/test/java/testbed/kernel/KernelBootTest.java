@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import testbed.kernel.api.BootHeader;
+import testbed.kernel.api.Hook;
 import testbed.kernel.api.Status;
 import testbed.kernel.oracle.Oracle;
 

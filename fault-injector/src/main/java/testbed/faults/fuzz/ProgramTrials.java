@@ -11,7 +11,7 @@ import testbed.program.ProgramInterpreter;
 import testbed.faults.Execution;
 import testbed.faults.TrialEngine;
 import testbed.kernel.Domain;
-import testbed.kernel.Hook;
+import testbed.kernel.api.Hook;
 import testbed.kernel.Kernel;
 import testbed.kernel.KernelView;
 import testbed.kernel.PhysicalMemory;

@@ -7,7 +7,7 @@ import testbed.kernel.Capability;
 import testbed.kernel.Domain;
 import testbed.kernel.Header;
 import testbed.kernel.HeapTable;
-import testbed.kernel.Hook;
+import testbed.kernel.api.Hook;
 import testbed.kernel.HookTable;
 import testbed.kernel.Kernel;
 import testbed.kernel.KernelConfig;

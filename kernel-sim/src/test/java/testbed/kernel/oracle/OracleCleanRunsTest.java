@@ -9,7 +9,7 @@ import testbed.kernel.Capability;
 import testbed.kernel.Crossing;
 import testbed.kernel.Domain;
 import testbed.kernel.DomainSpec;
-import testbed.kernel.Hook;
+import testbed.kernel.api.Hook;
 import testbed.kernel.Kernel;
 import testbed.kernel.Snapshot;
 import testbed.kernel.TestKernels;

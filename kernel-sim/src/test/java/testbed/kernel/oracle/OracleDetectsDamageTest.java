@@ -151,7 +151,7 @@ class OracleDetectsDamageTest {
 
     @Test
     void wipingTheHookTableStopsTheKernelCallingTheDomainAndFsckSeesIt() {
-        long slots = KERNEL.structures().hookTable().recordAddress(testbed.kernel.Hook.EVENT_HANDLER);
+        long slots = KERNEL.structures().hookTable().recordAddress(testbed.kernel.api.Hook.EVENT_HANDLER);
         Verdict v = trial(ctx -> {
             ctx.memory().store32(slots, 0);
             return 0;
