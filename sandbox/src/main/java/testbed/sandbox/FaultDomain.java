@@ -3,6 +3,7 @@ package testbed.sandbox;
 import testbed.kernel.Crossing;
 import testbed.kernel.Domain;
 import testbed.kernel.Kernel;
+import testbed.kernel.api.Hook;
 import testbed.sfi.ProtectionMode;
 
 /**
@@ -16,11 +17,11 @@ public final class FaultDomain implements AutoCloseable {
     private final ProtectionMode mode;
     private final Object extension;
     private final Crossing crossing;
-    private final String hook;
+    private final Hook hook;
     private final Runnable onUnload;
     private boolean unloaded;
 
-    FaultDomain(Kernel kernel, Domain domain, ProtectionMode mode, Object extension, Crossing crossing, String hook,
+    FaultDomain(Kernel kernel, Domain domain, ProtectionMode mode, Object extension, Crossing crossing, Hook hook,
             Runnable onUnload) {
         this.kernel = kernel;
         this.domain = domain;
@@ -53,8 +54,8 @@ public final class FaultDomain implements AutoCloseable {
         return crossing;
     }
 
-    /** Binary name of the hook interface the extension implements. */
-    public String hook() {
+    /** The hook the extension implements. */
+    public Hook hook() {
         return hook;
     }
 

@@ -226,21 +226,21 @@ public final class Sandbox implements AutoCloseable {
         }
         Meter meter = new Meter();
         Crossing crossing = new TransactionalCrossing(kernel, meter, budget, watchdog, process::kill);
-        RemoteExtension extension = process.define(kernel.memory(), domain, verified.className(), verified.hook(),
+        RemoteExtension remote = process.define(kernel.memory(), domain, verified.className(), verified.hook(),
                 rewritten, meter, budget);
         int previous = kernel.memory().actAs(domain.id());
         try {
             crossing.enter(domain, () -> {
-                extension.construct();
+                remote.construct();
                 return 0;
             });
         } catch (RuntimeException | Error e) {
-            extension.drop();
+            remote.drop();
             throw e;
         } finally {
             kernel.memory().actAs(previous);
         }
-        return new FaultDomain(kernel, domain, mode, extension, crossing, verified.hook(), extension::drop);
+        return new FaultDomain(kernel, domain, mode, remote.stub(), crossing, verified.hook(), remote::drop);
     }
 
     private static Class<?> define(DomainClassLoader loader, byte[] bytes, VerifiedClass verified) throws Rejection {

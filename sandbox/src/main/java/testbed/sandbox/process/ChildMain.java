@@ -16,11 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import testbed.kernel.Trap;
-import testbed.kernel.api.EventHandler;
-import testbed.kernel.api.EvictionPolicy;
-import testbed.kernel.api.LibraryOs;
-import testbed.kernel.api.PacketFilter;
-import testbed.kernel.api.ReadFilter;
+import testbed.kernel.api.Hook;
 import testbed.sandbox.DomainClassLoader;
 import testbed.sfi.runtime.Meter;
 
@@ -257,28 +253,12 @@ public final class ChildMain {
     }
 
     private static long invoke(Instance x, int method, long a, long b) throws Throwable {
-        switch (method) {
-            case Protocol.CONSTRUCT:
-                x.extension = x.constructor.invoke();
-                return 0;
-            case Protocol.PACKET_FILTER:
-                return ((PacketFilter) x.extension).filter(x.context, a, (int) b);
-            case Protocol.READ_FILTER:
-                return ((ReadFilter) x.extension).filter(x.context, a, (int) b);
-            case Protocol.GUARD:
-                return ((EventHandler) x.extension).guard(x.context, (int) a, b) ? 1 : 0;
-            case Protocol.HANDLE:
-                return ((EventHandler) x.extension).handle(x.context, (int) a, b);
-            case Protocol.CHOOSE_VICTIM:
-                return ((EvictionPolicy) x.extension).chooseVictim(x.context, a, (int) b);
-            case Protocol.START:
-                ((LibraryOs) x.extension).start(x.context);
-                return 0;
-            case Protocol.REVOKE:
-                return ((LibraryOs) x.extension).revoke(x.context, (int) a);
-            default:
-                throw new IllegalArgumentException("unknown method " + method);
+        if (method == Protocol.CONSTRUCT) {
+            x.extension = x.constructor.invoke();
+            return 0;
         }
+        Hook.Method hookMethod = Hook.method(method).orElseThrow(() -> new IllegalArgumentException("unknown method " + method));
+        return hookMethod.invoke(x.extension, x.context, a, b);
     }
 
     /**

@@ -13,11 +13,7 @@ import java.util.concurrent.TimeUnit;
 import testbed.kernel.Domain;
 import testbed.kernel.PhysicalMemory;
 import testbed.kernel.Trap;
-import testbed.kernel.api.EventHandler;
-import testbed.kernel.api.EvictionPolicy;
-import testbed.kernel.api.LibraryOs;
-import testbed.kernel.api.PacketFilter;
-import testbed.kernel.api.ReadFilter;
+import testbed.kernel.api.Hook;
 import testbed.sandbox.Budget;
 import testbed.sandbox.verify.Rejection;
 import testbed.sfi.runtime.Meter;
@@ -75,7 +71,7 @@ public final class ExtensionProcess implements AutoCloseable {
      * @throws Trap if the class's initialiser had to be stopped
      * @throws UncheckedIOException if the process cannot be started or dies while defining
      */
-    public RemoteExtension define(PhysicalMemory memory, Domain domain, String className, String hook, byte[] classBytes,
+    public RemoteExtension define(PhysicalMemory memory, Domain domain, String className, Hook hook, byte[] classBytes,
             Meter meter, Budget budget) throws Rejection {
         int handle = nextHandle++;
         while (true) {
@@ -94,22 +90,7 @@ public final class ExtensionProcess implements AutoCloseable {
             }
         }
         SegmentMirror mirror = new SegmentMirror(memory, domain.id(), domain.segment());
-        if (hook.equals(PacketFilter.class.getName())) {
-            return new RemoteExtension.PacketFilterStub(this, generation, handle, domain, mirror, meter, budget);
-        }
-        if (hook.equals(ReadFilter.class.getName())) {
-            return new RemoteExtension.ReadFilterStub(this, generation, handle, domain, mirror, meter, budget);
-        }
-        if (hook.equals(EventHandler.class.getName())) {
-            return new RemoteExtension.EventHandlerStub(this, generation, handle, domain, mirror, meter, budget);
-        }
-        if (hook.equals(EvictionPolicy.class.getName())) {
-            return new RemoteExtension.EvictionPolicyStub(this, generation, handle, domain, mirror, meter, budget);
-        }
-        if (hook.equals(LibraryOs.class.getName())) {
-            return new RemoteExtension.LibraryOsStub(this, generation, handle, domain, mirror, meter, budget);
-        }
-        throw new IllegalArgumentException("no hook interface " + hook);
+        return new RemoteExtension(hook, this, generation, handle, domain, mirror, meter, budget);
     }
 
     /** One DEFINE and its answer. */

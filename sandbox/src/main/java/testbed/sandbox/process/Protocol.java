@@ -29,7 +29,7 @@ package testbed.sandbox.process;
 final class Protocol {
     /** "TBPR": the first word the child writes, so a parent never mistakes stray output for an answer. */
     static final int MAGIC = 0x54425052;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int PAGE_SHIFT = 12;
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     /** Strings the child sends are cut to this many characters: {@code writeUTF} takes at most 64 KiB. */
@@ -55,15 +55,8 @@ final class Protocol {
     /** No public no-argument constructor: a SHAPE rejection. */
     static final int NO_CONSTRUCTOR = 1;
 
-    // CALL methods: the constructor and each hook method
+    // CALL methods: the constructor, and each hook method by its number in the hook table (Hook.Method.id(), from 1)
     static final int CONSTRUCT = 0;
-    static final int PACKET_FILTER = 1;
-    static final int READ_FILTER = 2;
-    static final int GUARD = 3;
-    static final int HANDLE = 4;
-    static final int CHOOSE_VICTIM = 5;
-    static final int START = 6;
-    static final int REVOKE = 7;
 
     // HELPER ids: the Context helpers, in the order the interface declares them
     static final int ALLOC = 0;

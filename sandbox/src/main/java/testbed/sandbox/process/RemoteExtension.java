@@ -6,18 +6,14 @@ import java.io.IOException;
 import testbed.kernel.Domain;
 import testbed.kernel.Trap;
 import testbed.kernel.api.Context;
-import testbed.kernel.api.EventHandler;
-import testbed.kernel.api.EvictionPolicy;
-import testbed.kernel.api.LibraryOs;
-import testbed.kernel.api.PacketFilter;
-import testbed.kernel.api.ReadFilter;
+import testbed.kernel.api.Hook;
 import testbed.sandbox.Budget;
 import testbed.sfi.runtime.Meter;
 
 /**
- * The kernel's side of one extension instance living in an {@link ExtensionProcess}: a stub that
- * implements the same hook interface (one nested class per hook) and turns each call into a
- * round trip. While the call is out, the helpers the extension calls come back and run here,
+ * The kernel's side of one extension instance living in an {@link ExtensionProcess}: its
+ * {@link #stub()} implements the same hook interface (made from the hook table by
+ * {@link Hook#remote}) and turns each call into a round trip. While the call is out, the helpers the extension calls come back and run here,
  * against the {@link Context} the kernel passed in, so capabilities, the invocation's
  * transaction and the lock table work as in every other mode.
  *
@@ -28,7 +24,7 @@ import testbed.sfi.runtime.Meter;
  * or broke the protocol. The stub must be called inside the domain's {@code TransactionalCrossing},
  * which turns the trap into an abort.
  */
-public abstract class RemoteExtension {
+public final class RemoteExtension implements Hook.Remote {
     private final ExtensionProcess process;
     private final int generation;
     private final int handle;
@@ -36,9 +32,10 @@ public abstract class RemoteExtension {
     private final SegmentMirror mirror;
     private final Meter meter;
     private final Budget budget;
+    private final Object stub;
 
-    RemoteExtension(ExtensionProcess process, int generation, int handle, Domain domain, SegmentMirror mirror, Meter meter,
-            Budget budget) {
+    RemoteExtension(Hook hook, ExtensionProcess process, int generation, int handle, Domain domain, SegmentMirror mirror,
+            Meter meter, Budget budget) {
         this.process = process;
         this.generation = generation;
         this.handle = handle;
@@ -46,6 +43,12 @@ public abstract class RemoteExtension {
         this.mirror = mirror;
         this.meter = meter;
         this.budget = budget;
+        this.stub = hook.remote(this);
+    }
+
+    /** What the kernel attaches: an object implementing the extension's hook interface whose calls come here. */
+    public Object stub() {
+        return stub;
     }
 
     /** Makes the instance in the process: its constructor runs there, metered. */
@@ -66,12 +69,17 @@ public abstract class RemoteExtension {
         }
     }
 
+    @Override
+    public long call(Context ctx, Hook.Method method, long a, long b) {
+        return call(ctx, method.id(), a, b);
+    }
+
     /**
      * One call into the instance: passes the budget the crossing put into {@link #meter} and the
      * pages the process has not seen, serves helpers until the answer, and records the fuel the
      * process has left in {@link #meter}.
      */
-    final long call(Context ctx, int method, long a, long b) {
+    private long call(Context ctx, int method, long a, long b) {
         DataOutputStream out = process.output(generation);
         if (out == null) {
             throw new Trap(Trap.Kind.PROCESS_DIED, -1, "", "the process " + domain.name()
@@ -188,75 +196,5 @@ public abstract class RemoteExtension {
     @Override
     public String toString() {
         return "remote extension #" + handle + " of " + domain.name();
-    }
-
-    /** A packet filter in the process. */
-    static final class PacketFilterStub extends RemoteExtension implements PacketFilter {
-        PacketFilterStub(ExtensionProcess p, int g, int h, Domain d, SegmentMirror m, Meter meter, Budget b) {
-            super(p, g, h, d, m, meter, b);
-        }
-
-        @Override
-        public int filter(Context ctx, long packet, int length) {
-            return (int) call(ctx, Protocol.PACKET_FILTER, packet, length);
-        }
-    }
-
-    /** A read filter in the process. */
-    static final class ReadFilterStub extends RemoteExtension implements ReadFilter {
-        ReadFilterStub(ExtensionProcess p, int g, int h, Domain d, SegmentMirror m, Meter meter, Budget b) {
-            super(p, g, h, d, m, meter, b);
-        }
-
-        @Override
-        public int filter(Context ctx, long buffer, int length) {
-            return (int) call(ctx, Protocol.READ_FILTER, buffer, length);
-        }
-    }
-
-    /** An event handler in the process; its guard is a round trip too. */
-    static final class EventHandlerStub extends RemoteExtension implements EventHandler {
-        EventHandlerStub(ExtensionProcess p, int g, int h, Domain d, SegmentMirror m, Meter meter, Budget b) {
-            super(p, g, h, d, m, meter, b);
-        }
-
-        @Override
-        public boolean guard(Context ctx, int event, long argument) {
-            return call(ctx, Protocol.GUARD, event, argument) != 0;
-        }
-
-        @Override
-        public long handle(Context ctx, int event, long argument) {
-            return call(ctx, Protocol.HANDLE, event, argument);
-        }
-    }
-
-    /** An eviction policy in the process. */
-    static final class EvictionPolicyStub extends RemoteExtension implements EvictionPolicy {
-        EvictionPolicyStub(ExtensionProcess p, int g, int h, Domain d, SegmentMirror m, Meter meter, Budget b) {
-            super(p, g, h, d, m, meter, b);
-        }
-
-        @Override
-        public int chooseVictim(Context ctx, long candidates, int count) {
-            return (int) call(ctx, Protocol.CHOOSE_VICTIM, candidates, count);
-        }
-    }
-
-    /** A library OS in the process. */
-    static final class LibraryOsStub extends RemoteExtension implements LibraryOs {
-        LibraryOsStub(ExtensionProcess p, int g, int h, Domain d, SegmentMirror m, Meter meter, Budget b) {
-            super(p, g, h, d, m, meter, b);
-        }
-
-        @Override
-        public void start(Context ctx) {
-            call(ctx, Protocol.START, 0, 0);
-        }
-
-        @Override
-        public int revoke(Context ctx, int frames) {
-            return (int) call(ctx, Protocol.REVOKE, frames, 0);
-        }
     }
 }

@@ -1,28 +1,15 @@
 package testbed.sandbox.verify;
 
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
-import testbed.kernel.api.EventHandler;
-import testbed.kernel.api.EvictionPolicy;
-import testbed.kernel.api.LibraryOs;
-import testbed.kernel.api.PacketFilter;
-import testbed.kernel.api.ReadFilter;
+import testbed.kernel.api.Hook;
 
 /** The rules about a class's shape and declarations: everything but its code. */
 final class DeclarationCheck {
-    /** The hook interfaces by internal name. */
-    static final Map<String, Class<?>> HOOKS = hooks(PacketFilter.class, ReadFilter.class, EventHandler.class,
-            EvictionPolicy.class, LibraryOs.class);
-    private static final Map<Class<?>, List<String[]>> HOOK_METHODS = hookMethods();
-
     /**
      * Packages an extension may not claim: the JDK's, and every package of the testbed but those
      * made for extensions ({@link #EXTENSION_PACKAGES}). Claiming one gains no access (a domain has
@@ -59,9 +46,9 @@ final class DeclarationCheck {
     /**
      * Checks shape (always) and declarations (when {@code enforce}).
      *
-     * @return the hook interface the class implements
+     * @return the hook the class implements
      */
-    static Class<?> check(Declarations d, Allowlist allowlist, boolean enforce) throws Rejection {
+    static Hook check(Declarations d, Allowlist allowlist, boolean enforce) throws Rejection {
         return new DeclarationCheck(d, allowlist, enforce).check();
     }
 
@@ -80,7 +67,7 @@ final class DeclarationCheck {
         return null;
     }
 
-    private Class<?> check() throws Rejection {
+    private Hook check() throws Rejection {
         if (d.module() || d.is(Opcodes.ACC_MODULE)) {
             throw shape("a module descriptor, not a class");
         }
@@ -101,7 +88,7 @@ final class DeclarationCheck {
                 String own = d.name().substring(0, Math.max(0, d.name().lastIndexOf('/'))).replace('/', '.');
                 throw shape("package " + own + " is reserved for the JDK and the testbed (extensions of the testbed live in "
                         + EXTENSION_PACKAGES.stream().map(e -> e.substring(0, e.length() - 1).replace('/', '.'))
-                                .collect(java.util.stream.Collectors.joining(", ")) + ")");
+                                .collect(Collectors.joining(", ")) + ")");
             }
         }
         // Inherited code is outside the verifier's view; a trusted (NONE) load has no such view to keep.
@@ -109,9 +96,9 @@ final class DeclarationCheck {
             throw shapeOr(Rule.diagnose(String.valueOf(d.superName()), null), "extends " + d.superName()
                     + "; an extension extends java/lang/Object directly");
         }
-        Class<?> hook = null;
+        Hook hook = null;
         for (String i : d.interfaces()) {
-            Class<?> h = HOOKS.get(i);
+            Hook h = Hook.ofInternalName(i).orElse(null);
             if (h == null) {
                 if (!enforce) {
                     continue;
@@ -125,7 +112,7 @@ final class DeclarationCheck {
         }
         if (hook == null) {
             throw shape("implements no hook interface; an extension implements exactly one of "
-                    + String.join(", ", HOOKS.keySet()));
+                    + Stream.of(Hook.values()).map(Hook::internalName).collect(Collectors.joining(", ")));
         }
         if (enforce) {
             for (Declarations.Field f : d.fields()) {
@@ -145,10 +132,10 @@ final class DeclarationCheck {
                         "abstract method: every method of an extension needs code");
             }
         }
-        for (String[] required : HOOK_METHODS.get(hook)) {
-            Declarations.Method m = d.method(required[0], required[1]);
+        for (Hook.Method required : hook.methods()) {
+            Declarations.Method m = d.method(required.name(), required.descriptor());
             if (m == null || !m.is(Opcodes.ACC_PUBLIC) || m.is(Opcodes.ACC_STATIC)) {
-                throw shape("does not implement " + required[0] + required[1] + " of " + hook.getName()
+                throw shape("does not implement " + required.name() + required.descriptor() + " of " + hook.type().getName()
                         + " as a public instance method");
             }
         }
@@ -239,28 +226,5 @@ final class DeclarationCheck {
 
     private Rejection shape(String detail) {
         return Rejection.ofClass(Rule.SHAPE, d.binaryName(), detail);
-    }
-
-    private static Map<String, Class<?>> hooks(Class<?>... types) {
-        Map<String, Class<?>> hooks = new LinkedHashMap<>();
-        for (Class<?> t : types) {
-            hooks.put(Type.getInternalName(t), t);
-        }
-        return Collections.unmodifiableMap(hooks);
-    }
-
-    /** The abstract methods of each hook interface, as name and descriptor. */
-    private static Map<Class<?>, List<String[]>> hookMethods() {
-        Map<Class<?>, List<String[]>> methods = new HashMap<>();
-        for (Class<?> hook : HOOKS.values()) {
-            List<String[]> required = new ArrayList<>();
-            for (java.lang.reflect.Method m : hook.getMethods()) {
-                if (Modifier.isAbstract(m.getModifiers()) && !Modifier.isStatic(m.getModifiers())) {
-                    required.add(new String[] {m.getName(), Type.getMethodDescriptor(m)});
-                }
-            }
-            methods.put(hook, List.copyOf(required));
-        }
-        return Collections.unmodifiableMap(methods);
     }
 }

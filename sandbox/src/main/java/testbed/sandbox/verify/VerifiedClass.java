@@ -3,6 +3,7 @@ package testbed.sandbox.verify;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import testbed.kernel.api.Hook;
 
 /**
  * An extension class that passed the {@link Verifier}, with the facts about it that the later
@@ -35,13 +36,13 @@ public final class VerifiedClass {
     }
 
     private final String className;
-    private final String hook;
+    private final Hook hook;
     private final byte[] bytes;
     private final boolean verified;
     private final List<MethodFacts> methods;
     private final Set<String> helpers;
 
-    VerifiedClass(String className, String hook, byte[] bytes, boolean verified, List<MethodFacts> methods,
+    VerifiedClass(String className, Hook hook, byte[] bytes, boolean verified, List<MethodFacts> methods,
             Set<String> helpers) {
         this.className = className;
         this.hook = hook;
@@ -56,8 +57,8 @@ public final class VerifiedClass {
         return className;
     }
 
-    /** Binary name of the hook interface the class implements ({@code testbed.kernel.api.PacketFilter}). */
-    public String hook() {
+    /** The hook the class implements. */
+    public Hook hook() {
         return hook;
     }
 

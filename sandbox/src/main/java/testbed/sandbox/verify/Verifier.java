@@ -7,6 +7,7 @@ import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.Type;
 import testbed.kernel.MachineCheck;
 import testbed.kernel.Trap;
+import testbed.kernel.api.Hook;
 
 /**
  * The load-time verifier: reads an extension's class bytes and refuses, before anything of it
@@ -119,10 +120,10 @@ public final class Verifier {
             ClassReader reader = new ClassReader(copy);
             Declarations declarations = new Declarations();
             reader.accept(declarations, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-            Class<?> hook = DeclarationCheck.check(declarations, allowlist, enforce);
+            Hook hook = DeclarationCheck.check(declarations, allowlist, enforce);
             CodeCheck code = new CodeCheck(declarations, allowlist, enforce, TRAP_CATCHERS);
             reader.accept(code, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-            return new VerifiedClass(declarations.binaryName(), hook.getName(), copy, enforce, code.methods(),
+            return new VerifiedClass(declarations.binaryName(), hook, copy, enforce, code.methods(),
                     code.helpers());
         } catch (Refused r) {
             throw r.rejection();

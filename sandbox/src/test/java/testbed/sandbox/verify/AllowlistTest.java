@@ -15,6 +15,7 @@ import net.bytebuddy.jar.asm.Type;
 import org.junit.jupiter.api.Test;
 import testbed.kernel.MachineCheck;
 import testbed.kernel.Trap;
+import testbed.kernel.api.Hook;
 
 /** The allowlist file: its format, and an audit of what it grants. */
 class AllowlistTest {
@@ -34,8 +35,8 @@ class AllowlistTest {
         assertThat(STANDARD.call("testbed/kernel/api/Context", "alloc", "(J)J")).isEqualTo(Allowlist.Call.ALLOWED);
         assertThat(STANDARD.call("testbed/kernel/api/Memory", "store64", "(JJ)V")).isEqualTo(Allowlist.Call.ALLOWED);
         assertThat(STANDARD.readable("testbed/kernel/api/Status", "EPERM")).isTrue();
-        for (String hook : DeclarationCheck.HOOKS.keySet()) {
-            assertThat(STANDARD.knowsType(hook)).as(hook).isTrue();
+        for (Hook hook : Hook.values()) {
+            assertThat(STANDARD.knowsType(hook.internalName())).as(hook.internalName()).isTrue();
         }
     }
 

@@ -18,6 +18,7 @@ import net.bytebuddy.jar.asm.Type;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import testbed.kernel.api.Context;
+import testbed.kernel.api.Hook;
 import testbed.kernel.api.PacketFilter;
 import testbed.kernel.api.ReadFilter;
 
@@ -88,7 +89,7 @@ class RulesTest {
         void oneHookAndAPublicConstructorPass() {
             VerifiedClass v = verified(OneHook.class);
             assertThat(v.className()).isEqualTo(nameOf(OneHook.class));
-            assertThat(v.hook()).isEqualTo(PacketFilter.class.getName());
+            assertThat(v.hook()).isEqualTo(Hook.PACKET_FILTER);
         }
 
         @Test
@@ -618,7 +619,7 @@ class RulesTest {
         @Test
         void inspectionTrustsWhatTheKernelNeverCalls() throws Rejection {
             // The unprotected baseline only needs a hook it can call; a second interface is the extension's own business.
-            assertThat(Verifier.standard().inspect(bytes(SerializableFilter.class)).hook()).isEqualTo("testbed.kernel.api.PacketFilter");
+            assertThat(Verifier.standard().inspect(bytes(SerializableFilter.class)).hook()).isEqualTo(Hook.PACKET_FILTER);
             assertThat(Verifier.standard().inspect(bytes(SerializableFilter.class)).verified()).isFalse();
         }
 

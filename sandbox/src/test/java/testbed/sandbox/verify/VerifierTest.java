@@ -12,6 +12,7 @@ import java.lang.annotation.RetentionPolicy;
 import org.junit.jupiter.api.Test;
 import testbed.kernel.api.Context;
 import testbed.kernel.api.EventHandler;
+import testbed.kernel.api.Hook;
 import testbed.kernel.api.Memory;
 import testbed.kernel.api.PacketFilter;
 import testbed.kernel.api.Status;
@@ -100,7 +101,7 @@ class VerifierTest {
     void aBenignExtensionPassesWithItsFacts() {
         VerifiedClass v = verified(Checksum.class);
         assertThat(v.className()).isEqualTo(nameOf(Checksum.class));
-        assertThat(v.hook()).isEqualTo("testbed.kernel.api.PacketFilter");
+        assertThat(v.hook()).isEqualTo(Hook.PACKET_FILTER);
         assertThat(v.verified()).isTrue();
         assertThat(v.helpers()).containsExactlyInAnyOrder("memory", "alloc", "log", "free");
         assertThat(v.methods()).extracting(VerifiedClass.MethodFacts::name)
@@ -125,7 +126,7 @@ class VerifierTest {
     @Test
     void annotationsNeverMatter() {
         VerifiedClass v = verified(Annotated.class);
-        assertThat(v.hook()).isEqualTo(EventHandler.class.getName());
+        assertThat(v.hook()).isEqualTo(Hook.EVENT_HANDLER);
     }
 
     @Test
@@ -145,7 +146,7 @@ class VerifierTest {
         assertThat(Extensions.rejection(exits).rule()).isEqualTo(Rule.SYSTEM);
         VerifiedClass inspected = Verifier.standard().inspect(exits);
         assertThat(inspected.verified()).isFalse();
-        assertThat(inspected.hook()).isEqualTo(PacketFilter.class.getName());
+        assertThat(inspected.hook()).isEqualTo(Hook.PACKET_FILTER);
         assertThatThrownBy(() -> Verifier.standard().inspect(new byte[] {(byte) 0xCA, (byte) 0xFE}))
                 .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.rule()).isEqualTo(Rule.MALFORMED));
     }
