@@ -15,15 +15,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipException;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
 import testbed.program.MalformedProgramException;
 import testbed.program.ProgramCompiler;
 import testbed.corpus.Reproducer;
-import testbed.kernel.api.EventHandler;
-import testbed.kernel.api.EvictionPolicy;
-import testbed.kernel.api.LibraryOs;
-import testbed.kernel.api.PacketFilter;
-import testbed.kernel.api.ReadFilter;
+import testbed.kernel.api.Hook;
 
 /**
  * A set of corpus entries discovered by scanning compiled classes and reproducer files: there is
@@ -61,8 +56,6 @@ public final class Corpus {
     private static final String ENTRIES_PREFIX = ENTRIES_PACKAGE.replace('.', '/') + '/';
     private static final String REPRODUCERS_PREFIX = REPRODUCERS + '/';
     private static final String OWN_PREFIX = Corpus.class.getPackageName().replace('.', '/') + '/';
-    private static final Map<String, Class<?>> HOOKS = hooks(
-            PacketFilter.class, ReadFilter.class, EventHandler.class, EvictionPolicy.class, LibraryOs.class);
     private static final Pattern NAME = Pattern.compile("([a-z_]+)/([A-Za-z_$][A-Za-z0-9_$]*)");
 
     private final String origin;
@@ -246,7 +239,7 @@ public final class Corpus {
             return;
         }
         entries.put(name, new CorpusEntry(name, Family.GENERATED, reproducer.threat(), reproducer.reference(), className,
-                PacketFilter.class, reproducer.expectations(), reproducer.otherwise(),
+                Hook.PACKET_FILTER, reproducer.expectations(), reproducer.otherwise(),
                 ProgramCompiler.compile(reproducer.program(), className), source));
     }
 
@@ -267,12 +260,9 @@ public final class Corpus {
             return;
         }
         boolean mustBeEntry = facts.internalName.startsWith(ENTRIES_PREFIX);
-        List<Class<?>> hooks = new ArrayList<>();
+        List<Hook> hooks = new ArrayList<>();
         for (String i : facts.interfaces) {
-            Class<?> hook = HOOKS.get(i);
-            if (hook != null) {
-                hooks.add(hook);
-            }
+            Hook.ofInternalName(i).ifPresent(hooks::add);
         }
         if (!mustBeEntry && facts.metadata == null && hooks.isEmpty()) {
             return; // support code in a user's directory or jar
@@ -347,7 +337,7 @@ public final class Corpus {
     }
 
     /** Why the class cannot be an extension, or {@code null} if its shape is right. */
-    private static String shapeProblem(ClassFacts facts, List<Class<?>> hooks) {
+    private static String shapeProblem(ClassFacts facts, List<Hook> hooks) {
         if (!facts.nestMembers.isEmpty()) {
             return "declares nested class " + facts.nestMembers.get(0).replace('/', '.') + ": an extension is one top-level class";
         }
@@ -356,8 +346,8 @@ public final class Corpus {
             return "not a public concrete class";
         }
         if (hooks.size() != 1) {
-            return "implements " + hooks.size() + " hook interfaces; exactly one of " + HOOKS.values().stream()
-                    .map(Class::getSimpleName).toList() + " is required";
+            return "implements " + hooks.size() + " hook interfaces; exactly one of " + Stream.of(Hook.values())
+                    .map(h -> h.type().getSimpleName()).toList() + " is required";
         }
         if (!facts.publicNoArgConstructor) {
             return "no public no-argument constructor";
@@ -376,14 +366,6 @@ public final class Corpus {
             problems.add(element + " names unknown " + type.getSimpleName() + " constant " + value);
             return null;
         }
-    }
-
-    private static Map<String, Class<?>> hooks(Class<?>... interfaces) {
-        Map<String, Class<?>> m = new LinkedHashMap<>();
-        for (Class<?> i : interfaces) {
-            m.put(Type.getInternalName(i), i);
-        }
-        return Collections.unmodifiableMap(m);
     }
 
     private static List<String> familyDirectories() {

@@ -1,6 +1,7 @@
 package testbed.corpus;
 
 import java.util.Map;
+import testbed.kernel.api.Hook;
 
 /**
  * One discovered corpus entry: the extension's class bytes and the metadata read from its
@@ -16,13 +17,13 @@ public final class CorpusEntry {
     private final String threat;
     private final String reference;
     private final String className;
-    private final Class<?> hook;
+    private final Hook hook;
     private final Map<String, Outcome> expectations;
     private final Outcome otherwise;
     private final byte[] classBytes;
     private final String source;
 
-    CorpusEntry(String name, Family family, String threat, String reference, String className, Class<?> hook,
+    CorpusEntry(String name, Family family, String threat, String reference, String className, Hook hook,
             Map<String, Outcome> expectations, Outcome otherwise, byte[] classBytes, String source) {
         this.name = name;
         this.family = family;
@@ -60,8 +61,8 @@ public final class CorpusEntry {
         return className;
     }
 
-    /** The hook interface the extension implements: one of the five in {@code testbed.kernel.api}. */
-    public Class<?> hook() {
+    /** The hook the extension implements. */
+    public Hook hook() {
         return hook;
     }
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import testbed.corpus.Reproducer;
+import testbed.kernel.api.Hook;
 import testbed.kernel.api.PacketFilter;
 
 class CorpusDiscoveryTest {
@@ -185,7 +186,7 @@ class CorpusDiscoveryTest {
         assertThat(names(corpus)).containsExactly("benign/OwnFilter");
         CorpusEntry own = corpus.entry("benign/OwnFilter");
         assertThat(own.className()).isEqualTo("com.example.OwnFilter");
-        assertThat(own.hook()).isEqualTo(PacketFilter.class);
+        assertThat(own.hook()).isEqualTo(Hook.PACKET_FILTER);
         assertThat(own.expected("NONE")).isEqualTo(Outcome.OK);
     }
 

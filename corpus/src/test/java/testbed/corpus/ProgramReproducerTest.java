@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import testbed.kernel.api.PacketFilter;
+import testbed.kernel.api.Hook;
 import testbed.program.Compiled;
 import testbed.program.FakeContext;
 import testbed.program.MalformedProgramException;
@@ -111,7 +111,7 @@ class ProgramReproducerTest {
         Corpus bundled = Corpus.bundled();
         CorpusEntry e = bundled.entry("generated/StraddlingStore");
         assertThat(e.family()).isEqualTo(Family.GENERATED);
-        assertThat(e.hook()).isEqualTo(PacketFilter.class);
+        assertThat(e.hook()).isEqualTo(Hook.PACKET_FILTER);
         assertThat(e.className()).isEqualTo("testbed.corpus.entries.generated.StraddlingStore");
         assertThat(e.source()).endsWith("testbed/corpus/reproducers/StraddlingStore.program");
         assertThat(e.reference()).isEqualTo("written by hand in the testbed's program form");

@@ -106,7 +106,7 @@ public final class TrialRunner implements AutoCloseable {
 
     /** One run of {@code entry} under {@code fault} in {@code mode}: the bytecode fault mutates the input, an environment fault is armed on the loaded domain. */
     private Execution execute(CorpusEntry entry, Fault fault, Protection mode, long seed) {
-        Hook hook = hookOf(entry);
+        Hook hook = entry.hook();
         byte[] bytes = entry.classBytes();
         return engine.run(mode, entry.name(), x -> {
             if (fault instanceof BytecodeFault bytecode) {
@@ -139,15 +139,6 @@ public final class TrialRunner implements AutoCloseable {
             references.put(key, known);
         }
         return known;
-    }
-
-    private static Hook hookOf(CorpusEntry entry) {
-        for (Hook h : Hook.values()) {
-            if (h.type() == entry.hook()) {
-                return h;
-            }
-        }
-        throw new IllegalArgumentException(entry.name() + " implements no hook");
     }
 
     /**

@@ -42,51 +42,70 @@ final class Workload {
      *     (invocations are the kernel's revocation requests), -1 never
      */
     long drive(Kernel kernel, Domain domain, Hook hook, int revokeAt, int revokeFrames) {
+        // One case per row of the hook table: a hook added there without a workload here does not compile.
+        return switch (hook) {
+            case PACKET_FILTER -> receive(kernel);
+            case READ_FILTER -> readFiltered(kernel, domain);
+            case EVENT_HANDLER -> dispatch(kernel, domain);
+            case EVICTION_POLICY -> readThroughCache(kernel);
+            case LIBRARY_OS -> startAndRevoke(kernel, domain, revokeAt, revokeFrames);
+        };
+    }
+
+    private long receive(Kernel kernel) {
         Digest d = new Digest();
-        switch (hook) {
-            case PACKET_FILTER -> {
-                for (byte[] p : packets) {
-                    d.add(kernel.receive(p));
-                }
-                drainNic(kernel, d);
+        for (byte[] p : packets) {
+            d.add(kernel.receive(p));
+        }
+        drainNic(kernel, d);
+        return d.value();
+    }
+
+    private long readFiltered(Kernel kernel, Domain domain) {
+        Digest d = new Digest();
+        long fileSize = kernel.config().fileSize();
+        for (int file = 0; file < 2; file++) {
+            int n = kernel.read(file, 0, buffer, (int) Math.min(fileSize, buffer.length), domain);
+            d.add(n);
+            d.add(buffer, Math.max(n, 0));
+        }
+        return d.value();
+    }
+
+    private long dispatch(Kernel kernel, Domain domain) {
+        Digest d = new Digest();
+        d.add(kernel.dispatch(Event.PACKET_ARRIVED, 64));
+        d.add(kernel.dispatch(Event.TIMER, kernel.time()));
+        d.add(kernel.dispatch(Event.PAGE_FAULT, domain.segment().base() + 4096));
+        d.add(kernel.dispatch(Event.PACKET_ARRIVED, 1500));
+        d.add(kernel.dispatch(Event.TIMER, kernel.time() + 10));
+        drainNic(kernel, d);
+        return d.value();
+    }
+
+    /** Reading every file through a cache smaller than the files makes it evict. */
+    private long readThroughCache(Kernel kernel) {
+        Digest d = new Digest();
+        long fileSize = kernel.config().fileSize();
+        for (int round = 0; round < 2; round++) {
+            for (int file = 0; file < kernel.config().files(); file++) {
+                int n = kernel.read(file, 0, buffer, (int) Math.min(fileSize, buffer.length), null);
+                d.add(n);
+                d.add(buffer, Math.max(n, 0));
             }
-            case READ_FILTER -> {
-                long fileSize = kernel.config().fileSize();
-                for (int file = 0; file < 2; file++) {
-                    int n = kernel.read(file, 0, buffer, (int) Math.min(fileSize, buffer.length), domain);
-                    d.add(n);
-                    d.add(buffer, Math.max(n, 0));
-                }
+        }
+        return d.value();
+    }
+
+    private long startAndRevoke(Kernel kernel, Domain domain, int revokeAt, int revokeFrames) {
+        Digest d = new Digest();
+        d.add(kernel.startLibraryOs(domain));
+        int[] asks = {2, 1};
+        for (int invocation = 1; invocation <= asks.length; invocation++) {
+            if (revokeAt == invocation || (invocation == 1 && revokeAt == 0)) {
+                d.add(kernel.revoke(domain, revokeFrames));
             }
-            case EVENT_HANDLER -> {
-                d.add(kernel.dispatch(Event.PACKET_ARRIVED, 64));
-                d.add(kernel.dispatch(Event.TIMER, kernel.time()));
-                d.add(kernel.dispatch(Event.PAGE_FAULT, domain.segment().base() + 4096));
-                d.add(kernel.dispatch(Event.PACKET_ARRIVED, 1500));
-                d.add(kernel.dispatch(Event.TIMER, kernel.time() + 10));
-                drainNic(kernel, d);
-            }
-            case EVICTION_POLICY -> {
-                // Reading every file through a cache smaller than the files makes it evict.
-                long fileSize = kernel.config().fileSize();
-                for (int round = 0; round < 2; round++) {
-                    for (int file = 0; file < kernel.config().files(); file++) {
-                        int n = kernel.read(file, 0, buffer, (int) Math.min(fileSize, buffer.length), null);
-                        d.add(n);
-                        d.add(buffer, Math.max(n, 0));
-                    }
-                }
-            }
-            case LIBRARY_OS -> {
-                d.add(kernel.startLibraryOs(domain));
-                int[] asks = {2, 1};
-                for (int invocation = 1; invocation <= asks.length; invocation++) {
-                    if (revokeAt == invocation || (invocation == 1 && revokeAt == 0)) {
-                        d.add(kernel.revoke(domain, revokeFrames));
-                    }
-                    d.add(kernel.revoke(domain, asks[invocation - 1]));
-                }
-            }
+            d.add(kernel.revoke(domain, asks[invocation - 1]));
         }
         return d.value();
     }

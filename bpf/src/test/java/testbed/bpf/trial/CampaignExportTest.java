@@ -25,7 +25,7 @@ class CampaignExportTest {
         assertThat(r.skipped()).anyMatch(s -> s.startsWith("bpf/backward-jump: rejected [JUMP_RANGE]"));
         assertThat(r.written().size() + r.skipped().size()).isEqualTo(BpfCorpus.bundled().size());
         CorpusEntry e = corpus.entry("memory/BpfDivisionByXZero");
-        assertThat(e.hook()).isEqualTo(testbed.kernel.api.PacketFilter.class);
+        assertThat(e.hook()).isEqualTo(testbed.kernel.api.Hook.PACKET_FILTER);
         assertThat(e.expected("SFI_CHECK")).isEqualTo(Outcome.OK);
         assertThat(e.threat()).contains("divides by X");
     }
