@@ -65,14 +65,6 @@ final class BpfCommand {
         }
     }
 
-    static List<ProtectionMode> modes(List<String> names) {
-        List<ProtectionMode> out = new ArrayList<>();
-        for (String m : Modes.modes(names)) {
-            out.add(ProtectionMode.valueOf(m));
-        }
-        return out;
-    }
-
     /** {@code testbed bpf run}. */
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Attaches a filter to the simulated kernel's packet hook and feeds it a capture.",
@@ -99,7 +91,7 @@ final class BpfCommand {
             if (rounds < 1) {
                 throw new Testbed.UserError("--rounds must be at least 1");
             }
-            ProtectionMode m = modes(List.of(mode)).get(0);
+            ProtectionMode m = Modes.builtIn(List.of(mode)).get(0);
             FilterProgram program = program(filter);
             Capture capture = capture(pcap);
             CaptureRun.Result r;
@@ -189,7 +181,7 @@ final class BpfCommand {
             Capture capture = capture(pcap);
             Differential.Result result;
             try {
-                result = Differential.run(verdicts, capture, modes(modes));
+                result = Differential.run(verdicts, capture, Modes.builtIn(modes));
             } catch (IllegalArgumentException e) {
                 throw new Testbed.UserError(filters + " and " + pcap + ": " + e.getMessage());
             }
@@ -243,7 +235,7 @@ final class BpfCommand {
             if (entries.isEmpty()) {
                 throw new Testbed.UserError("no BPF corpus entries (.ddd or .dd files) in " + dir);
             }
-            List<ProtectionMode> ms = modes(modes);
+            List<ProtectionMode> ms = Modes.builtIn(modes);
             PrintWriter out = spec.commandLine().getOut();
             StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-36s", "entry"));
             ms.forEach(m -> head.append(String.format(Locale.ROOT, " %-12s", m)));

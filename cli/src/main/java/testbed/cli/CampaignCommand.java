@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,6 +34,7 @@ import testbed.reports.ContainmentReport;
 import testbed.reports.CountsFile;
 import testbed.reports.TrialCounts;
 import testbed.reports.Provenance;
+import testbed.sandbox.Protection;
 
 /** {@code testbed campaign}: the main job. */
 @Command(name = "campaign", mixinStandardHelpOptions = true,
@@ -136,10 +139,13 @@ final class CampaignCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         CampaignFile file;
         Corpus entries;
+        List<Protection> chosen;
         boolean continuing = resume != null;
         if (continuing) {
             file = recorded(dir);
             entries = corpusOf(dir, file);
+            // Resolved here so that a plug-in technique without its jar is a usage error, not one in the workers.
+            chosen = Modes.modes(file.settings().modes(), techniques.protections());
         } else {
             if (trials < 0 || (trials == 0 && time == null)) {
                 throw new Testbed.UserError("--trials must be positive, or 0 together with --time");
@@ -147,8 +153,9 @@ final class CampaignCommand implements Callable<Integer> {
             if (workers < 1 || workers > 64) {
                 throw new Testbed.UserError("--workers must be between 1 and 64, got " + workers);
             }
-            CampaignSettings settings = new CampaignSettings(corpus, Modes.names(Modes.modes(modes, techniques.protections())),
-                    Modes.faults(faults), trials, duration(time), seed, workers, part);
+            chosen = Modes.modes(modes, techniques.protections());
+            CampaignSettings settings = new CampaignSettings(corpus, Modes.names(chosen), Modes.faults(faults), trials, duration(time),
+                    seed, workers, part);
             CampaignFile before = part.isPart() && CampaignFile.isIn(dir) ? recorded(dir) : null;
             if (before != null && before.settings().equals(withWorkers(settings, before.settings().workers()))) {
                 // A scheduler that reruns a shard's job (a retried array task or pod) continues the shard.
@@ -169,8 +176,6 @@ final class CampaignCommand implements Callable<Integer> {
         }
         CampaignSettings settings = file.settings();
         Duration before = file.elapsed();
-        // Resolved (again, for a resumed campaign) so that a plug-in technique without its jar is a usage error here, not in the workers.
-        Modes.modes(settings.modes(), techniques.protections());
         Files.createDirectories(dir);
         try (CampaignLock lock = CampaignLock.acquire(dir)) {
             Path log = dir.resolve(TrialLog.FILE_NAME);
@@ -220,7 +225,7 @@ final class CampaignCommand implements Callable<Integer> {
             if (counts.trials() == result.trials()) { // every logged trial counted: merge may take the counts for the log
                 CountsFile.write(dir, counts);
             }
-            summarise(stdout, settings, result, counts, elapsed, dir);
+            summarise(stdout, settings, chosen, result, counts, elapsed, dir);
             if (result.interrupted()) {
                 spec.commandLine().getErr().println("testbed: interrupted: kept " + result.trials()
                         + " trials; continue with --resume " + dir);
@@ -297,8 +302,9 @@ final class CampaignCommand implements Callable<Integer> {
         }
     }
 
-    private static void summarise(PrintWriter out, CampaignSettings settings, Campaign.Result result, TrialCounts counted,
-            Duration elapsed, Path dir) {
+    private static void summarise(PrintWriter out, CampaignSettings settings, List<Protection> techniques, Campaign.Result result,
+            TrialCounts counted, Duration elapsed, Path dir) {
+        Set<String> unprotected = techniques.stream().filter(Protection::unprotected).map(Protection::name).collect(Collectors.toSet());
         Map<String, Map<Outcome, Long>> byMode = new LinkedHashMap<>();
         settings.modes().forEach(m -> byMode.put(m, new java.util.EnumMap<>(Outcome.class)));
         counted.outcomesByMode().forEach((mode, counts) -> byMode.computeIfAbsent(mode, m -> new java.util.EnumMap<>(Outcome.class))
@@ -307,7 +313,7 @@ final class CampaignCommand implements Callable<Integer> {
         out.printf("%d trials in %.1f s (%.0f trials/s)%n", counted.trials(), seconds, counted.trials() / seconds);
         byMode.forEach((mode, counts) -> out.println("  " + String.format("%-10s", mode) + " " + counts));
         byMode.forEach((mode, counts) -> {
-            if (!mode.equals("NONE")) {
+            if (!unprotected.contains(mode)) {
                 long trials = counts.values().stream().mapToLong(Long::longValue).sum();
                 out.println("  " + RateBound.sentence(counts.getOrDefault(Outcome.ESCAPED, 0L), trials, "escapes", mode));
             }

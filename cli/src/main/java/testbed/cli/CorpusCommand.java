@@ -27,6 +27,7 @@ import testbed.faults.Campaign;
 import testbed.faults.InfrastructureFailure;
 import testbed.faults.TrialId;
 import testbed.faults.TrialRecord;
+import testbed.sandbox.Protection;
 import testbed.sfi.ProtectionMode;
 import testbed.sfi.verify.Proof;
 
@@ -51,12 +52,14 @@ final class CorpusCommand {
      * Runs every entry of {@code corpus}, unmodified, in every mode (in worker JVMs), prints the
      * table of outcome against expectation, and returns the number of mismatches.
      */
-    static int check(Corpus corpus, List<String> modes, int workers, PrintWriter out) throws IOException {
-        return check(corpus, modes, workers, Modes.WORKER_JVM, out);
+    static int check(Corpus corpus, List<Protection> techniques, int workers, PrintWriter out) throws IOException {
+        return check(corpus, techniques, workers, Modes.WORKER_JVM, out);
     }
 
     /** As {@link #check(Corpus, List, int, PrintWriter)}, with worker JVMs started with {@code workerJvm}. */
-    static int check(Corpus corpus, List<String> modes, int workers, List<String> workerJvm, PrintWriter out) throws IOException {
+    static int check(Corpus corpus, List<Protection> techniques, int workers, List<String> workerJvm, PrintWriter out)
+            throws IOException {
+        List<String> modes = Modes.names(techniques);
         List<TrialId> trials = new ArrayList<>();
         for (CorpusEntry e : corpus.entries()) {
             for (String mode : modes) {
@@ -82,7 +85,7 @@ final class CorpusCommand {
             table.get(r.entry()).put(r.mode(), r);
         }
         int width = table.keySet().stream().mapToInt(String::length).max().orElse(10) + 2;
-        boolean verified = modes.contains(ProtectionMode.VERIFIED.name());
+        boolean verified = techniques.contains(new Protection.BuiltIn(ProtectionMode.VERIFIED));
         StringBuilder header = new StringBuilder(String.format("%-" + width + "s", "entry"));
         for (String mode : modes) {
             header.append(String.format("%-24s", mode));
@@ -152,13 +155,13 @@ final class CorpusCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<String> names = Modes.names(Modes.modes(modes, techniques.protections()));
+            List<Protection> chosen = Modes.modes(modes, techniques.protections());
             Corpus c = Modes.corpus(corpus);
             PrintWriter out = spec.commandLine().getOut();
             for (var defect : c.defects()) {
                 out.println("defect: " + defect);
             }
-            int mismatches = check(c, names, workers, techniques.workerJvm(), out);
+            int mismatches = check(c, chosen, workers, techniques.workerJvm(), out);
             return mismatches > 0 || !c.defects().isEmpty() ? Testbed.UNEXPECTED : 0;
         }
     }
@@ -219,7 +222,7 @@ final class CorpusCommand {
             }
             CorpusEntry entry = candidate.entries().get(0);
             out.println(entry.name() + " (" + entry.family().directory() + "): " + entry.threat());
-            int mismatches = check(candidate, Modes.all(), 2, out);
+            int mismatches = check(candidate, Modes.builtIns(), 2, out);
             if (mismatches > 0 && !force) {
                 spec.commandLine().getErr().println("testbed: not saved: " + mismatches
                         + " outcome(s) differ from the entry's expectations (fix the entry or its @Expect, or use --force)");

@@ -16,7 +16,11 @@ import testbed.sandbox.Protection;
 import testbed.sandbox.Protections;
 import testbed.sfi.ProtectionMode;
 
-/** Turns command-line names into validated lists, with one-line errors. */
+/**
+ * Turns command-line names into validated, typed lists, with one-line errors. This is where a
+ * mode's name becomes a {@link Protection} (or a built-in {@link ProtectionMode}); inward of here
+ * commands pass the type, and only trial ids and records carry the name again.
+ */
 final class Modes {
     /**
      * JVM options of worker processes: a bounded heap, room for deep unprotected recursion, and
@@ -34,15 +38,15 @@ final class Modes {
     private Modes() {
     }
 
-    /** Protection modes by name, each once, in the order first named; all of them for none. */
-    static List<String> modes(List<String> names) {
-        List<String> out = new ArrayList<>();
-        for (String n : names.isEmpty() ? all() : names) {
-            String mode;
+    /** Built-in protection modes by name, each once, in the order first named; all of them for none. */
+    static List<ProtectionMode> builtIn(List<String> names) {
+        List<ProtectionMode> out = new ArrayList<>();
+        for (String n : names.isEmpty() ? Modes.names(builtIns()) : names) {
+            ProtectionMode mode;
             try {
-                mode = ProtectionMode.valueOf(n.trim()).name();
+                mode = ProtectionMode.valueOf(n.trim());
             } catch (IllegalArgumentException e) {
-                throw new Testbed.UserError("unknown protection mode '" + n + "' (known: " + String.join(", ", all()) + ")");
+                throw new Testbed.UserError("unknown protection mode '" + n + "' (known: " + String.join(", ", Modes.names(builtIns())) + ")");
             }
             if (!out.contains(mode)) {
                 out.add(mode); // a mode named twice runs once: the plan stays balanced and every trial distinct
@@ -73,12 +77,9 @@ final class Modes {
         return techniques.stream().map(Protection::name).toList();
     }
 
-    static List<String> all() {
-        List<String> out = new ArrayList<>();
-        for (ProtectionMode m : ProtectionMode.values()) {
-            out.add(m.name());
-        }
-        return out;
+    /** Every built-in protection mode as a technique, in declaration order. */
+    static List<Protection> builtIns() {
+        return Protection.of(List.of(ProtectionMode.values()));
     }
 
     /** Fault kinds by name, each once, in the order first named; {@code none} and every kind for none. */

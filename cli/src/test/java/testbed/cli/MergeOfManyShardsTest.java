@@ -128,7 +128,7 @@ class MergeOfManyShardsTest {
     private static List<TrialRecord> templates() {
         List<TrialRecord> templates = new ArrayList<>();
         List<String> faults = Modes.faults(List.of());
-        List<String> modes = Modes.modes(List.of());
+        List<String> modes = Modes.names(Modes.builtIns());
         Outcome[] outcomes = Outcome.values();
         for (int f = 0; f < faults.size(); f++) {
             for (int m = 0; m < modes.size(); m++) {

@@ -56,7 +56,7 @@ final class SyntheticShards {
     /** Writes {@code shards} shard directories of {@code perShard} trials each under {@code out}, their records copied from {@code templates}. */
     static void write(List<TrialRecord> templates, Path out, int shards, long perShard) throws IOException {
         Corpus corpus = Corpus.bundled();
-        CampaignSettings whole = new CampaignSettings("bundled", Modes.modes(List.of()), Modes.faults(List.of()), perShard * shards, null, 1, 1);
+        CampaignSettings whole = new CampaignSettings("bundled", Modes.names(Modes.builtIns()), Modes.faults(List.of()), perShard * shards, null, 1, 1);
         CampaignPlan plan = CampaignPlan.of(whole, corpus);
         Map<String, TrialRecord> byCell = new HashMap<>();
         Map<String, TrialRecord> byFaultAndMode = new HashMap<>();
