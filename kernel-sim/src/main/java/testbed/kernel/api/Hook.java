@@ -10,14 +10,17 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import testbed.kernel.Capability;
+import testbed.kernel.Domain;
+import testbed.kernel.Kernel;
 
 /**
  * The table of hooks: each point where the kernel calls extensions, with the interface an
  * extension implements to attach there and the capability it needs. Everything else that has to
  * know the hooks (the verifier's shape rules, corpus discovery, the process protocol and its
- * stubs, trial workloads) reads this table, so adding a hook is adding a row here, its interface
- * in this package, and the kernel's call site.
+ * stubs, trial workloads, the {@code VERIFIED} analysis's entry contract) reads this table, so
+ * adding a hook is adding a row here, its interface in this package, and the kernel's call site.
  *
  * <p>A hook interface's methods take the {@link Context} first and then at most two {@code int}
  * or {@code long} arguments, and return {@code int}, {@code long}, {@code boolean} or nothing:
@@ -26,13 +29,13 @@ import testbed.kernel.Capability;
  */
 public enum Hook {
     /** NIC receive path: each arriving packet, first match delivers. */
-    PACKET_FILTER(PacketFilter.class, Capability.PACKET_FILTER),
+    PACKET_FILTER(PacketFilter.class, Capability.PACKET_FILTER, "filter", Domain.WINDOW_SIZE),
     /** ExtOS {@code read()}: filters file data in the kernel before it reaches the caller. */
-    READ_FILTER(ReadFilter.class, Capability.READ_FILTER),
+    READ_FILTER(ReadFilter.class, Capability.READ_FILTER, "filter", Domain.WINDOW_SIZE),
     /** SPIN dispatcher: guards choose handlers for each raised event. */
     EVENT_HANDLER(EventHandler.class, Capability.EVENT_HANDLER),
     /** VINO graft: the buffer cache's choice of victim. */
-    EVICTION_POLICY(EvictionPolicy.class, Capability.EVICTION_POLICY),
+    EVICTION_POLICY(EvictionPolicy.class, Capability.EVICTION_POLICY, "chooseVictim", Kernel.MAX_CANDIDATES),
     /** Exokernel library OS: start and visible revocation of bound frames. */
     LIBRARY_OS(LibraryOs.class, Capability.LIBRARY_OS);
 
@@ -43,9 +46,14 @@ public enum Hook {
     private final List<Method> methods;
 
     Hook(Class<?> type, Capability capability) {
+        this(type, capability, null, 0);
+    }
+
+    /** A hook whose method {@code windowed} is given data in the segment and a count of at most {@code bound} ({@link Method#windowBound()}). */
+    Hook(Class<?> type, Capability capability, String windowed, int bound) {
         this.type = type;
         this.capability = capability;
-        this.methods = methodsOf(this, type);
+        this.methods = methodsOf(this, type, windowed, bound);
     }
 
     /** The hook interface. */
@@ -160,13 +168,15 @@ public enum Hook {
         private final String name;
         private final String descriptor;
         private final MethodHandle invoker;
+        private final int windowBound;
         private int id;
 
-        private Method(Hook hook, String name, String descriptor, MethodHandle invoker) {
+        private Method(Hook hook, String name, String descriptor, MethodHandle invoker, int windowBound) {
             this.hook = hook;
             this.name = name;
             this.descriptor = descriptor;
             this.invoker = invoker;
+            this.windowBound = windowBound;
         }
 
         /** The hook it belongs to. */
@@ -194,6 +204,18 @@ public enum Hook {
         }
 
         /**
+         * The kernel's promise about the arguments of this method, where it makes one: the first
+         * after the context is the address of data inside the callee's segment (the kernel passes
+         * the domain's window; a caller of the extension's own may pass any place in the segment)
+         * and the second a count of at most this many (a packet's or a block's bytes, eviction
+         * candidates). Empty for a method the kernel promises nothing about. The {@code VERIFIED}
+         * analysis starts from it, and the rewrite checks it on entry.
+         */
+        public OptionalInt windowBound() {
+            return windowBound > 0 ? OptionalInt.of(windowBound) : OptionalInt.empty();
+        }
+
+        /**
          * Calls it on {@code extension} with {@code a} and {@code b} narrowed to its parameter
          * types (the ones it does not have are ignored); whatever the extension throws propagates.
          *
@@ -209,7 +231,7 @@ public enum Hook {
         }
     }
 
-    private static List<Method> methodsOf(Hook hook, Class<?> type) {
+    private static List<Method> methodsOf(Hook hook, Class<?> type, String windowed, int bound) {
         List<java.lang.reflect.Method> declared = new ArrayList<>();
         for (java.lang.reflect.Method m : type.getMethods()) {
             if (Modifier.isAbstract(m.getModifiers()) && !Modifier.isStatic(m.getModifiers())) {
@@ -219,7 +241,14 @@ public enum Hook {
         declared.sort(Comparator.comparing(Hook::nameAndDescriptor));
         List<Method> out = new ArrayList<>();
         for (java.lang.reflect.Method m : declared) {
-            out.add(new Method(hook, m.getName(), descriptor(m), invoker(m)));
+            boolean window = m.getName().equals(windowed);
+            if (window && !descriptor(m).equals(WINDOWED)) {
+                throw new IllegalStateException("hook method " + m + " is given a window, so it takes " + WINDOWED);
+            }
+            out.add(new Method(hook, m.getName(), descriptor(m), invoker(m), window ? bound : 0));
+        }
+        if (windowed != null && out.stream().noneMatch(m -> m.windowBound > 0)) {
+            throw new IllegalStateException(type.getName() + " has no method " + windowed);
         }
         return List.copyOf(out);
     }
@@ -251,6 +280,9 @@ public enum Hook {
         }
         return h;
     }
+
+    /** What a method given a window takes: the context, the data's address, its count. */
+    private static final String WINDOWED = "(Ltestbed/kernel/api/Context;JI)I";
 
     private static List<Method> numbered() {
         List<Method> all = new ArrayList<>();

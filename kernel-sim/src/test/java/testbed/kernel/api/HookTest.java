@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import testbed.kernel.Domain;
+import testbed.kernel.Kernel;
 
 /** The hook table: its rows name every hook method once, and the generic call paths agree with a direct call. */
 class HookTest {
@@ -130,6 +134,22 @@ class HookTest {
         assertThat(Hook.of(eh)).isEqualTo(Hook.EVENT_HANDLER);
         assertThat(eh.toString()).isEqualTo(remote.toString());
         assertThat(eh).isEqualTo(eh).isNotEqualTo(Hook.EVENT_HANDLER.remote(remote));
+    }
+
+    @Test
+    void theMethodsGivenAWindowAreTheOnesTheKernelCopiesIntoTheWindow() {
+        Map<String, Integer> bounds = new TreeMap<>();
+        for (Hook h : Hook.values()) {
+            for (Hook.Method m : h.methods()) {
+                m.windowBound().ifPresent(b -> bounds.put(m.toString(), b));
+            }
+        }
+        assertThat(bounds).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "PacketFilter.filter(Ltestbed/kernel/api/Context;JI)I", Domain.WINDOW_SIZE,
+                "ReadFilter.filter(Ltestbed/kernel/api/Context;JI)I", Domain.WINDOW_SIZE,
+                "EvictionPolicy.chooseVictim(Ltestbed/kernel/api/Context;JI)I", Kernel.MAX_CANDIDATES));
+        // The candidates are 16-byte records, and they must fit the window they are copied into.
+        assertThat(Kernel.MAX_CANDIDATES * 16).isLessThanOrEqualTo(Domain.WINDOW_SIZE);
     }
 
     @Test

@@ -63,8 +63,9 @@ public final class ExtensionProcess implements AutoCloseable {
 
     /**
      * Defines a rewritten extension class in the process (starting it if needed), links and
-     * initialises it under the budget, and returns the stub the kernel calls; the instance is made
-     * by the stub's {@link RemoteExtension#construct()}, which must run inside the domain's crossing.
+     * initialises it under the budget, and returns the kernel's side of the instance, whose
+     * {@link RemoteExtension#stub()} the kernel attaches; the instance is made by its
+     * {@link RemoteExtension#construct()}, which must run inside the domain's crossing.
      *
      * @param meter the parent's record of the domain's meter: its fuel is what each call may spend
      * @throws Rejection if the JVM refuses the class or it has no public no-argument constructor

@@ -7,13 +7,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 import testbed.kernel.Domain;
-import testbed.kernel.Kernel;
 import testbed.kernel.Segment;
+import testbed.kernel.api.Hook;
 import testbed.sfi.MemoryAccess;
 
 /**
@@ -24,7 +25,7 @@ import testbed.sfi.MemoryAccess;
  * <p>Per method it iterates to a fixpoint with widening at loop heads, then narrows with a few
  * descending passes. Across methods it computes the ranges a private method's numeric arguments
  * take at its call sites and what each method returns, and the entry ranges of the hook methods
- * from the kernel's contract (a packet, a block of file data or the eviction candidates in the
+ * from the kernel's contract as the hook table states it ({@link Hook.Method#windowBound()}: a packet, a block of file data or the eviction candidates in the
  * segment, at most two windows before its end, with their lengths at most a window's; the kernel
  * passes the window at the base). The rewrite checks every entry range it
  * relies on when the method is entered, so a caller that breaks the contract traps instead of
@@ -36,7 +37,6 @@ public final class Analysis {
     private static final int WIDEN_AFTER = 2;
     private static final int NARROWING_PASSES = 3;
     private static final int MAX_ROUNDS = 8;
-    private static final String HOOK_DESCRIPTOR = "(Ltestbed/kernel/api/Context;JI)I";
 
     private final ClassShape shape;
     private final long base;
@@ -130,18 +130,11 @@ public final class Analysis {
      */
     private Interval[] contract(Code code) {
         Interval[] ranges = new Interval[code.maxLocals];
-        if (code.isStatic() || !code.descriptor.equals(HOOK_DESCRIPTOR)) {
+        OptionalInt bound = code.isStatic() ? OptionalInt.empty() : windowBound(code);
+        if (bound.isEmpty()) {
             return ranges;
         }
-        long count;
-        if (code.name.equals("filter") && (shape.implementsType("testbed/kernel/api/PacketFilter")
-                || shape.implementsType("testbed/kernel/api/ReadFilter"))) {
-            count = Domain.WINDOW_SIZE;
-        } else if (code.name.equals("chooseVictim") && shape.implementsType("testbed/kernel/api/EvictionPolicy")) {
-            count = Kernel.MAX_CANDIDATES;
-        } else {
-            return ranges;
-        }
+        long count = bound.getAsInt();
         // The kernel passes the window at the segment's base (Domain.window()); any caller may pass
         // data anywhere in the segment up to two windows before its end. Only arguments the method
         // reads are assumed (and checked at entry), so an unused one can be anything.
@@ -152,6 +145,20 @@ public final class Analysis {
             ranges[4] = new Interval(0, count);
         }
         return ranges;
+    }
+
+    /** The hook table's bound on the count {@code code} is given, if it implements a hook method given a window. */
+    private OptionalInt windowBound(Code code) {
+        for (Hook h : Hook.values()) {
+            if (shape.implementsType(h.internalName())) {
+                for (Hook.Method m : h.methods()) {
+                    if (m.name().equals(code.name) && m.descriptor().equals(code.descriptor) && m.windowBound().isPresent()) {
+                        return m.windowBound();
+                    }
+                }
+            }
+        }
+        return OptionalInt.empty();
     }
 
     private static boolean reads(Code code, int slot) {
