@@ -141,9 +141,8 @@ public enum Hook {
     }
 
     private Method methodFor(java.lang.reflect.Method called) {
-        String descriptor = MethodType.methodType(called.getReturnType(), called.getParameterTypes()).toMethodDescriptorString();
         for (Method m : methods) {
-            if (m.name.equals(called.getName()) && m.descriptor.equals(descriptor)) {
+            if (m.reflected.equals(called)) {
                 return m;
             }
         }
@@ -167,15 +166,17 @@ public enum Hook {
         private final Hook hook;
         private final String name;
         private final String descriptor;
+        private final java.lang.reflect.Method reflected;
         private final MethodHandle invoker;
         private final int windowBound;
         private int id;
 
-        private Method(Hook hook, String name, String descriptor, MethodHandle invoker, int windowBound) {
+        private Method(Hook hook, java.lang.reflect.Method reflected, int windowBound) {
             this.hook = hook;
-            this.name = name;
-            this.descriptor = descriptor;
-            this.invoker = invoker;
+            this.name = reflected.getName();
+            this.descriptor = Hook.descriptor(reflected);
+            this.reflected = reflected;
+            this.invoker = Hook.invoker(reflected);
             this.windowBound = windowBound;
         }
 
@@ -245,7 +246,7 @@ public enum Hook {
             if (window && !descriptor(m).equals(WINDOWED)) {
                 throw new IllegalStateException("hook method " + m + " is given a window, so it takes " + WINDOWED);
             }
-            out.add(new Method(hook, m.getName(), descriptor(m), invoker(m), window ? bound : 0));
+            out.add(new Method(hook, m, window ? bound : 0));
         }
         if (windowed != null && out.stream().noneMatch(m -> m.windowBound > 0)) {
             throw new IllegalStateException(type.getName() + " has no method " + windowed);

@@ -13,9 +13,9 @@ import testbed.sfi.runtime.Meter;
 /**
  * The kernel's side of one extension instance living in an {@link ExtensionProcess}: its
  * {@link #stub()} implements the same hook interface (made from the hook table by
- * {@link Hook#remote}) and turns each call into a round trip. While the call is out, the helpers the extension calls come back and run here,
- * against the {@link Context} the kernel passed in, so capabilities, the invocation's
- * transaction and the lock table work as in every other mode.
+ * {@link Hook#remote}) and turns each call into a round trip. While the call is out, the helpers
+ * the extension calls come back and run here, against the {@link Context} the kernel passed in,
+ * so capabilities, the invocation's transaction and the lock table work as in every other mode.
  *
  * <p>A call ends in the extension's answer, or in a {@link Trap}: the one the process reported
  * (fuel, allocation, depth, a page fault), {@link Trap.Kind#UNCAUGHT_EXCEPTION} (or the kind the
