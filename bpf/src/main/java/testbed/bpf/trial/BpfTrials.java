@@ -15,8 +15,8 @@ import testbed.corpus.Outcome;
 import testbed.faults.Execution;
 import testbed.faults.TrialEngine;
 import testbed.kernel.Domain;
-import testbed.kernel.Hook;
 import testbed.kernel.Kernel;
+import testbed.kernel.api.Hook;
 import testbed.sandbox.Protection;
 import testbed.sfi.ProtectionMode;
 
