@@ -428,7 +428,7 @@ public final class Kernel {
             throw new KernelException(Status.EINVAL, "restore: snapshot is null or of another kernel");
         }
         if (full) {
-            memory.restoreAll(snapshot.image);
+            memory.restoreAll(snapshot.image, snapshot.zeroPages());
         } else {
             memory.restoreTouched(snapshot.image);
         }

@@ -17,6 +17,7 @@ public final class Snapshot {
     final HookCalls.Saved hooks;
     final List<Abort> aborts;
     private long[] pageChecksums;
+    private long[] zeroPages;
 
     Snapshot(Kernel kernel, byte[] image, long[] guards, byte[][] disk, Domains.Saved domains, HookCalls.Saved hooks, List<Abort> aborts) {
         this.kernel = kernel;
@@ -40,6 +41,14 @@ public final class Snapshot {
      */
     public boolean matches(PhysicalMemory memory, long address, int length) {
         return memory.mismatch(address, image, Math.toIntExact(address), length) < 0;
+    }
+
+    /** Which saved pages are all zero ({@link PhysicalMemory#zeroPages}), computed once on first use. */
+    long[] zeroPages() {
+        if (zeroPages == null) {
+            zeroPages = PhysicalMemory.zeroPages(image);
+        }
+        return zeroPages;
     }
 
     /** Checksum of one page of the saved memory, {@link PhysicalMemory#pageChecksum} style. */

@@ -96,6 +96,30 @@ class SnapshotRestoreTest {
     }
 
     @Test
+    void restoreFullyRepairsPagesThatWereZeroAndPagesThatWereNot() throws ReflectiveOperationException {
+        Kernel k = TestKernels.boot();
+        churn(k);
+        Snapshot s = k.snapshot();
+        Field ram = PhysicalMemory.class.getDeclaredField("ram");
+        ram.setAccessible(true);
+        byte[] bytes = (byte[]) ram.get(k.memory());
+        long[] zero = PhysicalMemory.zeroPages(bytes);
+        int pages = k.layout().pages();
+        int zeroPages = 0;
+        for (int page = 0; page < pages; page++) {
+            zeroPages += (zero[page >>> 6] >>> page & 1) != 0 ? 1 : 0;
+        }
+        assertThat(zeroPages).as("a churned kernel has pages of both kinds").isBetween(1, pages - 1);
+        for (int page = 0; page < pages; page++) {
+            bytes[(page << PhysicalMemory.PAGE_SHIFT) + page % PhysicalMemory.PAGE_SIZE] ^= (byte) 0x5A; // behind the monitor's back
+        }
+        bytes[bytes.length - 1] ^= 1;
+        k.restoreFully(s);
+        assertThat(s.matches(k.memory(), 0, bytes.length)).as("every byte restored").isTrue();
+        assertThat(k.memory().touchedCount()).isZero();
+    }
+
+    @Test
     void aSnapshotBelongsToItsKernel() {
         Kernel k = TestKernels.boot();
         Kernel other = TestKernels.boot();
