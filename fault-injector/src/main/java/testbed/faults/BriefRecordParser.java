@@ -33,6 +33,16 @@ final class BriefRecordParser {
         this.factory = factory;
     }
 
+    /** {@code line} as a brief record, or null when the ordinary reader must judge it. */
+    TrialRecord parse(String line) {
+        // A character of the line is at least one character of any text in it, as a byte is below.
+        try (JsonParser p = factory.createParser(line)) {
+            return parse(p, line.length());
+        } catch (IOException | RuntimeException | Unusual e) {
+            return null;
+        }
+    }
+
     /** The line {@code bytes[offset, offset + length)} as a brief record, or null when the ordinary reader must judge it. */
     TrialRecord parse(byte[] bytes, int offset, int length) {
         try (JsonParser p = factory.createParser(bytes, offset, length)) {

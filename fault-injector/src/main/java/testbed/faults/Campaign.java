@@ -169,7 +169,7 @@ public final class Campaign {
         List<InfrastructureFailure> lost = new ArrayList<>();
         IOException[] failure = {null};
         try (TrialLog log = TrialLog.appendTo(out.resolve(TrialLog.FILE_NAME))) {
-            workers.run(dispenser, record -> {
+            workers.run(dispenser, !plan.isExplicit(), (record, line) -> {
                 synchronized (records) {
                     // After a stop (Ctrl-C, TERM) an answer may come from a worker or extension process
                     // the same signal reached while it started: left unlogged, the trial reruns on resume.
@@ -177,7 +177,11 @@ public final class Campaign {
                         return;
                     }
                     try {
-                        log.append(record);
+                        if (line != null) {
+                            log.append(line);
+                        } else {
+                            log.append(record);
+                        }
                         boolean first = tally.add(record);
                         trials[0]++;
                         keep(records, record, counter);

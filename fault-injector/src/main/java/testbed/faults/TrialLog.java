@@ -86,7 +86,18 @@ public final class TrialLog implements Closeable {
      * @throws IOException if the write fails
      */
     public synchronized void append(TrialRecord record) throws IOException {
-        byte[] json = RecordJson.bytes(record);
+        write(RecordJson.bytes(record));
+    }
+
+    /**
+     * Writes a record's line as {@link #append(TrialRecord)} would: {@code line} must be
+     * {@link #line(TrialRecord)} of it, as a worker answers.
+     */
+    synchronized void append(String line) throws IOException {
+        write(line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void write(byte[] json) throws IOException {
         ByteBuffer line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
         while (line.hasRemaining()) {
             channel.write(line);

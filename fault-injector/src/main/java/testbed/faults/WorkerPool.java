@@ -47,6 +47,17 @@ final class WorkerPool {
     /** Exit statuses of a JVM killed by SIGKILL or SIGTERM (128 + signal), which come from outside the worker. */
     private static final Set<String> KILLED_FROM_OUTSIDE = Set.of("137", "143");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final BriefRecordParser BRIEF = new BriefRecordParser(JSON.getFactory());
+
+    /** Where finished trials go. */
+    @FunctionalInterface
+    interface Answers {
+        /**
+         * @param record the trial's record, in brief ({@link TrialRecord#brief()}) where the run allows it
+         * @param line the worker's answer as the trial log holds the record, or null when the log must write {@code record} itself
+         */
+        void finished(TrialRecord record, String line);
+    }
 
     private final Corpus corpus;
     private final List<String> javaOptions;
@@ -80,13 +91,18 @@ final class WorkerPool {
      * every answer goes to {@code finished} and every lost attempt to {@code lost}, from the
      * supervising threads. If either throws, or a worker cannot be started, the pool stops and
      * this rethrows the first such failure once every supervisor has ended.
+     *
+     * @param brief whether a trial that met its expectation may be answered in brief: its
+     *     ordinary answer line is then read with the streaming parser, and handed on with its
+     *     line, which the log takes as it is (reading whole records and writing them again was
+     *     half of the supervisor's samples)
      */
-    void run(Dispenser dispenser, Consumer<TrialRecord> finished, Consumer<InfrastructureFailure> lost) {
+    void run(Dispenser dispenser, boolean brief, Answers finished, Consumer<InfrastructureFailure> lost) {
         List<Thread> supervisors = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             Thread t = new Thread(() -> {
                 try {
-                    supervise(dispenser, finished, lost);
+                    supervise(dispenser, brief, finished, lost);
                 } catch (RuntimeException | Error e) {
                     synchronized (this) {
                         if (failure == null) {
@@ -116,7 +132,7 @@ final class WorkerPool {
     }
 
     /** One worker's life cycle: feed it, read its answers, replace it when it dies, hangs or retires. */
-    private void supervise(Dispenser dispenser, Consumer<TrialRecord> finished, Consumer<InfrastructureFailure> lost) {
+    private void supervise(Dispenser dispenser, boolean brief, Answers finished, Consumer<InfrastructureFailure> lost) {
         Deque<TrialId> inFlight = new ArrayDeque<>();
         CompletableFuture<WorkerProcess> standby = boot();
         int failedStarts = 0;
@@ -139,7 +155,7 @@ final class WorkerPool {
                 }
                 standby = boot();
                 try {
-                    if (!feed(worker, dispenser, inFlight, finished, lost)) {
+                    if (!feed(worker, dispenser, brief, inFlight, finished, lost)) {
                         return;
                     }
                 } finally {
@@ -181,7 +197,7 @@ final class WorkerPool {
      * Feeds one worker until the plan is exhausted (false) or the worker must be replaced (true).
      * Trials are answered in the order sent, so the first unanswered one is the one running.
      */
-    private boolean feed(WorkerProcess worker, Dispenser dispenser, Deque<TrialId> inFlight, Consumer<TrialRecord> finished,
+    private boolean feed(WorkerProcess worker, Dispenser dispenser, boolean brief, Deque<TrialId> inFlight, Answers finished,
             Consumer<InfrastructureFailure> lost) {
         boolean first = true;
         try {
@@ -218,9 +234,12 @@ final class WorkerPool {
                             finished, lost);
                     return true;
                 }
-                TrialRecord record;
+                TrialRecord record = brief ? BRIEF.parse(line) : null;
+                String logLine = record == null ? null : line;
                 try {
-                    record = JSON.readValue(line, TrialRecord.class);
+                    if (record == null) {
+                        record = JSON.readValue(line, TrialRecord.class);
+                    }
                 } catch (IOException unreadable) {
                     // A JVM that crashed in native code (an unprotected Unsafe write) may print its
                     // fatal-error banner where answers go: the trial killed its worker.
@@ -231,7 +250,7 @@ final class WorkerPool {
                 }
                 inFlight.poll();
                 losses.remove(current.toString());
-                finished.accept(record);
+                finished.finished(record, logLine);
             }
             return false;
         } catch (IOException e) {
@@ -245,7 +264,7 @@ final class WorkerPool {
      * be handed out again, until {@value #ATTEMPTS} attempts show it is the trial's doing.
      */
     private void lose(WorkerProcess worker, Deque<TrialId> inFlight, Outcome outcome, String why, long asked,
-            Consumer<TrialRecord> finished, Consumer<InfrastructureFailure> lost) {
+            Answers finished, Consumer<InfrastructureFailure> lost) {
         if (stopping) {
             inFlight.poll(); // the campaign killed it; the trial is not done and a resume runs it
             return;
@@ -254,7 +273,7 @@ final class WorkerPool {
         long micros = (System.nanoTime() - asked) / 1000;
         if (current.mode().equals("NONE")) {
             inFlight.poll();
-            finished.accept(TrialRunner.unanswered(corpus, current, outcome, why, micros));
+            finished.finished(TrialRunner.unanswered(corpus, current, outcome, why, micros), null);
             return;
         }
         int attempt = losses.merge(current.toString(), 1, Integer::sum);
@@ -268,7 +287,7 @@ final class WorkerPool {
             lost.accept(new InfrastructureFailure(current.toString(), attempt, why, false));
             return;
         }
-        finished.accept(TrialRunner.unanswered(corpus, current, outcome, why + ", on each of " + attempt + " attempts", micros));
+        finished.finished(TrialRunner.unanswered(corpus, current, outcome, why + ", on each of " + attempt + " attempts", micros), null);
     }
 
     private static String firstLine(Exception e) {
