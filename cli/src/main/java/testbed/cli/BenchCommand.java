@@ -108,6 +108,12 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     TechniqueOptions techniques;
 
+    @Option(names = "--forks", paramLabel = "N",
+            description = "Forked JVMs per configuration (default: 2; 1 with --quick). A goal the report calls inconclusive"
+                    + " names the forks that would decide it: whole forks settle in faster or slower JIT states, so more forks,"
+                    + " not longer ones, narrow the intervals.")
+    Integer forks;
+
     @Option(names = "--passes", split = ",", paramLabel = "PASS",
             description = "Only these passes of the suite (default: all): a workload (checksum, packetFilter, copy, hashTable, sort,"
                     + " readFilter, compute), crossing, transactions, load, bpf.")
@@ -119,8 +125,14 @@ final class BenchCommand implements Callable<Integer> {
         List<String> notes = new ArrayList<>();
         List<String> variants = variants(notes);
         List<Suite.Pass> suite = passes(Suite.passes(variants));
-        Path dir = outputDirectory(out, "bench");
         Plan plan = quick ? QUICK : THOROUGH;
+        if (forks != null) {
+            if (forks < 1) {
+                throw new Testbed.UserError("--forks must be at least 1, got " + forks);
+            }
+            plan = new Plan(plan.name(), forks, plan.warmupIterations(), plan.warmup(), plan.iterations(), plan.measurement());
+        }
+        Path dir = outputDirectory(out, "bench");
 
         List<String> excludes = new ArrayList<>();
         if (Suite.processMode().isEmpty()) {

@@ -61,6 +61,14 @@ class BenchCommandTest {
     }
 
     @Test
+    void fewerThanOneForkIsOneLineAndExitTwo() {
+        Cli cli = Cli.run("bench", "--forks", "0", "--out", dir.toString());
+        assertThat(cli.exit).as(cli.toString()).isEqualTo(Testbed.USAGE);
+        assertThat(cli.err.strip()).doesNotContain("\n").contains("--forks must be at least 1");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
     void plugInTechniquesAddTheirVariantsToEachWorkloadsPass() {
         OutputFormat silent = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
         Suite.Pass copy = Suite.passes(List.of("NONE", "SFI_MASK", "mytech")).stream().filter(p -> p.name().equals("copy"))
