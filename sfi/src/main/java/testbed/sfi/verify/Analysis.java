@@ -68,16 +68,32 @@ public final class Analysis {
         }
         Map<String, Interval> claimed = new HashMap<>();
         Map<String, String> failures = new HashMap<>();
+        Map<String, Analysed> analysed = new HashMap<>();
         for (int round = 1; round <= MAX_ROUNDS; round++) {
             Map<String, Result> results = new LinkedHashMap<>();
             for (Map.Entry<String, Interval[]> e : entry.entrySet()) {
                 Code code = shape.methods.get(e.getKey());
-                try {
-                    results.put(e.getKey(), analyse(code, e.getValue(), claimed));
-                } catch (RuntimeException failed) { // Unprovable, or code it cannot follow: that method proves nothing
-                    results.put(e.getKey(), null);
-                    failures.put(e.getKey(), failed instanceof Unprovable ? failed.getMessage() : "code it does not model (" + failed + ")");
+                Map<String, Interval> reads = claimsRead(code, claimed);
+                Analysed before = analysed.get(e.getKey());
+                if (before != null && Arrays.equals(before.entry(), e.getValue()) && before.claims().equals(reads)) {
+                    // What the method's analysis reads is unchanged: so is its result (most rounds after
+                    // the first only check that the claimed returns hold).
+                    results.put(e.getKey(), before.result());
+                    if (before.failure() != null) {
+                        failures.put(e.getKey(), before.failure());
+                    }
+                    continue;
                 }
+                Result result = null;
+                String failure = null;
+                try {
+                    result = analyse(code, e.getValue(), claimed);
+                } catch (RuntimeException failed) { // Unprovable, or code it cannot follow: that method proves nothing
+                    failure = failed instanceof Unprovable ? failed.getMessage() : "code it does not model (" + failed + ")";
+                    failures.put(e.getKey(), failure);
+                }
+                results.put(e.getKey(), result);
+                analysed.put(e.getKey(), new Analysed(e.getValue().clone(), reads, result, failure));
             }
             Map<String, Interval[]> nextEntry = nextEntry(open, results, entry, round > 3);
             boolean consistent = true;
@@ -100,6 +116,22 @@ public final class Analysis {
         Map<String, String> unfollowed = new LinkedHashMap<>();
         shape.methods.keySet().forEach(key -> unfollowed.put(key, "the class's ranges did not settle in " + MAX_ROUNDS + " rounds"));
         return Proof.empty(base, size, shape.methods.values().stream().mapToInt(Analysis::accessesOf).sum(), unfollowed);
+    }
+
+    /** A method's analysis in one round, with what it read: its entry ranges and the claimed returns of the methods it calls. */
+    private record Analysed(Interval[] entry, Map<String, Interval> claims, Result result, String failure) {
+    }
+
+    /** The claimed returns {@code code}'s calls of this class's own methods read, null where none is claimed. */
+    private Map<String, Interval> claimsRead(Code code, Map<String, Interval> claimed) {
+        Map<String, Interval> reads = new HashMap<>();
+        for (Code.Insn insn : code.insns) {
+            if (insn.opcode() >= Opcodes.INVOKEVIRTUAL && insn.opcode() <= Opcodes.INVOKEINTERFACE
+                    && shape.callsOwn(insn.owner(), insn.name(), insn.descriptor(), insn.opcode())) {
+                reads.put(insn.name() + insn.descriptor(), claimed.get(insn.name() + insn.descriptor()));
+            }
+        }
+        return reads;
     }
 
     /** Methods any caller can reach: all but private ones called only from this class's own code. */
