@@ -7,6 +7,9 @@ import testbed.kernel.Domain;
 import testbed.kernel.DomainSpec;
 import testbed.kernel.Kernel;
 import testbed.kernel.KernelConfig;
+import testbed.kernel.PhysicalMemory;
+import testbed.kernel.Segment;
+import testbed.kernel.api.Memory;
 import testbed.kernel.api.Context;
 import testbed.sandbox.Budget;
 import testbed.sandbox.FaultDomain;
@@ -63,6 +66,20 @@ final class Rig implements AutoCloseable {
         this.extension = extension;
         this.context = domain.context();
         kernel.memory().actAs(domain.id());
+    }
+
+    /**
+     * Loads and stores back one byte of every page of the segment through the extension's
+     * {@link Memory}, as the domain: the write monitor's first touches of the pages happen here,
+     * before the JIT profiles the accesses, so that no fork compiles the extension's loops around
+     * a slow path the measured calls never take.
+     */
+    void touchSegment() {
+        Memory m = context.memory();
+        Segment segment = domain.segment();
+        for (long at = segment.base(); at < segment.base() + segment.size(); at += PhysicalMemory.PAGE_SIZE) {
+            m.store8(at, m.load8(at));
+        }
     }
 
     static Kernel boot() {

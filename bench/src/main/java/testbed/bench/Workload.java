@@ -64,6 +64,7 @@ abstract class Workload implements AutoCloseable {
         w.ctx = w.rig.context;
         w.base = w.rig.domain.segment().base();
         w.prepare(new SplittableRandom(42));
+        w.rig.touchSegment();
         for (int call = 0; call < 2; call++) {
             int got = w.run();
             if (got != w.expected()) {

@@ -16,42 +16,42 @@ final class ExtensionMemory implements Memory {
 
     @Override
     public byte load8(long address) {
-        return memory.load8(address);
+        return memory.extensionLoad8(address);
     }
 
     @Override
     public short load16(long address) {
-        return memory.load16(address);
+        return memory.extensionLoad16(address);
     }
 
     @Override
     public int load32(long address) {
-        return memory.load32(address);
+        return memory.extensionLoad32(address);
     }
 
     @Override
     public long load64(long address) {
-        return memory.load64(address);
+        return memory.extensionLoad64(address);
     }
 
     @Override
     public void store8(long address, byte value) {
-        memory.store8(address, value);
+        memory.extensionStore8(address, value);
     }
 
     @Override
     public void store16(long address, short value) {
-        memory.store16(address, value);
+        memory.extensionStore16(address, value);
     }
 
     @Override
     public void store32(long address, int value) {
-        memory.store32(address, value);
+        memory.extensionStore32(address, value);
     }
 
     @Override
     public void store64(long address, long value) {
-        memory.store64(address, value);
+        memory.extensionStore64(address, value);
     }
 
     @Override
