@@ -416,19 +416,6 @@ public final class PhysicalMemory implements Memory {
         touchedCount = 0;
     }
 
-    /** Which pages of {@code image}, a copy of memory, are all zero: bit {@code p % 64} of word {@code p / 64} for page {@code p}. */
-    public static long[] zeroPages(byte[] image) {
-        int pages = image.length >>> PAGE_SHIFT;
-        long[] zero = new long[(pages + 63) / 64];
-        byte[] zeros = new byte[PAGE_SIZE];
-        for (int page = 0; page < pages; page++) {
-            if (Arrays.mismatch(image, page << PAGE_SHIFT, (page + 1) << PAGE_SHIFT, zeros, 0, PAGE_SIZE) < 0) {
-                zero[page >>> 6] |= 1L << page;
-            }
-        }
-        return zero;
-    }
-
     /** A full copy of memory, to roll back to with {@link #restoreTouched}. */
     public byte[] snapshot() {
         return ram.clone();
@@ -453,7 +440,7 @@ public final class PhysicalMemory implements Memory {
      * Copies all of {@code snapshot} back, then resets the monitor: O(memory size). For a snapshot
      * the monitor has not been tracking, or after a write that bypassed the monitor.
      *
-     * @param zeroPages which pages of {@code snapshot} are all zero ({@link #zeroPages}): those are
+     * @param zeroPages which pages of {@code snapshot} are all zero ({@link Snapshot#zeroPages}): those are
      *     cleared from one zero page instead of copied, which halves the memory traffic of a
      *     restore, as almost all of a booted kernel's memory is free arena
      */

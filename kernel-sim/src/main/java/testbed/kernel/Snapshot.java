@@ -1,5 +1,6 @@
 package testbed.kernel;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -43,12 +44,25 @@ public final class Snapshot {
         return memory.mismatch(address, image, Math.toIntExact(address), length) < 0;
     }
 
-    /** Which saved pages are all zero ({@link PhysicalMemory#zeroPages}), computed once on first use. */
+    /** Which saved pages are all zero ({@link #zeroPages(byte[])}), computed once on first use. */
     long[] zeroPages() {
         if (zeroPages == null) {
-            zeroPages = PhysicalMemory.zeroPages(image);
+            zeroPages = zeroPages(image);
         }
         return zeroPages;
+    }
+
+    /** Which pages of {@code image}, a copy of memory, are all zero: bit {@code p % 64} of word {@code p / 64} for page {@code p}. */
+    static long[] zeroPages(byte[] image) {
+        int pages = image.length >>> PhysicalMemory.PAGE_SHIFT;
+        long[] zero = new long[(pages + 63) / 64];
+        byte[] zeros = new byte[PhysicalMemory.PAGE_SIZE];
+        for (int page = 0; page < pages; page++) {
+            if (Arrays.mismatch(image, page << PhysicalMemory.PAGE_SHIFT, (page + 1) << PhysicalMemory.PAGE_SHIFT, zeros, 0, PhysicalMemory.PAGE_SIZE) < 0) {
+                zero[page >>> 6] |= 1L << page;
+            }
+        }
+        return zero;
     }
 
     /** Checksum of one page of the saved memory, {@link PhysicalMemory#pageChecksum} style. */

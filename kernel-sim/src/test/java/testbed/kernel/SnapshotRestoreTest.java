@@ -103,7 +103,7 @@ class SnapshotRestoreTest {
         Field ram = PhysicalMemory.class.getDeclaredField("ram");
         ram.setAccessible(true);
         byte[] bytes = (byte[]) ram.get(k.memory());
-        long[] zero = PhysicalMemory.zeroPages(bytes);
+        long[] zero = Snapshot.zeroPages(bytes);
         int pages = k.layout().pages();
         int zeroPages = 0;
         for (int page = 0; page < pages; page++) {
