@@ -100,7 +100,7 @@ public final class PhysicalMemory implements Memory {
         return principal;
     }
 
-    // ---- extension-visible accesses ----
+    // ---- the Memory interface: the kernel's own accesses (an extension's come through the next section) ----
 
     @Override
     public byte load8(long address) {
@@ -505,7 +505,11 @@ public final class PhysicalMemory implements Memory {
         return (int) address;
     }
 
-    /** {@link #noteLoad}'s common case for an extension's access; the kernel's reads are never recorded, so never take it. */
+    /**
+     * {@link #noteLoad}'s common case for an extension's access, in a method of its own so that
+     * its branch profile is the extensions' alone; the kernel's reads are never recorded, so they
+     * always go on to {@link #noteLoad}.
+     */
     private void noteExtensionLoad(int i, int width) {
         int page = i >>> PAGE_SHIFT;
         if ((readers[page] & principalBit) != 0 && (i + width - 1) >>> PAGE_SHIFT == page) {
@@ -514,7 +518,7 @@ public final class PhysicalMemory implements Memory {
         noteLoad(i, width);
     }
 
-    /** {@link #noteStore}'s common case for an extension's access. */
+    /** {@link #noteStore} again, for the same reason: the same test, with a branch profile of the extensions' stores alone. */
     private void noteExtensionStore(int i, int width) {
         int page = i >>> PAGE_SHIFT;
         if ((writers[page] & principalBit) != 0 && (i + width - 1) >>> PAGE_SHIFT == page) {
