@@ -17,6 +17,7 @@ import testbed.kernel.Segment;
 import testbed.sfi.runtime.Meter;
 import testbed.sfi.verify.Analysis;
 import testbed.sfi.verify.Hoisting;
+import testbed.sfi.verify.Loops;
 import testbed.sfi.verify.Proof;
 import testbed.sfi.verify.ProofChecker;
 import testbed.sfi.verify.ProofRefused;
@@ -45,6 +46,8 @@ final class ClassRewriter extends ClassVisitor {
     final Proof proof;
     /** Under SFI_CHECK and BOUNDS, the counted loops whose guards are checked once at entry, by method; else empty. */
     final Map<String, List<Hoisting.Loop>> hoisted;
+    /** In metered protected modes, the loops of counted shape whose fuel is charged once at entry, by method; else empty. */
+    final Map<String, List<Proof.CountedLoop>> countedLoops;
     String className;
     /** Dotted binary name, as trap locations spell it. */
     String dottedName;
@@ -59,11 +62,13 @@ final class ClassRewriter extends ClassVisitor {
     /** Each method's original instructions, by name and descriptor: what its entry is charged for. */
     private final Map<String, Integer> instructions = new HashMap<>();
 
-    private ClassRewriter(ClassVisitor next, Rewrite rewrite, Proof proof, Map<String, List<Hoisting.Loop>> hoisted) {
+    private ClassRewriter(ClassVisitor next, Rewrite rewrite, Proof proof, Map<String, List<Hoisting.Loop>> hoisted,
+            Map<String, List<Proof.CountedLoop>> countedLoops) {
         super(Opcodes.ASM9, next);
         this.rewrite = rewrite;
         this.proof = proof;
         this.hoisted = hoisted;
+        this.countedLoops = countedLoops;
     }
 
     /** Rewrites {@code bytes} as {@code rewrite} says; the mode is not {@link ProtectionMode#NONE}. */
@@ -81,7 +86,11 @@ final class ClassRewriter extends ClassVisitor {
             }
             ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
             boolean checks = rewrite.mode() == ProtectionMode.SFI_CHECK || rewrite.mode() == ProtectionMode.BOUNDS;
-            ClassRewriter rewriter = new ClassRewriter(writer, rewrite, proof, checks ? Hoisting.find(bytes) : Map.of());
+            // NONE keeps a charge per back-edge: there fuel is the machine's count of work, and a
+            // loop charged in full at entry would stop before the damage it does on the way.
+            boolean chargesLoops = rewrite.isMetered() && rewrite.mode() != ProtectionMode.NONE;
+            ClassRewriter rewriter = new ClassRewriter(writer, rewrite, proof, checks ? Hoisting.find(bytes) : Map.of(),
+                    chargesLoops ? Loops.shapedByMethod(bytes) : Map.of());
             if (rewrite.isMetered()) {
                 reader.accept(rewriter.instructionCounter(), ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
             }

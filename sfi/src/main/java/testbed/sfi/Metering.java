@@ -9,6 +9,7 @@ import java.util.Map;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.Opcodes;
 import testbed.sfi.runtime.Meter;
+import testbed.sfi.verify.Loops;
 import testbed.sfi.verify.Proof;
 
 /**
@@ -20,8 +21,9 @@ import testbed.sfi.verify.Proof;
  *
  * <p>A conditional back-edge is redirected to a trampoline at the end of the method whose frame
  * is a copy of its target's frame, so no new stack map frame is ever computed; an unconditional
- * one needs none: its fuel check ends in jumps to the original target. Under {@code VERIFIED} a
- * counted loop the proof bounds is charged once at its entry instead of per back-edge.
+ * one needs none: its fuel check ends in jumps to the original target. In the protected modes a
+ * loop of counted shape ({@link Loops#shapedByMethod}) is charged once at its entry instead of per
+ * back-edge, for the back-edges its counter and bound at entry give.
  */
 final class Metering {
     /**
@@ -43,20 +45,20 @@ final class Metering {
     private final int creditSlot;
     /** The method's original instructions, counted before the rewrite. */
     private final int instructions;
-    /** Under VERIFIED, this method's part of the checked proof; null when nothing is proven. */
-    private final Proof.MethodProof proof;
+    /** The method's loops charged once at entry; empty under {@code NONE}. */
+    private final List<Proof.CountedLoop> countedLoops;
     /** Labels already visited, with the index of the instruction they precede: a jump to one is a back-edge. */
     private final Map<Label, Integer> visited = new HashMap<>();
     private final List<BackEdge> trampolines = new ArrayList<>();
     /** The counted-loop header whose fuel charge was emitted last, so that it is emitted once. */
     private int chargedHeader = -1;
 
-    Metering(MethodCode code, int instructions, Proof.MethodProof proof) {
+    Metering(MethodCode code, int instructions, List<Proof.CountedLoop> countedLoops) {
         this.code = code;
         this.depthSlot = code.argumentSlots;
         this.creditSlot = code.argumentSlots + 1;
         this.instructions = instructions;
-        this.proof = proof;
+        this.countedLoops = countedLoops;
     }
 
     /** The method's entry: its depth checked and kept, the whole method's straight-line fuel spent, no credit yet. */
@@ -83,9 +85,10 @@ final class Metering {
      * is there. Only the entry falls through here, the back-edge jumps past.
      */
     void beforeLabel(int index) {
-        if (proof != null && chargedHeader != index && proof.loopAt(index) != null) {
+        Proof.CountedLoop loop = loopAt(index);
+        if (loop != null && chargedHeader != index) {
             chargedHeader = index;
-            chargeCountedLoop(proof.loopAt(index));
+            chargeCountedLoop(loop);
         }
     }
 
@@ -109,7 +112,25 @@ final class Metering {
 
     /** Whether a jump to {@code target} is a back-edge to meter (a counted loop's closing one is charged at its entry). */
     boolean isMeteredBackEdge(Label target) {
-        return visited.containsKey(target) && !(proof != null && proof.loopClosedAt(code.index) != null);
+        return visited.containsKey(target) && loopClosedAt(code.index) == null;
+    }
+
+    private Proof.CountedLoop loopAt(int header) {
+        for (Proof.CountedLoop l : countedLoops) {
+            if (l.header() == header) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    private Proof.CountedLoop loopClosedAt(int latch) {
+        for (Proof.CountedLoop l : countedLoops) {
+            if (l.latch() == latch) {
+                return l;
+            }
+        }
+        return null;
     }
 
     /** A back-edge jump: a {@code goto} metered in place, a conditional one through a trampoline. */

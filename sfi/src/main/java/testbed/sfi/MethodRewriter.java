@@ -96,7 +96,7 @@ final class MethodRewriter extends MethodVisitor {
         this.proof = owner.proof == null ? null : owner.proof.method(name + descriptor);
         this.code = new MethodCode(next, owner, name, argumentSlots, addedSlots);
         this.guards = new MemoryGuards(code, rewrite, hoisted, insideSlot);
-        this.metering = new Metering(code, instructions, proof);
+        this.metering = new Metering(code, instructions, owner.countedLoops.getOrDefault(name + descriptor, List.of()));
         this.charges = new CallCharges(code, rewrite.segment().size());
     }
 

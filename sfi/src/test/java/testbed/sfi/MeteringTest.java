@@ -50,6 +50,18 @@ class MeteringTest {
         }
     }
 
+    /** {@code for (int i = 0; i < length; i++) store8(address + i, 1)}: a loop of counted shape. */
+    public static final class Fill implements Sample {
+        @Override
+        public long run(Memory memory, long address, long value, long length) {
+            int n = (int) length;
+            for (int i = 0; i < n; i++) {
+                memory.store8(address + i, (byte) 1);
+            }
+            return n;
+        }
+    }
+
     /** Keeps allocating 1 MiB arrays. */
     public static final class ArrayBomb implements Sample {
         @Override
@@ -193,6 +205,34 @@ class MeteringTest {
         meter.refill(fuel, BYTES, DEPTH);
         assertThatThrownBy(() -> sample.run(MEMORY, 0, 0, fuel + 1))
                 .isInstanceOfSatisfying(Trap.class, t -> assertThat(t.kind()).isEqualTo(Trap.Kind.FUEL_EXHAUSTED));
+    }
+
+    /**
+     * A loop of counted shape costs what its back-edges metered one by one would (the fuel left
+     * after it is the same for every trip count), charged at its entry: one whose trips the fuel
+     * cannot pay for traps before its body first runs, not midway.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ProtectionMode.class, names = {"SFI_MASK", "SFI_CHECK", "BOUNDS", "VERIFIED"})
+    void aCountedLoopIsChargedItsTripsOnceAtEntry(ProtectionMode mode) {
+        Meter meter = refilled();
+        Sample sample = load(Fill.class, mode, meter);
+        long address = SEGMENT.base() + 64;
+        long fuel = 100_000;
+        meter.refill(fuel, BYTES, DEPTH);
+        sample.run(MEMORY, address, 0, 0);
+        long entry = fuel - meter.fuelLeft();
+        for (int trips : new int[] {1, 7, 1000}) {
+            meter.refill(fuel, BYTES, DEPTH);
+            assertThat(sample.run(MEMORY, address, 0, trips)).isEqualTo(trips);
+            assertThat(fuel - meter.fuelLeft()).as("fuel for %d trips", trips).isEqualTo(entry + trips);
+        }
+
+        MEMORY.fill(address, 16, (byte) 0);
+        meter.refill(entry + 10, BYTES, DEPTH);
+        Trap trap = catchThrowableOfType(Trap.class, () -> sample.run(MEMORY, address, 0, 11));
+        assertThat(trap.kind()).isEqualTo(Trap.Kind.FUEL_EXHAUSTED);
+        assertThat(MEMORY.load8(address)).as("the body never ran").isZero();
     }
 
     @Test

@@ -318,22 +318,64 @@ public final class Meter {
     }
 
     /**
-     * Called by rewritten code on entry to a counted loop of {@code VERIFIED} code, whose back-edges
-     * are not metered one by one: charges at once the number of back-edges the loop will take,
-     * from the counter's value {@code from}, the {@code bound}, the counter's {@code step} and the
+     * Called by rewritten code on entry to a loop of counted shape, whose back-edges are not
+     * metered one by one: charges at once the number of back-edges the loop will take, from the
+     * counter's value {@code from}, the {@code bound}, the counter's {@code step} and the
      * condition under which the loop goes on ({@code cond}: 2 {@code <}, 3 {@code >=}, 4 {@code >},
-     * 5 {@code <=}). The static check ensures the counter cannot wrap around and the loop cannot be
-     * left before its test fails, except by an exception, which leaves it overcharged, never undercharged.
-     * Each back-edge costs {@code units}, what the metered back-edge of a body that long costs.
+     * 5 {@code <=}), the counter's wrap-around included (a loop that never ends is charged more
+     * than any budget). The shape ensures that the loop cannot be left before its test fails,
+     * except by an exception, which leaves it overcharged, never undercharged. Each back-edge
+     * costs {@code units}, what the metered back-edge of a body that long costs.
      */
     public void chargeLoop(long from, long bound, int step, int cond, int units, String location) {
-        long trips = trips(from, bound, step, cond);
-        long owed = Math.multiplyHigh(trips, units) != 0 ? Long.MAX_VALUE : trips * units;
+        long trips = tripsWrapping(from, bound, step, cond);
+        long owed = units > 0 && trips > Long.MAX_VALUE / units ? Long.MAX_VALUE : trips * units;
         while (owed > 0) {
             int now = (int) Math.min(owed, Integer.MAX_VALUE);
             spend(now, location);
             owed -= now;
         }
+    }
+
+    /**
+     * How many times a counted loop's body runs: its {@code int} counter from {@code from} by
+     * {@code step} while {@code counter cond bound} holds ({@code cond}: 2 {@code <}, 3 {@code >=},
+     * 4 {@code >}, 5 {@code <=}), with the counter wrapping around as the JVM's {@code iinc} does;
+     * {@link Long#MAX_VALUE} for a loop that never ends.
+     */
+    static long tripsWrapping(long from, long bound, int step, int cond) {
+        boolean up = cond == 2 || cond == 5;
+        // Counting down is counting up with every value negated; then the loop goes on while the
+        // counter is below the first value that ends it, and wraps once it passes the top.
+        long v = up ? from : -from;
+        long end = up ? bound : -bound;
+        long stride = up ? step : -(long) step;
+        long top = up ? Integer.MAX_VALUE : -(long) Integer.MIN_VALUE;
+        if (cond == 5 || cond == 3) { // <= and >= go on at the bound itself
+            end++;
+        }
+        if (stride <= 0) {
+            return v < end ? Long.MAX_VALUE : 0;
+        }
+        if (end > top) {
+            return v < end ? Long.MAX_VALUE : 0; // no int value ends it
+        }
+        long total = 0;
+        // A lap runs from where the counter is to where it wraps; the place it starts a lap at
+        // repeats after at most stride laps, and a loop that has not ended by then never does.
+        for (long lap = 0; lap <= stride; lap++) {
+            if (v >= end) {
+                return total;
+            }
+            long k = (end - v + stride - 1) / stride;
+            if (v + k * stride <= top) {
+                return total + k;
+            }
+            long m = (top - v) / stride + 1; // the values of this lap, all below the end
+            total += m;
+            v += m * stride - (1L << 32);
+        }
+        return Long.MAX_VALUE;
     }
 
     /**

@@ -1,7 +1,9 @@
 package testbed.sfi.verify;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import net.bytebuddy.jar.asm.Opcodes;
 import testbed.sfi.MemoryAccess;
 
@@ -12,8 +14,25 @@ import testbed.sfi.MemoryAccess;
  * {@link #find} proposes the loops that satisfy it. A loop that can be left other than by its
  * header's test, or whose counter could wrap around, is not counted.
  */
-final class Loops {
+public final class Loops {
     private Loops() {
+    }
+
+    /**
+     * Every method's loops in the counted shape ({@link #shaped}), by {@code name + descriptor};
+     * methods without any are left out. The metering rewrite charges each once at entry, for as
+     * many back-edges as the counter and the bound at entry give, wrap-around included
+     * ({@code Meter#chargeLoop}), so no proof of the bound's range is needed.
+     */
+    public static Map<String, List<Proof.CountedLoop>> shapedByMethod(byte[] classBytes) {
+        Map<String, List<Proof.CountedLoop>> out = new LinkedHashMap<>();
+        for (Code code : ClassShape.read(classBytes).methods.values()) {
+            List<Proof.CountedLoop> loops = shaped(code);
+            if (!loops.isEmpty()) {
+                out.put(code.name + code.descriptor, loops);
+            }
+        }
+        return out;
     }
 
     /** Every counted loop of {@code code}, given the analysed state at each instruction. */
