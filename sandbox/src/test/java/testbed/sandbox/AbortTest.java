@@ -48,6 +48,11 @@ class AbortTest {
         }
     }
 
+    @Test
+    void theGuardZonesFaultCannotBeCaughtByTheExtension() throws Exception {
+        assertThat(trapOf(ProtectionMode.SFI_MASK, Samples.CatchingStraddler.class, Budget.standard())).isEqualTo(Trap.Kind.GUARD_PAGE);
+    }
+
     @ParameterizedTest
     @EnumSource(value = ProtectionMode.class, names = "SFI_MASK", mode = EnumSource.Mode.EXCLUDE)
     void onlyMaskedDomainsGetAGuardZone(ProtectionMode mode) throws Exception {

@@ -180,6 +180,19 @@ public final class Samples {
         }
     }
 
+    /** {@link Straddler}'s store inside {@code catch (RuntimeException)}, which would swallow the machine's fault. */
+    public static final class CatchingStraddler implements PacketFilter {
+        @Override
+        public int filter(Context ctx, long packet, int length) {
+            try {
+                ctx.memory().store64(ctx.segmentBase() + ctx.segmentSize() - 4, -1L);
+            } catch (RuntimeException swallowed) {
+                return 0;
+            }
+            return length;
+        }
+    }
+
     /** Divides by zero. */
     public static final class Thrower implements PacketFilter {
         @Override

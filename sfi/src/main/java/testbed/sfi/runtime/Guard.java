@@ -1,5 +1,6 @@
 package testbed.sfi.runtime;
 
+import testbed.kernel.MachineCheck;
 import testbed.kernel.Trap;
 import testbed.kernel.api.Memory;
 
@@ -19,13 +20,18 @@ public final class Guard {
 
     /**
      * Handler guard of unmetered code, called at the entry of every exception handler:
-     * rethrows {@code caught} at once if it is a {@link Trap} or a {@link VirtualMachineError}
-     * ({@link StackOverflowError}, {@link OutOfMemoryError}), so that no {@code catch (Throwable)}
+     * rethrows {@code caught} at once if it is a {@link Trap}, a {@link MachineCheck} (the
+     * machine's fault on a guard page, which is how {@code SFI_MASK} stops an access straddling
+     * the segment's end) or a {@link VirtualMachineError} ({@link StackOverflowError},
+     * {@link OutOfMemoryError}), so that no {@code catch (RuntimeException)}, {@code catch (Throwable)}
      * or {@code finally} in an extension can keep an aborted domain running.
      */
     public static void caught(Throwable caught) {
         if (caught instanceof Trap || caught instanceof VirtualMachineError) {
             throw (Error) caught;
+        }
+        if (caught instanceof MachineCheck check) {
+            throw check;
         }
     }
 
