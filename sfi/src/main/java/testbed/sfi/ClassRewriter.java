@@ -89,8 +89,9 @@ final class ClassRewriter extends ClassVisitor {
             // NONE keeps a charge per back-edge: there fuel is the machine's count of work, and a
             // loop charged in full at entry would stop before the damage it does on the way.
             boolean chargesLoops = rewrite.isMetered() && rewrite.mode() != ProtectionMode.NONE;
-            ClassRewriter rewriter = new ClassRewriter(writer, rewrite, proof, checks ? Hoisting.find(bytes) : Map.of(),
-                    chargesLoops ? Loops.shapedByMethod(bytes) : Map.of());
+            Loops.OfClass loops = chargesLoops || checks ? Loops.ofClass(bytes, checks) : Loops.OfClass.NONE;
+            ClassRewriter rewriter = new ClassRewriter(writer, rewrite, proof, loops.hoisted(),
+                    chargesLoops ? loops.counted() : Map.of());
             if (rewrite.isMetered()) {
                 reader.accept(rewriter.instructionCounter(), ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
             }

@@ -22,7 +22,7 @@ import testbed.sfi.verify.Proof;
  * <p>A conditional back-edge is redirected to a trampoline at the end of the method whose frame
  * is a copy of its target's frame, so no new stack map frame is ever computed; an unconditional
  * one needs none: its fuel check ends in jumps to the original target. In the protected modes a
- * loop of counted shape ({@link Loops#shapedByMethod}) is charged once at its entry instead of per
+ * loop of counted shape ({@link Loops#ofClass}) is charged once at its entry instead of per
  * back-edge, for the back-edges its counter and bound at entry give.
  */
 final class Metering {
@@ -116,21 +116,11 @@ final class Metering {
     }
 
     private Proof.CountedLoop loopAt(int header) {
-        for (Proof.CountedLoop l : countedLoops) {
-            if (l.header() == header) {
-                return l;
-            }
-        }
-        return null;
+        return Proof.CountedLoop.headedAt(countedLoops, header);
     }
 
     private Proof.CountedLoop loopClosedAt(int latch) {
-        for (Proof.CountedLoop l : countedLoops) {
-            if (l.latch() == latch) {
-                return l;
-            }
-        }
-        return null;
+        return Proof.CountedLoop.closedAt(countedLoops, latch);
     }
 
     /** A back-edge jump: a {@code goto} metered in place, a conditional one through a trampoline. */

@@ -2,7 +2,6 @@ package testbed.sfi.verify;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -48,20 +47,19 @@ public final class Hoisting {
 
     /** Every method's loops with hoisted accesses, by {@code name + descriptor}; methods without any are left out. */
     public static Map<String, List<Loop>> find(byte[] classBytes) {
-        Map<String, List<Loop>> out = new LinkedHashMap<>();
-        for (Code code : ClassShape.read(classBytes).methods.values()) {
-            List<Loop> loops = new ArrayList<>();
-            for (Proof.CountedLoop loop : Loops.shaped(code)) {
-                List<Access> accesses = accesses(code, loop);
-                if (accesses != null && !accesses.isEmpty()) {
-                    loops.add(new Loop(loop, List.copyOf(accesses)));
-                }
-            }
-            if (!loops.isEmpty()) {
-                out.put(code.name + code.descriptor, List.copyOf(loops));
+        return Loops.ofClass(classBytes, true).hoisted();
+    }
+
+    /** Those of {@code code}'s loops of counted shape ({@code shaped}) that have accesses whose guards are hoisted. */
+    static List<Loop> hoisted(Code code, List<Proof.CountedLoop> shaped) {
+        List<Loop> loops = new ArrayList<>();
+        for (Proof.CountedLoop loop : shaped) {
+            List<Access> accesses = accesses(code, loop);
+            if (accesses != null && !accesses.isEmpty()) {
+                loops.add(new Loop(loop, List.copyOf(accesses)));
             }
         }
-        return out;
+        return List.copyOf(loops);
     }
 
     /** A value on the symbolic stack: its size, and if known, {@code local slot + scale * counter + offset} ({@code slot} -1: none). */

@@ -19,20 +19,33 @@ public final class Loops {
     }
 
     /**
-     * Every method's loops in the counted shape ({@link #shaped}), by {@code name + descriptor};
-     * methods without any are left out. The metering rewrite charges each once at entry, for as
-     * many back-edges as the counter and the bound at entry give, wrap-around included
-     * ({@code Meter#chargeLoop}), so no proof of the bound's range is needed.
+     * A class's loops of counted shape ({@link #shaped}) and those of them whose guards are
+     * hoisted ({@link Hoisting}), each by method ({@code name + descriptor}; methods without any
+     * left out), from one reading of the class. The metering rewrite charges each counted loop
+     * once at entry, for as many back-edges as the counter and the bound at entry give,
+     * wrap-around included ({@code Meter#chargeLoop}), so no proof of the bound's range is needed.
      */
-    public static Map<String, List<Proof.CountedLoop>> shapedByMethod(byte[] classBytes) {
-        Map<String, List<Proof.CountedLoop>> out = new LinkedHashMap<>();
+    public record OfClass(Map<String, List<Proof.CountedLoop>> counted, Map<String, List<Hoisting.Loop>> hoisted) {
+        /** No loops: for a rewrite that neither charges nor hoists. */
+        public static final OfClass NONE = new OfClass(Map.of(), Map.of());
+    }
+
+    /** The class's {@link OfClass}, its hoisted loops only if {@code hoist} (else none). */
+    public static OfClass ofClass(byte[] classBytes, boolean hoist) {
+        Map<String, List<Proof.CountedLoop>> counted = new LinkedHashMap<>();
+        Map<String, List<Hoisting.Loop>> hoisted = new LinkedHashMap<>();
         for (Code code : ClassShape.read(classBytes).methods.values()) {
             List<Proof.CountedLoop> loops = shaped(code);
-            if (!loops.isEmpty()) {
-                out.put(code.name + code.descriptor, loops);
+            if (loops.isEmpty()) {
+                continue;
+            }
+            counted.put(code.name + code.descriptor, loops);
+            List<Hoisting.Loop> inside = hoist ? Hoisting.hoisted(code, loops) : List.of();
+            if (!inside.isEmpty()) {
+                hoisted.put(code.name + code.descriptor, inside);
             }
         }
-        return out;
+        return new OfClass(counted, hoisted);
     }
 
     /** Every counted loop of {@code code}, given the analysed state at each instruction. */

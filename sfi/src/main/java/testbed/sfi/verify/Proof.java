@@ -48,6 +48,25 @@ public record Proof(long base, long size, Map<String, MethodProof> methods, int 
      *     3 {@code >=}, 4 {@code >}, 5 {@code <=})
      */
     public record CountedLoop(int header, int latch, int counter, int step, int cond, int boundSlot, long boundConstant) {
+        /** The loop of {@code loops} whose header is {@code header}, or null. */
+        public static CountedLoop headedAt(List<CountedLoop> loops, int header) {
+            for (CountedLoop l : loops) {
+                if (l.header() == header) {
+                    return l;
+                }
+            }
+            return null;
+        }
+
+        /** The loop of {@code loops} closed at {@code latch}, or null. */
+        public static CountedLoop closedAt(List<CountedLoop> loops, int latch) {
+            for (CountedLoop l : loops) {
+                if (l.latch() == latch) {
+                    return l;
+                }
+            }
+            return null;
+        }
     }
 
     /**
@@ -73,22 +92,12 @@ public record Proof(long base, long size, Map<String, MethodProof> methods, int 
 
         /** The counted loop closed at {@code latch}, or null. */
         public CountedLoop loopClosedAt(int latch) {
-            for (CountedLoop l : loops) {
-                if (l.latch() == latch) {
-                    return l;
-                }
-            }
-            return null;
+            return CountedLoop.closedAt(loops, latch);
         }
 
         /** The counted loop whose header is {@code header}, or null. */
         public CountedLoop loopAt(int header) {
-            for (CountedLoop l : loops) {
-                if (l.header() == header) {
-                    return l;
-                }
-            }
-            return null;
+            return CountedLoop.headedAt(loops, header);
         }
     }
 

@@ -25,8 +25,8 @@ class LoopTripsTest {
             boolean up = cond == 2 || cond == 5;
             int magnitude = random.nextBoolean() ? 1 + random.nextInt(8) : 1 + random.nextInt(32_768);
             int step = up ? Math.min(magnitude, 32_767) : -magnitude;
-            int from = near(random, up);
-            int bound = near(random, up);
+            int from = nearALimit(random);
+            int bound = nearALimit(random);
             long runs = run(from, bound, step, cond);
             long charged = Meter.tripsWrapping(from, bound, step, cond);
             if (runs <= LIMIT) {
@@ -50,8 +50,8 @@ class LoopTripsTest {
         assertThat(Meter.tripsWrapping(Integer.MAX_VALUE - 1, Integer.MAX_VALUE, 1, 2)).isEqualTo(1);
     }
 
-    /** A value the loop's counter or bound takes: near the limit it runs towards, or anywhere. */
-    private static int near(SplittableRandom random, boolean up) {
+    /** A value for the loop's counter or bound: near either {@code int} limit, or anywhere. */
+    private static int nearALimit(SplittableRandom random) {
         return switch (random.nextInt(3)) {
             case 0 -> Integer.MAX_VALUE - random.nextInt(100_000);
             case 1 -> Integer.MIN_VALUE + random.nextInt(100_000);
