@@ -62,8 +62,17 @@ final class Domains {
 
     /** Creates domain {@code id} (the canary's at boot), unchecked, as the current principal. */
     Domain create(int id, String name, DomainSpec spec) {
-        int order = FrameAllocator.orderOf(spec.segmentSize()) + (spec.guarded() ? 1 : 0);
-        int first = s.allocator.allocate(order);
+        int segmentOrder = FrameAllocator.orderOf(spec.segmentSize());
+        int order = segmentOrder + (spec.guarded() ? 1 : 0);
+        int first = s.allocator.allocate(segmentOrder + 1);
+        if (first >= 0 && !spec.guarded()) {
+            // Every segment starts where a guarded one of its size would, whatever the mode: a
+            // program that stores an address then leaves the same image in every mode. The block's
+            // second half goes back to the arena at once.
+            s.allocator.free(first + (1 << segmentOrder), segmentOrder);
+        } else if (first < 0 && !spec.guarded()) {
+            first = s.allocator.allocate(order);
+        }
         if (first < 0) {
             throw new KernelException(Status.ENOMEM, "createDomain: no free aligned block of " + (PhysicalMemory.PAGE_SIZE << order)
                     + " bytes in the arena" + (spec.guarded() ? " (a segment of " + spec.segmentSize() + " and its guard zone)" : ""));

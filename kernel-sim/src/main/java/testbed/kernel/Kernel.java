@@ -74,7 +74,7 @@ public final class Kernel {
         this.libraryOses = new LibraryOsHost(this, s, domains, calls);
     }
 
-    /** Boots a kernel with the default configuration (64 MiB). */
+    /** Boots a kernel with the default configuration (16 MiB). */
     public static Kernel boot() {
         return boot(KernelConfig.defaults());
     }
